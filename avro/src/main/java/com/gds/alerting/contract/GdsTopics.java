@@ -1,0 +1,90 @@
+package com.gds.alerting.contract;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The product's topic names (ARCHITECTURE.md, "Topics"), each overridable by configuration under
+ * {@code gds.topics.*}. One immutable object, passed to whoever needs names, never static fields.
+ *
+ * @param metricsPrefix   prefix of the metric topics, {@code gds.metrics}
+ * @param rules           compacted rules topic
+ * @param silences        compacted silences topic
+ * @param commands        alert commands topic
+ * @param events          alert events topic
+ * @param dlqMetrics      dead letters of metrics
+ * @param dlqNotifications dead letters of notifications
+ * @param dlqRules        dead letters of rules
+ */
+public record GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
+                        String dlqMetrics, String dlqNotifications, String dlqRules) {
+
+    public static final String CONFIG_PREFIX = "gds.topics.";
+
+    private static final Pattern NAME_PART = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
+    public GdsTopics {
+        Objects.requireNonNull(metricsPrefix, "metricsPrefix");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(silences, "silences");
+        Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(dlqMetrics, "dlqMetrics");
+        Objects.requireNonNull(dlqNotifications, "dlqNotifications");
+        Objects.requireNonNull(dlqRules, "dlqRules");
+        for (String other : new String[] {rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules}) {
+            if (other.startsWith(metricsPrefix + ".")) {
+                throw new IllegalArgumentException("topic '" + other + "' would match the metrics pattern "
+                        + metricsPrefix + ".*; choose a name outside it");
+            }
+        }
+    }
+
+    /** The defaults of ARCHITECTURE.md. */
+    public static GdsTopics defaults() {
+        return new GdsTopics("gds.metrics", "gds.rules", "gds.silences", "gds.alerts.commands",
+                "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules");
+    }
+
+    /**
+     * The defaults with overrides from {@code config}: {@code gds.topics.metrics-prefix}, {@code
+     * gds.topics.rules}, {@code .silences}, {@code .commands}, {@code .events}, {@code
+     * .dlq-metrics}, {@code .dlq-notifications}, {@code .dlq-rules}.
+     */
+    public static GdsTopics fromConfig(Map<String, ?> config) {
+        GdsTopics d = defaults();
+        return new GdsTopics(
+                get(config, "metrics-prefix", d.metricsPrefix),
+                get(config, "rules", d.rules),
+                get(config, "silences", d.silences),
+                get(config, "commands", d.commands),
+                get(config, "events", d.events),
+                get(config, "dlq-metrics", d.dlqMetrics),
+                get(config, "dlq-notifications", d.dlqNotifications),
+                get(config, "dlq-rules", d.dlqRules));
+    }
+
+    /** {@code gds.metrics.<databaseType>.<environment>}; both parts lower-case [a-z0-9_-]. */
+    public String metricsTopic(String databaseType, String environment) {
+        return metricsPrefix + "." + part("database type", databaseType) + "." + part("environment", environment);
+    }
+
+    /** The pattern every metrics topic matches, and no other product topic does. */
+    public Pattern metricsPattern() {
+        return Pattern.compile(Pattern.quote(metricsPrefix + ".") + ".+");
+    }
+
+    private static String part(String what, String value) {
+        if (value == null || !NAME_PART.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " '" + value
+                    + "' cannot be part of a topic name: use lower-case letters, digits, '_' or '-'");
+        }
+        return value;
+    }
+
+    private static String get(Map<String, ?> config, String key, String fallback) {
+        Object value = config.get(CONFIG_PREFIX + key);
+        return value == null || value.toString().isBlank() ? fallback : value.toString().trim();
+    }
+}
