@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -29,6 +30,7 @@ public class GdsAvroSerializer<T extends IndexedRecord> implements Serializer<T>
     private boolean isKey;
     private boolean autoRegister = true;
     private boolean useLatest;
+    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
 
     /** For configuration by class name; {@link #configure} must follow. */
     public GdsAvroSerializer() {
@@ -92,9 +94,14 @@ public class GdsAvroSerializer<T extends IndexedRecord> implements Serializer<T>
 
     @SuppressWarnings("unchecked")
     private DatumWriter<T> writer(T record, Schema schema) {
-        GenericData model = record instanceof SpecificRecord ? SpecificData.getForClass(record.getClass())
-                : GenericData.get();
-        return (DatumWriter<T>) model.createDatumWriter(schema);
+        return writers.computeIfAbsent(schema, s -> {
+            GenericData model = GenericData.get();
+            if (record instanceof SpecificRecord) {
+                AvroClassTrust.trust(record.getClass());
+                model = SpecificData.getForClass(record.getClass());
+            }
+            return (DatumWriter<T>) model.createDatumWriter(s);
+        });
     }
 
     @Override

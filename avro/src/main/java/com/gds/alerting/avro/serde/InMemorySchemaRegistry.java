@@ -2,6 +2,7 @@ package com.gds.alerting.avro.serde;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     private final String scope;
     private final Map<Schema, Integer> ids = new HashMap<>();
     private final List<Schema> schemasById = new ArrayList<>();
-    private final Map<String, List<Schema>> subjects = new HashMap<>();
+    private final Map<String, List<Schema>> subjects = new LinkedHashMap<>();
 
     private InMemorySchemaRegistry(String scope) {
         this.scope = scope;
@@ -101,6 +102,24 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         }
         Schema schema = versions.get(versions.size() - 1);
         return new RegisteredSchema(subject, versions.size(), ids.get(schema), schema);
+    }
+
+    /** Every subject, in registration order. */
+    public synchronized List<String> subjects() {
+        return List.copyOf(subjects.keySet());
+    }
+
+    /** Every version of {@code subject}, oldest first; 404 if the subject is unknown. */
+    public synchronized List<RegisteredSchema> versions(String subject) {
+        List<Schema> versions = subjects.get(subject);
+        if (versions == null) {
+            throw subjectNotFound(subject);
+        }
+        List<RegisteredSchema> all = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            all.add(new RegisteredSchema(subject, i + 1, ids.get(versions.get(i)), versions.get(i)));
+        }
+        return all;
     }
 
     @Override
