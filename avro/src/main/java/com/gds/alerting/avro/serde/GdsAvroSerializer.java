@@ -61,7 +61,7 @@ public class GdsAvroSerializer<T extends IndexedRecord> implements Serializer<T>
         }
         Schema schema = record.getSchema();
         String subject = WireFormat.subject(topic, isKey);
-        int id = schemaId(subject, schema, record);
+        int id = schemaId(subject, schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(WireFormat.MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -76,7 +76,7 @@ public class GdsAvroSerializer<T extends IndexedRecord> implements Serializer<T>
         return out.toByteArray();
     }
 
-    private int schemaId(String subject, Schema schema, T record) {
+    private int schemaId(String subject, Schema schema) {
         try {
             if (autoRegister) {
                 return registry.register(subject, schema);

@@ -138,7 +138,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Topics are created explicitly, with the partition counts and cleanup policies the
         // product needs; a typo in a topic name should fail, not create a new topic.
         props.put("auto.create.topics.enable", "false");
-        props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.putAll(overrides);
         return props;
     }
