@@ -63,10 +63,6 @@ public final class AvroSerdeConfig extends AbstractConfig {
         super(DEFINITION, props, false);
     }
 
-    public String registryUrls() {
-        return String.join(",", getList(SCHEMA_REGISTRY_URL));
-    }
-
     public boolean autoRegister() {
         return getBoolean(AUTO_REGISTER_SCHEMAS);
     }

@@ -22,17 +22,8 @@ public final class AvroSerdes {
     }
 
     /** A configured value serde of {@code type}. */
-    public static <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type, Map<String, ?> config) {
-        return serde(type, config, false);
-    }
-
-    /** A configured key serde of {@code type}. */
-    public static <T extends SpecificRecord> Serde<T> keySerde(Class<T> type, Map<String, ?> config) {
-        return serde(type, config, true);
-    }
-
     @SuppressWarnings("unchecked")
-    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, Map<String, ?> config, boolean isKey) {
+    public static <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type, Map<String, ?> config) {
         AvroSerdeConfig parsed = new AvroSerdeConfig(config);
         Class<?> custom = parsed.getClass(AvroSerdeConfig.SERDE_CLASS);
         Serde<T> serde;
@@ -52,7 +43,7 @@ public final class AvroSerdes {
                         "cannot be instantiated with a public no-argument constructor: " + e);
             }
         }
-        serde.configure(config, isKey);
+        serde.configure(config, false);
         return serde;
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,15 +53,6 @@ public final class SyntheticFleet {
                 instances.add(new Instance(profile, i));
             }
         }
-    }
-
-    /** Instance ids by database type, in order. */
-    public Map<String, List<String>> instanceIds() {
-        Map<String, List<String>> ids = new LinkedHashMap<>();
-        for (Instance instance : instances) {
-            ids.computeIfAbsent(instance.profile.databaseType(), t -> new ArrayList<>()).add(instance.id);
-        }
-        return ids;
     }
 
     /** The (database type, environment) pairs the fleet publishes to. */

@@ -7,13 +7,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -176,8 +174,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
@@ -212,12 +209,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         /** Any broker property, applied after the defaults. */
         public Builder brokerProperty(String key, String value) {
             overrides.put(key, value);
-            return this;
-        }
-
-        /** All of {@code props} as broker properties. */
-        public Builder brokerProperties(Properties props) {
-            props.stringPropertyNames().forEach(k -> overrides.put(k, props.getProperty(k)));
             return this;
         }
 
