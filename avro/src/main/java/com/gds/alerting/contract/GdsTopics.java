@@ -16,9 +16,14 @@ import java.util.regex.Pattern;
  * @param dlqMetrics      dead letters of metrics
  * @param dlqNotifications dead letters of notifications
  * @param dlqRules        dead letters of rules
+ * @param rulesAccepted   compacted: the rules of {@code rules} that validated (the alerting topology's
+ *                        rule table; an invalid update never reaches it, so the previous version stays)
+ * @param commandResults  the verdict on each command: applied, duplicate or rejected with the reason
+ * @param dlqCommands     dead letters of commands
  */
 public record GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
-                        String dlqMetrics, String dlqNotifications, String dlqRules) {
+                        String dlqMetrics, String dlqNotifications, String dlqRules,
+                        String rulesAccepted, String commandResults, String dlqCommands) {
 
     public static final String CONFIG_PREFIX = "gds.topics.";
 
@@ -33,7 +38,11 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
         Objects.requireNonNull(dlqMetrics, "dlqMetrics");
         Objects.requireNonNull(dlqNotifications, "dlqNotifications");
         Objects.requireNonNull(dlqRules, "dlqRules");
-        for (String other : new String[] {rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules}) {
+        Objects.requireNonNull(rulesAccepted, "rulesAccepted");
+        Objects.requireNonNull(commandResults, "commandResults");
+        Objects.requireNonNull(dlqCommands, "dlqCommands");
+        for (String other : new String[] {rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules,
+                rulesAccepted, commandResults, dlqCommands}) {
             if (other.startsWith(metricsPrefix + ".")) {
                 throw new IllegalArgumentException("topic '" + other + "' would match the metrics pattern "
                         + metricsPrefix + ".*; choose a name outside it");
@@ -44,13 +53,15 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
     /** The defaults of ARCHITECTURE.md. */
     public static GdsTopics defaults() {
         return new GdsTopics("gds.metrics", "gds.rules", "gds.silences", "gds.alerts.commands",
-                "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules");
+                "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules",
+                "gds.rules.accepted", "gds.alerts.command-results", "gds.dlq.commands");
     }
 
     /**
      * The defaults with overrides from {@code config}: {@code gds.topics.metrics-prefix}, {@code
      * gds.topics.rules}, {@code .silences}, {@code .commands}, {@code .events}, {@code
-     * .dlq-metrics}, {@code .dlq-notifications}, {@code .dlq-rules}.
+     * .dlq-metrics}, {@code .dlq-notifications}, {@code .dlq-rules}, {@code .rules-accepted},
+     * {@code .command-results}, {@code .dlq-commands}.
      */
     public static GdsTopics fromConfig(Map<String, ?> config) {
         GdsTopics d = defaults();
@@ -62,7 +73,10 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
                 get(config, "events", d.events),
                 get(config, "dlq-metrics", d.dlqMetrics),
                 get(config, "dlq-notifications", d.dlqNotifications),
-                get(config, "dlq-rules", d.dlqRules));
+                get(config, "dlq-rules", d.dlqRules),
+                get(config, "rules-accepted", d.rulesAccepted),
+                get(config, "command-results", d.commandResults),
+                get(config, "dlq-commands", d.dlqCommands));
     }
 
     /** {@code gds.metrics.<databaseType>.<environment>}; both parts lower-case [a-z0-9_-]. */

@@ -20,7 +20,8 @@ class ContractsTest {
         assertEquals("gds.metrics.postgresql.prod", topics.metricsTopic("postgresql", "prod"));
         assertTrue(topics.metricsPattern().matcher("gds.metrics.mssql.staging").matches());
         for (String other : List.of(topics.rules(), topics.silences(), topics.commands(), topics.events(),
-                topics.dlqMetrics(), topics.dlqNotifications(), topics.dlqRules())) {
+                topics.dlqMetrics(), topics.dlqNotifications(), topics.dlqRules(),
+                topics.rulesAccepted(), topics.commandResults(), topics.dlqCommands())) {
             assertFalse(topics.metricsPattern().matcher(other).matches(), other);
         }
     }

@@ -40,6 +40,9 @@ public final class TopicLayout {
         topics.add(delete(names.dlqMetrics(), 1, DLQ_RETENTION));
         topics.add(delete(names.dlqNotifications(), 1, DLQ_RETENTION));
         topics.add(delete(names.dlqRules(), 1, DLQ_RETENTION));
+        topics.add(compacted(names.rulesAccepted()));
+        topics.add(delete(names.commandResults(), PARTITIONS, COMMANDS_RETENTION));
+        topics.add(delete(names.dlqCommands(), 1, DLQ_RETENTION));
         return topics;
     }
 

@@ -10,7 +10,7 @@ import org.apache.avro.util.ClassSecurityValidator;
  * runs with {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=...}. The serde trusts the package of
  * every record class it is built for, here, so no user has to know about the flag.
  */
-final class AvroClassTrust {
+public final class AvroClassTrust {
 
     private static final Set<String> TRUSTED_PACKAGES = ConcurrentHashMap.newKeySet();
 
@@ -24,7 +24,7 @@ final class AvroClassTrust {
     }
 
     /** Trusts {@code type}'s package (and so its nested records and enums). */
-    static void trust(Class<?> type) {
+    public static void trust(Class<?> type) {
         TRUSTED_PACKAGES.add(type.getPackageName());
     }
 

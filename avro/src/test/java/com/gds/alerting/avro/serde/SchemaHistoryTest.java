@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.gds.alerting.avro.AlertCommand;
 import com.gds.alerting.avro.AlertEvent;
+import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.Silence;
@@ -31,7 +32,7 @@ import com.gds.alerting.avro.Silence;
 class SchemaHistoryTest {
 
     static Stream<Class<?>> contracts() {
-        return Stream.of(Metric.class, Rule.class, Silence.class, AlertCommand.class, AlertEvent.class);
+        return Stream.of(Metric.class, Rule.class, Silence.class, AlertCommand.class, AlertEvent.class, CommandResult.class);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,232 @@
+package com.gds.alerting.topologies;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import com.gds.alerting.avro.AlertCommand;
+import com.gds.alerting.avro.AlertEvent;
+import com.gds.alerting.avro.CommandResult;
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.serde.AvroSerdes;
+import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.topologies.alert.AlertProcessor;
+import com.gds.alerting.topologies.intake.CommandIntakeProcessor;
+import com.gds.alerting.topologies.intake.DeadLetter;
+import com.gds.alerting.topologies.intake.MetricIntakeProcessor;
+import com.gds.alerting.topologies.intake.RuleIntakeProcessor;
+import com.gds.alerting.topologies.intake.RuleTableProcessor;
+import com.gds.alerting.topologies.rules.RuleBook;
+import com.gds.alerting.topologies.serde.StoreSerde;
+
+/**
+ * The alerting topology, built from an {@link AlertingTopologyConfig} and nothing else.
+ *
+ * <pre>
+ * gds.rules ──► rules-intake ──► gds.rules.accepted ──► (global) rules store + RuleBook
+ *                    └──────────► gds.dlq.rules
+ * gds.metrics.* ──► metrics-intake ──┐                       ┌──► gds.alerts.events
+ *                    └─► gds.dlq.metrics                      │
+ * gds.alerts.commands ──► commands-intake ──► commands-by-instance (repartition) ──► alert-lifecycle
+ *                    └─► gds.dlq.commands                     └──► gds.alerts.command-results
+ * </pre>
+ *
+ * <p>Why a gate topic and a global table: every task must evaluate its metrics against every rule,
+ * so the rule table is global (each instance reads all of it, and a {@link RuleBook} indexes it by
+ * metric name and pinned instance). A global table cannot forward, so invalid updates are caught
+ * one step earlier, by a partitioned intake that writes only valid rules to the accepted topic
+ * and dead-letters the rest: an invalid update never overwrites the rule in force, even after
+ * compaction or a state wipe. Alert state lives in the task that owns the instance's metrics
+ * partition, so evaluation needs no repartition; commands, keyed by alert key, are re-keyed by
+ * instance id through one repartition topic to reach that task.
+ */
+public final class AlertingTopology {
+
+    /** Names of stores, internal topics and processors: fixed, so state survives topology changes. */
+    public static final class Names {
+        /** Global store: the accepted rules by rule id (values: {@link Rule}). */
+        public static final String RULES_STORE = "rules";
+        /** Alert state by alert key (values: {@link AlertStatus}). */
+        public static final String ALERT_STATE_STORE = "alert-state";
+        /** Open (pending, firing, acknowledged) alert keys. */
+        public static final String ALERT_OPEN_STORE = "alert-open";
+        /** Reminder and escalation timers by due time. */
+        public static final String ALERT_TIMERS_STORE = "alert-timers";
+        /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
+        public static final String COMMANDS_REPARTITION = "commands-by-instance";
+        public static final String RULES_SOURCE = "rules-source";
+        public static final String RULES_INTAKE = "rules-intake";
+        public static final String RULES_ACCEPTED_SOURCE = "rules-accepted-source";
+        public static final String RULE_TABLE = "rule-table";
+        public static final String METRICS_SOURCE = "metrics-source";
+        public static final String METRICS_INTAKE = "metrics-intake";
+        public static final String COMMANDS_SOURCE = "commands-source";
+        public static final String COMMANDS_INTAKE = "commands-intake";
+        public static final String ALERT_LIFECYCLE = "alert-lifecycle";
+
+        private Names() {
+        }
+    }
+
+    private final Topology topology;
+    private final RuleBook ruleBook;
+    private final AlertingCounters counters;
+
+    private AlertingTopology(Topology topology, RuleBook ruleBook, AlertingCounters counters) {
+        this.topology = topology;
+        this.ruleBook = ruleBook;
+        this.counters = counters;
+    }
+
+    /**
+     * The Streams settings every host of this topology must use: exactly-once v2, explicit names
+     * for every internal resource (an unnamed one fails at start), and corrupt records on the
+     * internal topics logged and skipped (the user-facing inputs are decoded by the intake
+     * processors, which dead-letter instead).
+     */
+    public static Map<String, Object> requiredStreamsConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return config;
+    }
+
+    /** Builds the topology; each call has its own {@link RuleBook} and counters. */
+    public static AlertingTopology build(AlertingTopologyConfig config) {
+        RuleBook ruleBook = new RuleBook();
+        AlertingCounters counters = new AlertingCounters();
+        GdsTopics topics = config.topics();
+        Map<String, ?> serdeConfig = config.serdeConfig();
+        Serde<Rule> ruleSerde = AvroSerdes.valueSerde(Rule.class, serdeConfig);
+        Serde<Metric> metricSerde = AvroSerdes.valueSerde(Metric.class, serdeConfig);
+        Serde<AlertCommand> commandSerde = AvroSerdes.valueSerde(AlertCommand.class, serdeConfig);
+        Serde<AlertEvent> eventSerde = AvroSerdes.valueSerde(AlertEvent.class, serdeConfig);
+        Serde<CommandResult> resultSerde = AvroSerdes.valueSerde(CommandResult.class, serdeConfig);
+
+        StreamsBuilder builder = new StreamsBuilder();
+
+        KStream<Object, Object> rules = builder
+                .stream(topics.rules(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.RULES_SOURCE))
+                .process(() -> new RuleIntakeProcessor(Names.RULES_INTAKE, ruleSerde.deserializer(), counters),
+                        Named.as(Names.RULES_INTAKE));
+        withoutDeadLetters(rules, "rules", topics.dlqRules())
+                .to(topics.rulesAccepted(), Produced.with(cast(Serdes.String()), cast(ruleSerde)).withName("rules-accepted-sink"));
+
+        KStream<Object, Object> metrics = withoutDeadLetters(builder
+                .stream(topics.metricsPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.METRICS_SOURCE))
+                .process(() -> new MetricIntakeProcessor(Names.METRICS_INTAKE, topics.metricsPrefix(), metricSerde.deserializer(),
+                        counters), Named.as(Names.METRICS_INTAKE)), "metrics", topics.dlqMetrics());
+
+        Repartitioned<Object, Object> byInstance = Repartitioned.as(Names.COMMANDS_REPARTITION)
+                .withKeySerde(cast(Serdes.String()))
+                .withValueSerde(cast(commandSerde));
+        if (config.commandPartitions() != null) {
+            byInstance = byInstance.withNumberOfPartitions(config.commandPartitions());
+        }
+        KStream<Object, Object> commands = withoutDeadLetters(builder
+                .stream(topics.commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.COMMANDS_SOURCE))
+                .process(() -> new CommandIntakeProcessor(Names.COMMANDS_INTAKE, commandSerde.deserializer(), counters),
+                        Named.as(Names.COMMANDS_INTAKE)), "commands", topics.dlqCommands())
+                .repartition(byInstance);
+
+        AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
+                Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, config.punctuationInterval(), config.maxTimersPerTick());
+        KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
+                .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, counters), Named.as(Names.ALERT_LIFECYCLE));
+        Map<String, KStream<Object, Object>> byType = outputs.split(Named.as("alert-outputs-"))
+                .branch((key, value) -> value instanceof AlertEvent, Branched.as("events"))
+                .defaultBranch(Branched.as("command-results"));
+        byType.get("alert-outputs-events")
+                .to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
+        byType.get("alert-outputs-command-results")
+                .to(topics.commandResults(), Produced.with(cast(Serdes.String()), cast(resultSerde)).withName("command-results-sink"));
+
+        Topology topology = builder.build();
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(supplier(config.storeKind(), Names.RULES_STORE), Serdes.String(), StoreSerde.of(Rule.class))
+                        .withLoggingDisabled(),
+                Names.RULES_ACCEPTED_SOURCE, Serdes.String().deserializer(), ruleSerde.deserializer(), topics.rulesAccepted(),
+                Names.RULE_TABLE, () -> new RuleTableProcessor(Names.RULES_STORE, ruleBook, counters));
+        return new AlertingTopology(topology, ruleBook, counters);
+    }
+
+    /** Sends the {@link DeadLetter}s of an intake to {@code dlqTopic}; returns the rest. */
+    private static KStream<Object, Object> withoutDeadLetters(KStream<Object, Object> intake, String prefix, String dlqTopic) {
+        Map<String, KStream<Object, Object>> branches = intake.split(Named.as(prefix + "-"))
+                .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(prefix + "-dead")
+                .map((key, value) -> KeyValue.pair(((DeadLetter) value).key(), ((DeadLetter) value).value()),
+                        Named.as(prefix + "-dead-letter"))
+                .to(dlqTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(prefix + "-dlq-sink"));
+        return branches.get(prefix + "-ok");
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(StoreKind kind, String name) {
+        return kind == StoreKind.PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serde<T> cast(Serde<?> serde) {
+        return (Serde<T>) serde;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The rule index this topology's global processor maintains (read-only use). */
+    public RuleBook ruleBook() {
+        return ruleBook;
+    }
+
+    public AlertingCounters counters() {
+        return counters;
+    }
+
+    /** Declares the lifecycle processor's stores with it ({@code ConnectedStoreProvider}). */
+    private record AlertLifecycleSupplier(StoreKind kind, AlertProcessor.AlertProcessorSettings settings, RuleBook ruleBook,
+                                          AlertingCounters counters)
+            implements ProcessorSupplier<Object, Object, Object, Object> {
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Processor<Object, Object, Object, Object> get() {
+            return (Processor) new AlertProcessor(settings, ruleBook, counters);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            StoreBuilder<?> state = Stores.keyValueStoreBuilder(supplier(kind, settings.stateStore()), Serdes.String(),
+                    StoreSerde.of(AlertStatus.class)).withCachingEnabled();
+            StoreBuilder<?> open = Stores.keyValueStoreBuilder(supplier(kind, settings.openStore()), Serdes.String(),
+                    Serdes.ByteArray());
+            StoreBuilder<?> timers = Stores.keyValueStoreBuilder(supplier(kind, settings.timerStore()), Serdes.Bytes(),
+                    Serdes.ByteArray());
+            return Set.of(state, open, timers);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package com.gds.alerting.topologies;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import com.gds.alerting.contract.GdsTopics;
+
+/**
+ * Everything the alerting topology is built from, typed: topic names, the Avro serde
+ * configuration (registry URL and the rest), the store kind, and the wall-clock tick that drives
+ * reminders, escalation and rule reconciliation. The service, the rule test runner and the
+ * benchmark all build the topology from one of these.
+ *
+ * @param topics              topic names
+ * @param serdeConfig         Avro serde configuration ({@code schema.registry.url}, ...)
+ * @param storeKind           RocksDB or in-memory stores
+ * @param punctuationInterval how often (wall clock) timers and rule changes are looked at
+ * @param maxTimersPerTick    at most this many due timers are handled per tick; the rest next tick
+ * @param commandPartitions   partitions of the commands repartition topic; {@code null} = as many as
+ *                            the commands topic has. Must equal the partition count of the metrics
+ *                            topics, or commands reach the wrong task.
+ */
+public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfig, StoreKind storeKind,
+                                     Duration punctuationInterval, int maxTimersPerTick, Integer commandPartitions) {
+
+    public AlertingTopologyConfig {
+        Objects.requireNonNull(topics, "topics");
+        serdeConfig = Map.copyOf(Objects.requireNonNull(serdeConfig, "serdeConfig"));
+        Objects.requireNonNull(storeKind, "storeKind");
+        if (punctuationInterval == null || punctuationInterval.isNegative() || punctuationInterval.isZero()) {
+            throw new IllegalArgumentException("punctuationInterval must be positive, got " + punctuationInterval);
+        }
+        if (maxTimersPerTick <= 0) {
+            throw new IllegalArgumentException("maxTimersPerTick must be positive, got " + maxTimersPerTick);
+        }
+        if (commandPartitions != null && commandPartitions <= 0) {
+            throw new IllegalArgumentException("commandPartitions must be positive, got " + commandPartitions);
+        }
+    }
+
+    /** Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick. */
+    public static AlertingTopologyConfig defaults(Map<String, ?> serdeConfig) {
+        return new AlertingTopologyConfig(GdsTopics.defaults(), serdeConfig, StoreKind.PERSISTENT, Duration.ofSeconds(1),
+                10_000, null);
+    }
+
+    public AlertingTopologyConfig withTopics(GdsTopics value) {
+        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions);
+    }
+
+    public AlertingTopologyConfig withStoreKind(StoreKind value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions);
+    }
+
+    public AlertingTopologyConfig withPunctuationInterval(Duration value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions);
+    }
+
+    public AlertingTopologyConfig withCommandPartitions(Integer value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value);
+    }
+}

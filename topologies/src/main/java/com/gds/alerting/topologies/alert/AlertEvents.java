@@ -1,0 +1,127 @@
+package com.gds.alerting.topologies.alert;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.gds.alerting.avro.AlertEvent;
+import com.gds.alerting.avro.AlertState;
+import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.Transition;
+import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.contract.MessageIds;
+import com.gds.alerting.topologies.rules.CompiledRule;
+import com.gds.alerting.topologies.rules.RuleBook;
+import com.gds.alerting.topologies.rules.Template;
+
+/**
+ * Builds the {@link AlertEvent} of a transition from the alert's state and its rule: labels,
+ * templated summary and description, routing, the deterministic message id, and
+ * {@code suppressed_by} for transitions that must not notify by the rule's own policy. When the
+ * rule is gone (deleted), what was rendered last is reused.
+ */
+final class AlertEvents {
+
+    /** {@code suppressed_by} of a RESOLVED event when the rule has {@code send_resolved: false}. */
+    static final String SEND_RESOLVED_OFF = "rule:send_resolved=false";
+    /** {@code suppressed_by} of a RESOLVED event of an alert that never fired. */
+    static final String NEVER_FIRED = "never-fired";
+
+    private final RuleBook ruleBook;
+
+    AlertEvents(RuleBook ruleBook) {
+        this.ruleBook = ruleBook;
+    }
+
+    AlertEvent event(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId,
+                     int number) {
+        CompiledRule rule = ruleBook.rule(s.getRuleId());
+        Severity severity = AlertProcessor.effectiveSeverity(s);
+        if (rule != null) {
+            render(s, rule, severity);
+        }
+        String routingKey = s.getEscalated() && s.getEscalatedRoutingKey() != null ? s.getEscalatedRoutingKey() : s.getRoutingKey();
+        return AlertEvent.newBuilder()
+                .setMessageId(MessageIds.of(s.getAlertKey(), s.getIncident(), transition.name(), number))
+                .setAlertKey(s.getAlertKey())
+                .setRuleId(s.getRuleId())
+                .setInstanceId(s.getInstanceId())
+                .setMetricName(s.getMetricName())
+                .setDatabaseType(s.getDatabaseType())
+                .setEnvironment(s.getEnvironment())
+                .setSeverity(severity)
+                .setState(s.getState())
+                .setPreviousState(previous)
+                .setTransition(transition)
+                .setIncident(s.getIncident())
+                .setReminderNumber(number)
+                .setValue(s.getValue())
+                .setThreshold(s.getThreshold())
+                .setStartedAt(Instant.ofEpochMilli(s.getStartedAt()))
+                .setUpdatedAt(Instant.ofEpochMilli(s.getUpdatedAt()))
+                .setAcknowledgedBy(s.getAcknowledgedBy())
+                .setAcknowledgedAt(s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()))
+                .setAckComment(s.getAckComment())
+                .setResolvedBy(transition == Transition.RESOLVED ? s.getResolvedBy() : null)
+                .setResolveComment(transition == Transition.RESOLVED ? s.getResolveComment() : null)
+                .setLabels(s.getLabels())
+                .setRunbookUrl(s.getRunbookUrl())
+                .setSummary(s.getSummary())
+                .setDescription(s.getDescription())
+                .setRoutingKey(routingKey)
+                .setSuppressedBy(suppression(transition, previous, rule))
+                .setReason(reason.name())
+                .setCommandId(commandId)
+                .build();
+    }
+
+    private static String suppression(Transition transition, AlertState previous, CompiledRule rule) {
+        if (transition != Transition.RESOLVED) {
+            return null;
+        }
+        if (previous == AlertState.PENDING) {
+            return NEVER_FIRED;
+        }
+        return rule != null && !rule.sendResolved() ? SEND_RESOLVED_OFF : null;
+    }
+
+    /** Renders labels, summary, description, runbook and routing key into the state. */
+    private static void render(AlertStatus s, CompiledRule rule, Severity severity) {
+        Map<String, String> labels = new HashMap<>(s.getTags());
+        putIfPresent(labels, "database_type", s.getDatabaseType());
+        putIfPresent(labels, "environment", s.getEnvironment());
+        labels.put("instance_id", s.getInstanceId());
+        labels.put("metric_name", s.getMetricName());
+        labels.put("rule_id", s.getRuleId());
+        labels.putAll(rule.labels());
+        Function<String, String> values = name -> switch (name) {
+            case "instance_id" -> s.getInstanceId();
+            case "value" -> Template.number(s.getValue());
+            case "threshold" -> Template.number(s.getThreshold());
+            case "severity" -> severity.name().toLowerCase(Locale.ROOT);
+            case "rule_id" -> s.getRuleId();
+            case "metric_name" -> s.getMetricName();
+            case "database_type" -> s.getDatabaseType();
+            case "environment" -> s.getEnvironment();
+            default -> null;
+        };
+        s.setLabels(labels);
+        s.setSummary(rule.summary() == null ? defaultSummary(s, severity) : rule.summary().render(values, labels));
+        s.setDescription(rule.description() == null ? null : rule.description().render(values, labels));
+        s.setRunbookUrl(rule.runbookUrl());
+        s.setRoutingKey(rule.routingKey());
+    }
+
+    private static String defaultSummary(AlertStatus s, Severity severity) {
+        return "[" + severity + "] " + s.getInstanceId() + " " + s.getMetricName() + " = " + Template.number(s.getValue())
+                + " (threshold " + Template.number(s.getThreshold()) + ")";
+    }
+
+    private static void putIfPresent(Map<String, String> labels, String name, String value) {
+        if (value != null) {
+            labels.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package com.gds.alerting.topologies.alert;
+
+/** Why a transition happened: the {@code reason} of an {@code AlertEvent}, for people, logs and metrics. */
+public enum Reason {
+    /** The condition started to hold; {@code for} is not served yet. */
+    CONDITION_MET,
+    /** The condition held for {@code for} (or {@code for} is 0). */
+    FOR_ELAPSED,
+    /** The value moved to another level. */
+    LEVEL_CHANGED,
+    /** The condition stopped holding (after {@code keep_firing_for}, if set). */
+    RECOVERED,
+    /** The condition stopped holding before {@code for} was served: the alert never fired. */
+    PENDING_CANCELLED,
+    /** The rule was deleted while the alert was open. */
+    RULE_DELETED,
+    /** The rule was disabled while the alert was open. */
+    RULE_DISABLED,
+    /** An override switched the rule off for this series. */
+    DISABLED_BY_OVERRIDE,
+    /** The rule changed and its selector no longer selects this series. */
+    NO_LONGER_SELECTED,
+    /** An operator's command. */
+    MANUAL,
+    /** Still firing and not acknowledged after {@code repeat_interval}. */
+    REPEAT_INTERVAL_ELAPSED,
+    /** Not acknowledged within {@code escalate_after}. */
+    NOT_ACKNOWLEDGED_IN_TIME
+}

@@ -1,0 +1,57 @@
+package com.gds.alerting.topologies.intake;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * A record refused by an intake processor, on its way to a dead-letter topic: the original key
+ * and value bytes, the original headers, and headers saying why and where it came from.
+ *
+ * @param key   the original key bytes
+ * @param value the original value bytes
+ */
+public record DeadLetter(byte[] key, byte[] value) {
+
+    /** A stable upper-case code: what was wrong (e.g. {@code MALFORMED_BODY}, {@code INVALID_RULE}). */
+    public static final String REASON = "gds.dlq.reason";
+    /** A sentence for people: what was wrong and what to do. */
+    public static final String ERROR = "gds.dlq.error";
+    public static final String SOURCE_TOPIC = "gds.dlq.source.topic";
+    public static final String SOURCE_PARTITION = "gds.dlq.source.partition";
+    public static final String SOURCE_OFFSET = "gds.dlq.source.offset";
+    /** The processor that refused it. */
+    public static final String PROCESSOR = "gds.dlq.processor";
+
+    /**
+     * The record to forward for {@code original}: its bytes wrapped, its headers plus the reason
+     * and the source coordinates.
+     */
+    public static Record<Object, Object> of(ProcessorContext<?, ?> context, String processor,
+                                            Record<byte[], byte[]> original, String reason, String error) {
+        Headers headers = new RecordHeaders(original.headers().toArray());
+        put(headers, REASON, reason);
+        put(headers, ERROR, error);
+        put(headers, PROCESSOR, processor);
+        context.recordMetadata().ifPresent((RecordMetadata m) -> {
+            put(headers, SOURCE_TOPIC, m.topic());
+            put(headers, SOURCE_PARTITION, Integer.toString(m.partition()));
+            put(headers, SOURCE_OFFSET, Long.toString(m.offset()));
+        });
+        return new Record<Object, Object>(null, new DeadLetter(original.key(), original.value()), original.timestamp(), headers);
+    }
+
+    /** Where the record came from, for log lines. */
+    public static String coordinates(ProcessorContext<?, ?> context) {
+        return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("<unknown>");
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,95 @@
+package com.gds.alerting.topologies.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.topologies.AlertingCounters;
+import com.gds.alerting.topologies.AlertingCounters.Counter;
+
+/**
+ * Turns the bytes of a metrics topic into {@link Metric} records keyed by instance id and stamped
+ * with their measurement time (the event time of everything downstream). A record that does not
+ * decode, has no key, a key other than its {@code instance_id}, or a value that is not a finite
+ * number is forwarded as a {@link DeadLetter} instead, with the reason; nothing else stops.
+ *
+ * <p>A metric without an {@code environment} tag gets the one its topic name carries
+ * ({@code <prefix>.<database_type>.<environment>}), so selectors on environment always work.
+ */
+public final class MetricIntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricIntakeProcessor.class);
+
+    private final String name;
+    private final String metricsPrefix;
+    private final Deserializer<Metric> deserializer;
+    private final AlertingCounters counters;
+    private ProcessorContext<Object, Object> context;
+
+    public MetricIntakeProcessor(String name, String metricsPrefix, Deserializer<Metric> deserializer,
+                                 AlertingCounters counters) {
+        this.name = name;
+        this.metricsPrefix = metricsPrefix + ".";
+        this.deserializer = deserializer;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+        try {
+            if (record.value() == null) {
+                throw new Decoding.Refusal("NULL_VALUE", "a metric record without a value carries no sample");
+            }
+            Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (key == null) {
+                throw new Decoding.Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
+            }
+            if (!key.equals(metric.getInstanceId())) {
+                throw new Decoding.Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '"
+                        + metric.getInstanceId() + "'; records of one instance must share a key to stay in order");
+            }
+            if (!Double.isFinite(metric.getValue())) {
+                throw new Decoding.Refusal("NON_FINITE_VALUE", "value of " + metric.getMetricName() + " is "
+                        + metric.getValue() + "; collectors must send finite numbers");
+            }
+            withEnvironment(metric, topic);
+            counters.increment(Counter.METRICS_EVALUATED);
+            context.forward(record.withKey((Object) key).withValue((Object) metric)
+                    .withTimestamp(metric.getTimestamp().toEpochMilli()));
+        } catch (Decoding.Refusal refusal) {
+            counters.increment(Counter.METRICS_DEAD_LETTERED);
+            LOG.warn("metric record {} dead-lettered: {} ({})", DeadLetter.coordinates(context), refusal.getMessage(),
+                    refusal.reason());
+            context.forward(DeadLetter.of(context, name, record, refusal.reason(), refusal.getMessage()));
+        }
+    }
+
+    private void withEnvironment(Metric metric, String topic) {
+        if (metric.getTags().containsKey("environment") || topic == null || !topic.startsWith(metricsPrefix)) {
+            return;
+        }
+        String rest = topic.substring(metricsPrefix.length());
+        int dot = rest.indexOf('.');
+        if (dot > 0 && dot < rest.length() - 1) {
+            Map<String, String> tags = new HashMap<>(metric.getTags());
+            tags.put("environment", rest.substring(dot + 1));
+            metric.setTags(tags);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.gds.alerting.topologies.rules;
+
+import java.util.regex.Pattern;
+
+import com.gds.alerting.avro.MatchOp;
+import com.gds.alerting.avro.Matcher;
+
+/**
+ * A label matcher ready to run: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions
+ * are anchored at both ends, as in Prometheus; a missing label matches {@code ""}.
+ */
+public record CompiledMatcher(String label, MatchOp op, String value, Pattern pattern) {
+
+    /** Compiles {@code matcher}; throws {@link java.util.regex.PatternSyntaxException} on a bad regex. */
+    public static CompiledMatcher of(Matcher matcher) {
+        Pattern pattern = matcher.getOp() == MatchOp.RE || matcher.getOp() == MatchOp.NRE
+                ? Pattern.compile(matcher.getValue())
+                : null;
+        return new CompiledMatcher(matcher.getLabel(), matcher.getOp(), matcher.getValue(), pattern);
+    }
+
+    public boolean matches(Series series) {
+        String actual = series.label(label);
+        return switch (op) {
+            case EQ -> actual.equals(value);
+            case NEQ -> !actual.equals(value);
+            case RE -> pattern.matcher(actual).matches();
+            case NRE -> !pattern.matcher(actual).matches();
+        };
+    }
+
+    @Override
+    public String toString() {
+        String symbol = switch (op) {
+            case EQ -> "=";
+            case NEQ -> "!=";
+            case RE -> "=~";
+            case NRE -> "!~";
+        };
+        return label + symbol + '"' + value + '"';
+    }
+}
