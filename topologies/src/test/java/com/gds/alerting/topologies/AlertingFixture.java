@@ -118,6 +118,13 @@ public final class AlertingFixture implements AutoCloseable {
                 .pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /** {@code record} in the wire format, registered in this fixture's registry scope. */
+    public <T extends org.apache.avro.specific.SpecificRecord> byte[] encode(String topic, T record) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) record.getClass();
+        return serde(type).serializer().serialize(topic, record);
+    }
+
     public AlertCommand command(CommandType type, String alertKey, String by, Long incident) {
         AlertCommand command = AlertCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())

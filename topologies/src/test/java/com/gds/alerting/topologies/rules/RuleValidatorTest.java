@@ -1,0 +1,100 @@
+package com.gds.alerting.topologies.rules;
+
+import static com.gds.alerting.topologies.TestRules.above;
+import static com.gds.alerting.topologies.TestRules.below;
+import static com.gds.alerting.topologies.TestRules.eq;
+import static com.gds.alerting.topologies.TestRules.override;
+import static com.gds.alerting.topologies.TestRules.re;
+import static com.gds.alerting.topologies.TestRules.schedule;
+import static com.gds.alerting.topologies.TestRules.threshold;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.gds.alerting.avro.AbsenceSpec;
+import com.gds.alerting.avro.OverrideMode;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
+import com.gds.alerting.avro.Severity;
+
+class RuleValidatorTest {
+
+    private static Rule.Builder valid() {
+        return threshold("conn", "connections_used_ratio",
+                List.of(above(Severity.WARNING, 80, 75), above(Severity.CRITICAL, 95, 90)), eq("environment", "prod"));
+    }
+
+    @Test
+    void aCompleteRuleIsValid() {
+        Rule rule = valid()
+                .setForMs(60_000).setKeepFiringForMs(120_000)
+                .setOverrides(List.of(override(OverrideMode.CUSTOM, List.of(above(Severity.WARNING, 90)), eq("instance_id", "pg-1"))))
+                .setSchedules(List.of(schedule("Europe/Paris", List.of(), "22:00", "06:00", List.of(above(Severity.WARNING, 95)))))
+                .setRepeatIntervalMs(3_600_000L).setEscalateAfterMs(900_000L).setEscalateToSeverity(Severity.CRITICAL)
+                .setSummary("{{instance_id}} at {{value}} > {{threshold}} in {{labels.region}}")
+                .build();
+        assertEquals(List.of(), RuleValidator.validate(rule));
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.<Arguments>of(
+                Arguments.of("a ':' in the id would break alert keys", (Consumer<Rule.Builder>) b -> b.setRuleId("a:b"), "rule_id"),
+                Arguments.of("kinds not built yet are refused", (Consumer<Rule.Builder>) b -> b.setKind(RuleKind.ABSENCE)
+                        .setAbsence(new AbsenceSpec(Severity.WARNING)), "kind: ABSENCE"),
+                Arguments.of("no conditions", (Consumer<Rule.Builder>) b -> b.setConditions(List.of()), "conditions: a threshold rule"),
+                Arguments.of("two conditions of one severity", (Consumer<Rule.Builder>) b -> b.setConditions(
+                        List.of(above(Severity.WARNING, 80), above(Severity.WARNING, 90))), "appears twice"),
+                Arguments.of("recovery above a '>' threshold", (Consumer<Rule.Builder>) b -> b.setConditions(
+                        List.of(above(Severity.WARNING, 80, 85))), "conditions[0].recovery_threshold: 85.0 is above"),
+                Arguments.of("recovery below a '<' threshold", (Consumer<Rule.Builder>) b -> b.setConditions(
+                        List.of(new com.gds.alerting.avro.Condition(Severity.WARNING, com.gds.alerting.avro.Comparison.LT, 10.0, 5.0))),
+                        "is below the threshold"),
+                Arguments.of("critical would trigger before warning", (Consumer<Rule.Builder>) b -> b.setConditions(
+                        List.of(above(Severity.WARNING, 90), above(Severity.CRITICAL, 80))), "CRITICAL threshold 80.0 would trigger before"),
+                Arguments.of("'<' levels the other way round", (Consumer<Rule.Builder>) b -> b.setConditions(
+                        List.of(below(Severity.WARNING, 10), below(Severity.CRITICAL, 20))), "needs the lower threshold"),
+                Arguments.of("bad regex", (Consumer<Rule.Builder>) b -> b.setSelector(
+                        new com.gds.alerting.avro.Selector("m", List.of(re("instance_id", "pg-(")))), "selector.matchers[0].value"),
+                Arguments.of("metric name with ':'", (Consumer<Rule.Builder>) b -> b.setSelector(
+                        new com.gds.alerting.avro.Selector("job:m", List.of())), "selector.metric_name"),
+                Arguments.of("negative for", (Consumer<Rule.Builder>) b -> b.setForMs(-1), "for_ms"),
+                Arguments.of("unknown zone", (Consumer<Rule.Builder>) b -> b.setSchedules(List.of(
+                        schedule("Europe/Pariss", List.of(), "22:00", "06:00", List.of(above(Severity.WARNING, 95))))), "unknown time zone"),
+                Arguments.of("bad time of day", (Consumer<Rule.Builder>) b -> b.setSchedules(List.of(
+                        schedule("UTC", List.of(), "24:00", "06:00", List.of(above(Severity.WARNING, 95))))), "schedules[0].start"),
+                Arguments.of("override without matchers", (Consumer<Rule.Builder>) b -> b.setOverrides(List.of(
+                        override(OverrideMode.DISABLED, List.of()))), "overrides[0].matchers"),
+                Arguments.of("DISABLED override with conditions", (Consumer<Rule.Builder>) b -> b.setOverrides(List.of(
+                        override(OverrideMode.DISABLED, List.of(above(Severity.WARNING, 1)), eq("instance_id", "x")))),
+                        "only a CUSTOM override carries conditions"),
+                Arguments.of("escalation target without a time", (Consumer<Rule.Builder>) b -> b.setEscalateToSeverity(Severity.CRITICAL),
+                        "escalate_after_ms"),
+                Arguments.of("reminders more often than every second", (Consumer<Rule.Builder>) b -> b.setRepeatIntervalMs(10L),
+                        "repeat_interval_ms"),
+                Arguments.of("unknown template placeholder", (Consumer<Rule.Builder>) b -> b.setSummary("{{instance}} is down"),
+                        "unknown placeholder {{instance}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void eachProblemIsReportedWithItsField(String why, Consumer<Rule.Builder> breakIt, String expected) {
+        Rule.Builder builder = valid();
+        breakIt.accept(builder);
+        List<String> problems = RuleValidator.validate(builder.build());
+        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), why + ": " + problems);
+    }
+
+    @Test
+    void everyProblemIsReportedInOneRun() {
+        Rule rule = valid().setRuleId("bad id").setForMs(-5).setSummary("{{nope}}").build();
+        assertEquals(3, RuleValidator.validate(rule).size(), RuleValidator.validate(rule).toString());
+    }
+}
