@@ -29,6 +29,7 @@ import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.topologies.alert.AlertProcessor;
@@ -89,6 +90,10 @@ public final class AlertingTopology {
         }
     }
 
+    static {
+        AvroClassTrust.install();
+    }
+
     private final Topology topology;
     private final RuleBook ruleBook;
     private final AlertingCounters counters;
@@ -138,7 +143,7 @@ public final class AlertingTopology {
         KStream<Object, Object> metrics = withoutDeadLetters(builder
                 .stream(topics.metricsPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.METRICS_SOURCE))
                 .process(() -> new MetricIntakeProcessor(Names.METRICS_INTAKE, topics.metricsPrefix(), metricSerde.deserializer(),
-                        counters), Named.as(Names.METRICS_INTAKE)), "metrics", topics.dlqMetrics());
+                        counters, config.maxClockSkew()), Named.as(Names.METRICS_INTAKE)), "metrics", topics.dlqMetrics());
 
         Repartitioned<Object, Object> byInstance = Repartitioned.as(Names.COMMANDS_REPARTITION)
                 .withKeySerde(cast(Serdes.String()))

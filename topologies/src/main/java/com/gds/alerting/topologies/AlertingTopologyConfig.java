@@ -20,9 +20,13 @@ import com.gds.alerting.contract.GdsTopics;
  * @param commandPartitions   partitions of the commands repartition topic; {@code null} = as many as
  *                            the commands topic has. Must equal the partition count of the metrics
  *                            topics, or commands reach the wrong task.
+ * @param maxClockSkew        a metric measured further ahead of the wall clock than this is
+ *                            dead-lettered ({@code FUTURE_TIMESTAMP}); keep it well below the
+ *                            brokers' {@code log.message.timestamp.after.max.ms} (1 h by default)
  */
 public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfig, StoreKind storeKind,
-                                     Duration punctuationInterval, int maxTimersPerTick, Integer commandPartitions) {
+                                     Duration punctuationInterval, int maxTimersPerTick, Integer commandPartitions,
+                                     Duration maxClockSkew) {
 
     public AlertingTopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -37,27 +41,34 @@ public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfi
         if (commandPartitions != null && commandPartitions <= 0) {
             throw new IllegalArgumentException("commandPartitions must be positive, got " + commandPartitions);
         }
+        if (maxClockSkew == null || maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("maxClockSkew must be zero or positive, got " + maxClockSkew);
+        }
     }
 
-    /** Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick. */
+    /** Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick, 5 min clock skew. */
     public static AlertingTopologyConfig defaults(Map<String, ?> serdeConfig) {
         return new AlertingTopologyConfig(GdsTopics.defaults(), serdeConfig, StoreKind.PERSISTENT, Duration.ofSeconds(1),
-                10_000, null);
+                10_000, null, Duration.ofMinutes(5));
     }
 
     public AlertingTopologyConfig withTopics(GdsTopics value) {
-        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions);
+        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew);
     }
 
     public AlertingTopologyConfig withStoreKind(StoreKind value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions);
+        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew);
     }
 
     public AlertingTopologyConfig withPunctuationInterval(Duration value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions, maxClockSkew);
     }
 
     public AlertingTopologyConfig withCommandPartitions(Integer value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value, maxClockSkew);
+    }
+
+    public AlertingTopologyConfig withMaxClockSkew(Duration value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, value);
     }
 }

@@ -58,9 +58,16 @@ public final class AlertingFixture implements AutoCloseable {
     private final TestOutputTopic<String, AlertEvent> events;
     private final TestOutputTopic<String, CommandResult> results;
     private final Map<String, Object> serdeConfig;
-    private Instant wallClock = T0;
+    private Instant wallClock;
 
+    /** A fixture whose wall clock starts at {@link #T0}. */
     public AlertingFixture() {
+        this(T0);
+    }
+
+    /** A fixture whose wall clock starts at {@code wallClockStart} (samples may not be ahead of it by more than 5 min). */
+    public AlertingFixture(Instant wallClockStart) {
+        wallClock = wallClockStart;
         serdeConfig = Map.of("schema.registry.url", InMemorySchemaRegistry.SCHEME + scope);
         try {
             stateDir = Files.createTempDirectory("alerting-ttd");
@@ -73,7 +80,7 @@ public final class AlertingFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerting-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(alerting.topology(), props, T0);
+        driver = new TopologyTestDriver(alerting.topology(), props, wallClockStart);
         metrics = driver.createInputTopic(METRICS_TOPIC, new StringSerializer(), serde(Metric.class).serializer());
         rules = driver.createInputTopic(topics.rules(), new StringSerializer(), serde(Rule.class).serializer());
         commands = driver.createInputTopic(topics.commands(), new StringSerializer(), serde(AlertCommand.class).serializer());

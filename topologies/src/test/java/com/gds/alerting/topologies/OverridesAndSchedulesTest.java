@@ -33,7 +33,7 @@ class OverridesAndSchedulesTest {
 
     @BeforeEach
     void start() {
-        fx = new AlertingFixture();
+        fx = new AlertingFixture(Instant.parse("2026-04-01T00:00:00Z"));
     }
 
     @AfterEach

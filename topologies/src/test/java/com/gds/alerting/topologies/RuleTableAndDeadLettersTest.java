@@ -191,6 +191,18 @@ class RuleTableAndDeadLettersTest {
     }
 
     @Test
+    void aMetricFromTheFutureIsDeadLetteredSoItCannotMakeTrueSamplesLate() {
+        fx.rule(conn(90));
+        fx.sample("pg-prod-01", "connections_used_ratio", 95, T0.plus(Duration.ofHours(3)));
+        fx.sample("pg-prod-01", "connections_used_ratio", 95, T0.plus(Duration.ofMinutes(4)));
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters(fx.topics().dlqMetrics());
+        assertEquals(1, dead.size());
+        assertEquals("FUTURE_TIMESTAMP", header(dead.get(0), DeadLetter.REASON));
+        assertTrue(header(dead.get(0), DeadLetter.ERROR).contains("10800 s ahead"), header(dead.get(0), DeadLetter.ERROR));
+        assertEquals(List.of(Transition.FIRED), transitions(), "a sample within the allowed skew is evaluated");
+    }
+
+    @Test
     void corruptRulesAndCommandsAreDeadLetteredToo() {
         fx.raw(fx.topics().rules(), "conn", new byte[] {1, 2});
         fx.raw(fx.topics().rules(), null, new byte[] {0, 0, 0, 0, 1});

@@ -19,6 +19,10 @@ import com.gds.alerting.avro.Weekday;
 /** Short ways to write rules in tests. */
 public final class TestRules {
 
+    static {
+        com.gds.alerting.avro.serde.AvroClassTrust.install();
+    }
+
     private TestRules() {
     }
 

@@ -1,6 +1,7 @@
 package com.gds.alerting.topologies.intake;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,7 +21,11 @@ import com.gds.alerting.topologies.AlertingCounters.Counter;
  * Turns the bytes of a metrics topic into {@link Metric} records keyed by instance id and stamped
  * with their measurement time (the event time of everything downstream). A record that does not
  * decode, has no key, a key other than its {@code instance_id}, or a value that is not a finite
- * number is forwarded as a {@link DeadLetter} instead, with the reason; nothing else stops.
+ * number is forwarded as a {@link DeadLetter} instead, with the reason; nothing else stops. So is a
+ * metric measured further in the future than the allowed clock skew: a collector with a clock
+ * hours ahead would otherwise make every later true sample look late, and its event time, carried
+ * by the records this topology writes, would be refused by the broker
+ * ({@code log.message.timestamp.after.max.ms}, one hour by default) and stop the application.
  *
  * <p>A metric without an {@code environment} tag gets the one its topic name carries
  * ({@code <prefix>.<database_type>.<environment>}), so selectors on environment always work.
@@ -33,14 +38,16 @@ public final class MetricIntakeProcessor implements Processor<byte[], byte[], Ob
     private final String metricsPrefix;
     private final Deserializer<Metric> deserializer;
     private final AlertingCounters counters;
+    private final long maxClockSkewMs;
     private ProcessorContext<Object, Object> context;
 
     public MetricIntakeProcessor(String name, String metricsPrefix, Deserializer<Metric> deserializer,
-                                 AlertingCounters counters) {
+                                 AlertingCounters counters, Duration maxClockSkew) {
         this.name = name;
         this.metricsPrefix = metricsPrefix + ".";
         this.deserializer = deserializer;
         this.counters = counters;
+        this.maxClockSkewMs = maxClockSkew.toMillis();
     }
 
     @Override
@@ -67,6 +74,11 @@ public final class MetricIntakeProcessor implements Processor<byte[], byte[], Ob
             if (!Double.isFinite(metric.getValue())) {
                 throw new Decoding.Refusal("NON_FINITE_VALUE", "value of " + metric.getMetricName() + " is "
                         + metric.getValue() + "; collectors must send finite numbers");
+            }
+            long ahead = metric.getTimestamp().toEpochMilli() - context.currentSystemTimeMs();
+            if (ahead > maxClockSkewMs) {
+                throw new Decoding.Refusal("FUTURE_TIMESTAMP", "measured at " + metric.getTimestamp() + ", " + ahead / 1000
+                        + " s ahead of this host's clock (at most " + maxClockSkewMs / 1000 + " s allowed); fix the collector's clock");
             }
             withEnvironment(metric, topic);
             counters.increment(Counter.METRICS_EVALUATED);

@@ -65,7 +65,7 @@ public final class RuleTableProcessor implements Processor<String, Rule, Void, V
             store.delete(ruleId);
             ruleBook.remove(ruleId);
             counters.increment(Counter.RULES_DELETED);
-            LOG.info("rule '{}' deleted", ruleId);
+            LOG.debug("rule '{}' deleted", ruleId);
             return;
         }
         try {
@@ -73,7 +73,7 @@ public final class RuleTableProcessor implements Processor<String, Rule, Void, V
             store.put(ruleId, record.value());
             ruleBook.put(compiled);
             counters.increment(Counter.RULES_ACCEPTED);
-            LOG.info("rule '{}' {} (v{})", ruleId, compiled.enabled() ? "in force" : "disabled", ruleBook.version());
+            LOG.debug("rule '{}' {} (v{})", ruleId, compiled.enabled() ? "in force" : "disabled", ruleBook.version());
         } catch (IllegalArgumentException e) {
             // Only a rule written to the accepted topic by something other than the intake gets here.
             counters.increment(Counter.RULES_DEAD_LETTERED);
