@@ -1,17 +1,11 @@
 package com.gds.alerting.topologies.intake;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.topologies.AlertingCounters;
@@ -30,20 +24,16 @@ import com.gds.alerting.topologies.AlertingCounters.Counter;
  * <p>A metric without an {@code environment} tag gets the one its topic name carries
  * ({@code <prefix>.<database_type>.<environment>}), so selectors on environment always work.
  */
-public final class MetricIntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+public final class MetricIntakeProcessor extends IntakeProcessor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MetricIntakeProcessor.class);
-
-    private final String name;
     private final String metricsPrefix;
     private final Deserializer<Metric> deserializer;
     private final AlertingCounters counters;
     private final long maxClockSkewMs;
-    private ProcessorContext<Object, Object> context;
 
     public MetricIntakeProcessor(String name, String metricsPrefix, Deserializer<Metric> deserializer,
                                  AlertingCounters counters, Duration maxClockSkew) {
-        this.name = name;
+        super(name, "metric", counters, Counter.METRICS_DEAD_LETTERED);
         this.metricsPrefix = metricsPrefix + ".";
         this.deserializer = deserializer;
         this.counters = counters;
@@ -51,45 +41,29 @@ public final class MetricIntakeProcessor implements Processor<byte[], byte[], Ob
     }
 
     @Override
-    public void init(ProcessorContext<Object, Object> context) {
-        this.context = context;
-    }
-
-    @Override
-    public void process(Record<byte[], byte[]> record) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
-        try {
-            if (record.value() == null) {
-                throw new Decoding.Refusal("NULL_VALUE", "a metric record without a value carries no sample");
-            }
-            Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            if (key == null) {
-                throw new Decoding.Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
-            }
-            if (!key.equals(metric.getInstanceId())) {
-                throw new Decoding.Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '"
-                        + metric.getInstanceId() + "'; records of one instance must share a key to stay in order");
-            }
-            if (!Double.isFinite(metric.getValue())) {
-                throw new Decoding.Refusal("NON_FINITE_VALUE", "value of " + metric.getMetricName() + " is "
-                        + metric.getValue() + "; collectors must send finite numbers");
-            }
-            long ahead = metric.getTimestamp().toEpochMilli() - context.currentSystemTimeMs();
-            if (ahead > maxClockSkewMs) {
-                throw new Decoding.Refusal("FUTURE_TIMESTAMP", "measured at " + metric.getTimestamp() + ", " + ahead / 1000
-                        + " s ahead of this host's clock (at most " + maxClockSkewMs / 1000 + " s allowed); fix the collector's clock");
-            }
-            withEnvironment(metric, topic);
-            counters.increment(Counter.METRICS_EVALUATED);
-            context.forward(record.withKey((Object) key).withValue((Object) metric)
-                    .withTimestamp(metric.getTimestamp().toEpochMilli()));
-        } catch (Decoding.Refusal refusal) {
-            counters.increment(Counter.METRICS_DEAD_LETTERED);
-            LOG.warn("metric record {} dead-lettered: {} ({})", DeadLetter.coordinates(context), refusal.getMessage(),
-                    refusal.reason());
-            context.forward(DeadLetter.of(context, name, record, refusal.reason(), refusal.getMessage()));
+    Record<Object, Object> accept(Record<byte[], byte[]> record, String topic) {
+        requireValue(record, "a metric record without a value carries no sample");
+        Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
+        String key = key(record);
+        if (key == null) {
+            throw new Decoding.Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
         }
+        if (!key.equals(metric.getInstanceId())) {
+            throw new Decoding.Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '"
+                    + metric.getInstanceId() + "'; records of one instance must share a key to stay in order");
+        }
+        if (!Double.isFinite(metric.getValue())) {
+            throw new Decoding.Refusal("NON_FINITE_VALUE", "value of " + metric.getMetricName() + " is "
+                    + metric.getValue() + "; collectors must send finite numbers");
+        }
+        long ahead = metric.getTimestamp().toEpochMilli() - now();
+        if (ahead > maxClockSkewMs) {
+            throw new Decoding.Refusal("FUTURE_TIMESTAMP", "measured at " + metric.getTimestamp() + ", " + ahead / 1000
+                    + " s ahead of this host's clock (at most " + maxClockSkewMs / 1000 + " s allowed); fix the collector's clock");
+        }
+        withEnvironment(metric, topic);
+        counters.increment(Counter.METRICS_EVALUATED);
+        return record.withKey((Object) key).withValue((Object) metric).withTimestamp(metric.getTimestamp().toEpochMilli());
     }
 
     private void withEnvironment(Metric metric, String topic) {
