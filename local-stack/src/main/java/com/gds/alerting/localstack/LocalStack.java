@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,7 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
     /** The in-memory registry scope every service of the stack shares. */
     public static final String REGISTRY_SCOPE = "local-stack";
 
@@ -121,11 +123,30 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
+            awaitVisible(admin, wanted.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
         return wanted.stream().map(NewTopic::name).toList();
+    }
+
+    /** Created is not yet listed: the broker's metadata follows the controller a moment later. */
+    private static void awaitVisible(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + TOPIC_VISIBLE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (admin.listTopics().names().get().containsAll(names)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot list topics: " + e.getCause(), e.getCause());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics created but not listed by the broker after " + TOPIC_VISIBLE_TIMEOUT);
+            }
+            Thread.sleep(50);
+        }
     }
 
     private String banner(long startMillis) {

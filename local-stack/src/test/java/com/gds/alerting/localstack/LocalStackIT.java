@@ -54,7 +54,8 @@ class LocalStackIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             Set<String> names = admin.listTopics().names().get();
             for (String t : List.of("gds.rules", "gds.silences", "gds.alerts.commands", "gds.alerts.events",
-                    "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules")) {
+                    "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules", "gds.rules.accepted", "gds.alerts.command-results",
+                    "gds.dlq.commands")) {
                 assertTrue(names.contains(t), t + " in " + names);
             }
             for (String type : List.of("postgresql", "mssql", "mongodb", "snowflake")) {
