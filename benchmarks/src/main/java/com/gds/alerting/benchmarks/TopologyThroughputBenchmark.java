@@ -199,12 +199,12 @@ public final class TopologyThroughputBenchmark {
 
     private String measure(EmbeddedKafkaBroker broker, GdsTopics base, int ruleCount, int round) throws Exception {
         String suffix = ruleCount + "-r" + round;
-        GdsTopics topics = new GdsTopics(base.metricsPrefix(), "bench.rules." + suffix, base.silences(), "bench.commands." + suffix,
+        GdsTopics topics = new GdsTopics(base.metricsPrefix(), "bench.rules." + suffix, "bench.silences." + suffix, "bench.commands." + suffix,
                 "bench.events." + suffix, "bench.dlq.metrics." + suffix, base.dlqNotifications(), "bench.dlq.rules." + suffix,
                 "bench.rules.accepted." + suffix, "bench.results." + suffix, "bench.dlq.commands." + suffix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             List<NewTopic> list = new ArrayList<>();
-            for (String name : List.of(topics.rules(), topics.rulesAccepted())) {
+            for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences())) {
                 list.add(new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
             }
             for (String name : List.of(topics.commands(), topics.events(), topics.dlqMetrics(), topics.dlqRules(),

@@ -28,6 +28,7 @@ import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
@@ -40,6 +41,8 @@ import com.gds.alerting.topologies.intake.RuleIntakeProcessor;
 import com.gds.alerting.topologies.intake.RuleTableProcessor;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.serde.StoreSerde;
+import com.gds.alerting.topologies.silences.SilenceBook;
+import com.gds.alerting.topologies.silences.SilenceTableProcessor;
 
 /**
  * The alerting topology, built from an {@link AlertingTopologyConfig} and nothing else.
@@ -68,6 +71,10 @@ public final class AlertingTopology {
     public static final class Names {
         /** Global store: the accepted rules by rule id (values: {@link Rule}). */
         public static final String RULES_STORE = "rules";
+        /** Global store: the silences by silence id (values: {@link Silence}). */
+        public static final String SILENCES_STORE = "silences";
+        public static final String SILENCES_SOURCE = "silences-source";
+        public static final String SILENCE_TABLE = "silence-table";
         /** Alert state by alert key (values: {@link AlertStatus}). */
         public static final String ALERT_STATE_STORE = "alert-state";
         /** Open (pending, firing, acknowledged) alert keys. */
@@ -96,11 +103,13 @@ public final class AlertingTopology {
 
     private final Topology topology;
     private final RuleBook ruleBook;
+    private final SilenceBook silenceBook;
     private final AlertingCounters counters;
 
-    private AlertingTopology(Topology topology, RuleBook ruleBook, AlertingCounters counters) {
+    private AlertingTopology(Topology topology, RuleBook ruleBook, SilenceBook silenceBook, AlertingCounters counters) {
         this.topology = topology;
         this.ruleBook = ruleBook;
+        this.silenceBook = silenceBook;
         this.counters = counters;
     }
 
@@ -122,6 +131,7 @@ public final class AlertingTopology {
     /** Builds the topology; each call has its own {@link RuleBook} and counters. */
     public static AlertingTopology build(AlertingTopologyConfig config) {
         RuleBook ruleBook = new RuleBook();
+        SilenceBook silenceBook = new SilenceBook();
         AlertingCounters counters = new AlertingCounters();
         GdsTopics topics = config.topics();
         Map<String, ?> serdeConfig = config.serdeConfig();
@@ -175,7 +185,13 @@ public final class AlertingTopology {
                         .withLoggingDisabled(),
                 Names.RULES_ACCEPTED_SOURCE, Serdes.String().deserializer(), ruleSerde.deserializer(), topics.rulesAccepted(),
                 Names.RULE_TABLE, () -> new RuleTableProcessor(Names.RULES_STORE, ruleBook, counters));
-        return new AlertingTopology(topology, ruleBook, counters);
+        Serde<Silence> silenceSerde = AvroSerdes.valueSerde(Silence.class, serdeConfig);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(supplier(config.storeKind(), Names.SILENCES_STORE), Serdes.String(),
+                        StoreSerde.of(Silence.class)).withLoggingDisabled(),
+                Names.SILENCES_SOURCE, Serdes.String().deserializer(), silenceSerde.deserializer(), topics.silences(),
+                Names.SILENCE_TABLE, () -> new SilenceTableProcessor(Names.SILENCES_STORE, silenceBook));
+        return new AlertingTopology(topology, ruleBook, silenceBook, counters);
     }
 
     /** Sends the {@link DeadLetter}s of an intake to {@code dlqTopic}; returns the rest. */
@@ -206,6 +222,11 @@ public final class AlertingTopology {
     /** The rule index this topology's global processor maintains (read-only use). */
     public RuleBook ruleBook() {
         return ruleBook;
+    }
+
+    /** The silences in force, as the global silence table holds them (read-only use). */
+    public SilenceBook silenceBook() {
+        return silenceBook;
     }
 
     public AlertingCounters counters() {

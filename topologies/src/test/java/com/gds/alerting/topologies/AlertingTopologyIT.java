@@ -65,7 +65,7 @@ class AlertingTopologyIT {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(METRICS, 2, (short) 1));
             topics.add(new NewTopic(TOPICS.commands(), 2, (short) 1));
-            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted())) {
+            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted(), TOPICS.silences())) {
                 topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             }
             for (String name : List.of(TOPICS.events(), TOPICS.commandResults(), TOPICS.dlqMetrics(), TOPICS.dlqRules(),

@@ -481,7 +481,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     }
 
     /** The severity an event reports: the level reached, raised to the escalation target once escalated. */
-    static Severity effectiveSeverity(AlertStatus s) {
+    public static Severity effectiveSeverity(AlertStatus s) {
         Severity escalated = s.getEscalated() ? s.getEscalatedSeverity() : null;
         return escalated != null && escalated.compareTo(s.getSeverity()) > 0 ? escalated : s.getSeverity();
     }

@@ -1,0 +1,10 @@
+package com.gds.alerting.service.api;
+
+import java.util.List;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/** One page of a list: the items, how many matched in all, and where the page starts. */
+@Serdeable
+public record AlertPage(List<AlertView> items, int total, int offset, int limit) {
+}

@@ -1,0 +1,44 @@
+package com.gds.alerting.service.api;
+
+import java.time.Instant;
+import java.util.Map;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.topologies.alert.AlertProcessor;
+
+/**
+ * An alert as the REST API shows it. {@code stale} is true when it was read from a standby
+ * replica because the active one was not reachable: it may lag the truth by a moment.
+ */
+@Serdeable
+public record AlertView(String alertKey, String ruleId, String instanceId, String metricName,
+                        @Nullable String databaseType, @Nullable String environment,
+                        String state, String severity, long incident,
+                        @Nullable Double value, @Nullable Double threshold,
+                        Instant startedAt, Instant updatedAt, @Nullable Instant firedAt,
+                        @Nullable String acknowledgedBy, @Nullable Instant acknowledgedAt, @Nullable String ackComment,
+                        @Nullable String resolvedBy, @Nullable String resolveComment,
+                        int reminders, boolean escalated,
+                        Map<String, String> labels, @Nullable String summary, @Nullable String description,
+                        @Nullable String runbookUrl, @Nullable String routingKey, boolean stale) {
+
+    public static AlertView of(AlertStatus s, boolean stale) {
+        return new AlertView(s.getAlertKey(), s.getRuleId(), s.getInstanceId(), s.getMetricName(), s.getDatabaseType(),
+                s.getEnvironment(), s.getState().name(), AlertProcessor.effectiveSeverity(s).name(), s.getIncident(),
+                s.getValue(), s.getThreshold(), Instant.ofEpochMilli(s.getStartedAt()), Instant.ofEpochMilli(s.getUpdatedAt()),
+                s.getFiredAt() == null ? null : Instant.ofEpochMilli(s.getFiredAt()), s.getAcknowledgedBy(),
+                s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()), s.getAckComment(),
+                s.getResolvedBy(), s.getResolveComment(), s.getReminderNumber(), s.getEscalated(), Map.copyOf(s.getLabels()),
+                s.getSummary(), s.getDescription(), s.getRunbookUrl(), s.getRoutingKey(), stale);
+    }
+
+    /** The same alert, flagged as read from a standby. */
+    public AlertView asStale() {
+        return new AlertView(alertKey, ruleId, instanceId, metricName, databaseType, environment, state, severity, incident,
+                value, threshold, startedAt, updatedAt, firedAt, acknowledgedBy, acknowledgedAt, ackComment, resolvedBy,
+                resolveComment, reminders, escalated, labels, summary, description, runbookUrl, routingKey, true);
+    }
+}

@@ -1,0 +1,98 @@
+package com.gds.alerting.service.api;
+
+import java.util.List;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import com.gds.alerting.avro.AlertCommand;
+import com.gds.alerting.avro.CommandType;
+import com.gds.alerting.service.auth.Rights;
+import com.gds.alerting.service.query.AlertFilter;
+import com.gds.alerting.service.query.AlertQueries;
+
+/**
+ * {@code /api/v1/alerts}: current alerts across every instance, one alert from whichever instance
+ * owns it, and the ack / resolve write paths (commands the topology applies).
+ */
+@Controller("/api/v1/alerts")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AlertsController {
+
+    private final AlertQueries queries;
+    private final CommandPublisher publisher;
+
+    public AlertsController(AlertQueries queries, CommandPublisher publisher) {
+        this.queries = queries;
+        this.publisher = publisher;
+    }
+
+    /**
+     * Alerts matching the filters, most urgent and newest first. Without {@code state}: pending,
+     * firing and acknowledged. {@code local=true} answers from this instance only (what the
+     * fan-out asks the others for) and returns the bare list.
+     */
+    @Get
+    @Secured(Rights.READ)
+    public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String severity,
+                                @Nullable @QueryValue("instance_id") String instanceId,
+                                @Nullable @QueryValue("rule_id") String ruleId,
+                                @QueryValue(defaultValue = "0") @Min(0) int offset,
+                                @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
+                                @QueryValue(defaultValue = "false") boolean local,
+                                HttpRequest<?> request) {
+        AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId);
+        if (local) {
+            return HttpResponse.ok(queries.local(filter));
+        }
+        List<AlertView> all = queries.all(filter, request);
+        List<AlertView> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+        return HttpResponse.ok(new AlertPage(List.copyOf(page), all.size(), offset, limit));
+    }
+
+    /** One alert; {@code stale: true} in the answer when it came from a standby. */
+    @Get("/{alertKey}")
+    @Secured(Rights.READ)
+    public AlertView get(@PathVariable String alertKey,
+                         @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                         HttpRequest<?> request) {
+        return queries.one(alertKey, staleOk, request);
+    }
+
+    /** Acknowledge: stops reminders and escalation. 202 with the command id; 404 for an unknown alert. */
+    @Post("/{alertKey}/ack")
+    @Secured(Rights.WRITE)
+    public HttpResponse<CommandAccepted> ack(@PathVariable String alertKey, @Valid @Body CommandRequest body,
+                                             HttpRequest<?> request) {
+        return command(alertKey, CommandType.ACKNOWLEDGE, body, request);
+    }
+
+    /** Resolve by hand. 202 with the command id; 404 for an unknown alert. */
+    @Post("/{alertKey}/resolve")
+    @Secured(Rights.WRITE)
+    public HttpResponse<CommandAccepted> resolve(@PathVariable String alertKey, @Valid @Body CommandRequest body,
+                                                 HttpRequest<?> request) {
+        return command(alertKey, CommandType.RESOLVE, body, request);
+    }
+
+    private HttpResponse<CommandAccepted> command(String alertKey, CommandType type, CommandRequest body,
+                                                  HttpRequest<?> request) {
+        queries.one(alertKey, true, request);
+        AlertCommand command = publisher.command(alertKey, type, body);
+        return HttpResponse.accepted().body(new CommandAccepted(command.getCommandId(), alertKey, type.name(),
+                command.getIncident()));
+    }
+}

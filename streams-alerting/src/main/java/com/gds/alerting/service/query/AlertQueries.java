@@ -1,0 +1,229 @@
+package com.gds.alerting.service.query;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.uri.UriBuilder;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.service.api.AlertView;
+import com.gds.alerting.service.streams.AlertingSettings;
+import com.gds.alerting.topologies.AlertingTopology;
+
+/**
+ * Answers alert queries from any instance: reads this instance's stores, forwards a per-key
+ * query to the owner (or, if it does not answer, reads a standby and says the answer may be
+ * stale), and fans a list out to every instance and merges.
+ */
+@Singleton
+public class AlertQueries {
+
+    /** Query parameter that makes an instance answer from its own stores only. */
+    public static final String LOCAL = "local";
+    /** Query parameter that lets an instance answer from a standby replica. */
+    public static final String STALE_OK = "stale_ok";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertQueries.class);
+    private static final Comparator<AlertView> ORDER = Comparator
+            .comparing((AlertView a) -> Severity.valueOf(a.severity())).reversed()
+            .thenComparing(AlertView::startedAt, Comparator.reverseOrder())
+            .thenComparing(AlertView::alertKey);
+
+    private final KafkaStreams streams;
+    private final AlertLocator locator;
+    private final AlertingSettings settings;
+    private final ForwardingClients clients;
+    private final ExecutorService fanOut = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "alert-query-fan-out");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public AlertQueries(KafkaStreams streams, AlertLocator locator, AlertingSettings settings, ForwardingClients clients) {
+        this.streams = streams;
+        this.locator = locator;
+        this.settings = settings;
+        this.clients = clients;
+    }
+
+    @PreDestroy
+    void close() {
+        fanOut.shutdownNow();
+    }
+
+    /** This instance's alerts matching {@code filter} (active tasks only, so nothing is counted twice). */
+    public List<AlertView> local(AlertFilter filter) {
+        List<AlertView> matches = new ArrayList<>();
+        try (KeyValueIterator<String, AlertStatus> it = store(false).all()) {
+            while (it.hasNext()) {
+                AlertStatus s = it.next().value;
+                if (filter.matches(s)) {
+                    matches.add(AlertView.of(s, false));
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return matches;
+    }
+
+    /** Every instance's alerts matching {@code filter}, sorted most urgent and newest first. */
+    public List<AlertView> all(AlertFilter filter, HttpRequest<?> original) {
+        List<CompletableFuture<List<AlertView>>> parts = new ArrayList<>();
+        for (HostInfo host : locator.hosts()) {
+            if (locator.isSelf(host)) {
+                parts.add(CompletableFuture.completedFuture(local(filter)));
+            } else {
+                parts.add(CompletableFuture.supplyAsync(() -> remoteList(host, filter, original), fanOut));
+            }
+        }
+        List<AlertView> merged = new ArrayList<>();
+        for (CompletableFuture<List<AlertView>> part : parts) {
+            merged.addAll(await(part));
+        }
+        merged.sort(ORDER);
+        return merged;
+    }
+
+    /**
+     * One alert, from whichever instance owns it.
+     *
+     * @param staleOk whether this instance may answer from a standby (set on a forwarded request)
+     */
+    public AlertView one(String alertKey, boolean staleOk, HttpRequest<?> original) {
+        KeyQueryMetadata metadata = locator.locate(alertKey);
+        if (locator.isSelf(metadata.activeHost())) {
+            return localOne(alertKey, false);
+        }
+        if (staleOk && metadata.standbyHosts().contains(locator.self())) {
+            return localOne(alertKey, true);
+        }
+        try {
+            return remoteOne(metadata.activeHost(), alertKey, false, original);
+        } catch (StateMigratingException unreachable) {
+            for (HostInfo standby : metadata.standbyHosts()) {
+                if (locator.isSelf(standby)) {
+                    return localOne(alertKey, true);
+                }
+                try {
+                    return remoteOne(standby, alertKey, true, original).asStale();
+                } catch (StateMigratingException next) {
+                    LOG.debug("standby {} of {} did not answer either", standby, alertKey, next);
+                }
+            }
+            throw unreachable;
+        }
+    }
+
+    private AlertView localOne(String alertKey, boolean stale) {
+        AlertStatus s;
+        try {
+            s = store(stale).get(alertKey);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (s == null) {
+            throw new NotFoundException("no alert has key '" + alertKey + "'");
+        }
+        return AlertView.of(s, stale);
+    }
+
+    private ReadOnlyKeyValueStore<String, AlertStatus> store(boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, AlertStatus>> parameters = StoreQueryParameters
+                .fromNameAndType(AlertingTopology.Names.ALERT_STATE_STORE, QueryableStoreTypes.keyValueStore());
+        return streams.store(stale ? parameters.enableStaleStores() : parameters);
+    }
+
+    private static RuntimeException unavailable(InvalidStateStoreException e) {
+        if (e instanceof UnknownStateStoreException) {
+            return new NotFoundException("no such store: " + e.getMessage());
+        }
+        return new StateMigratingException("alert state is migrating: " + e.getMessage(), e);
+    }
+
+    private List<AlertView> remoteList(HostInfo host, AlertFilter filter, HttpRequest<?> original) {
+        UriBuilder uri = UriBuilder.of("/api/v1/alerts").queryParam(LOCAL, "true");
+        if (filter.state() != null) {
+            uri.queryParam("state", filter.state());
+        }
+        if (filter.severity() != null) {
+            uri.queryParam("severity", filter.severity());
+        }
+        if (filter.instanceId() != null) {
+            uri.queryParam("instance_id", filter.instanceId());
+        }
+        if (filter.ruleId() != null) {
+            uri.queryParam("rule_id", filter.ruleId());
+        }
+        return forward(host, uri.build(), original, Argument.listOf(AlertView.class));
+    }
+
+    private AlertView remoteOne(HostInfo host, String alertKey, boolean staleOk, HttpRequest<?> original) {
+        UriBuilder uri = UriBuilder.of("/api/v1/alerts").path(alertKey);
+        if (staleOk) {
+            uri.queryParam(STALE_OK, "true");
+        }
+        return forward(host, uri.build(), original, Argument.of(AlertView.class));
+    }
+
+    private <T> T forward(HostInfo host, URI uri, HttpRequest<?> original, Argument<T> type) {
+        HttpClient client = clients.to(host);
+        MutableHttpRequest<?> request = HttpRequest.GET(uri.toString());
+        original.getHeaders().getAuthorization().ifPresent(value -> request.header("Authorization", value));
+        try {
+            return client.toBlocking().retrieve(request, type);
+        } catch (HttpClientResponseException e) {
+            if (e.getStatus() == HttpStatus.NOT_FOUND) {
+                throw new NotFoundException(e.getMessage());
+            }
+            throw new StateMigratingException(host + " answered " + e.getStatus().getCode() + " for " + uri, e);
+        } catch (RuntimeException e) {
+            throw new StateMigratingException(host + " did not answer " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(settings.getForwardTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateMigratingException("interrupted while asking the other instances", e);
+        } catch (TimeoutException e) {
+            throw new StateMigratingException("another instance did not answer within " + settings.getForwardTimeout(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StateMigratingException("another instance failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package com.gds.alerting.service.streams;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Singleton;
+
+/**
+ * Starts the streams once the HTTP server listens, so that the address advertised as
+ * {@code application.server} answers as soon as other instances learn it. Closing is the
+ * {@code preDestroy} of the {@link KafkaStreams} bean, run when the context stops.
+ */
+@Singleton
+public class StreamsLifecycle implements ApplicationEventListener<ServerStartupEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsLifecycle.class);
+
+    private final KafkaStreams streams;
+    private final AlertingSettings settings;
+
+    public StreamsLifecycle(KafkaStreams streams, AlertingSettings settings) {
+        this.streams = streams;
+        this.settings = settings;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        LOG.info("starting the alerting topology as '{}' (advertised at {}, state in {})", settings.getApplicationId(),
+                settings.getAdvertisedAddress(), settings.getStateDir().toAbsolutePath());
+        streams.start();
+    }
+}
