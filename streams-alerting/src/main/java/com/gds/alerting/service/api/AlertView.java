@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.topologies.alert.AlertProcessor;
@@ -13,7 +14,7 @@ import com.gds.alerting.topologies.alert.AlertProcessor;
  * An alert as the REST API shows it. {@code stale} is true when it was read from a standby
  * replica because the active one was not reachable: it may lag the truth by a moment.
  */
-@Serdeable
+@Serdeable(naming = SnakeCaseStrategy.class)
 public record AlertView(String alertKey, String ruleId, String instanceId, String metricName,
                         @Nullable String databaseType, @Nullable String environment,
                         String state, String severity, long incident,

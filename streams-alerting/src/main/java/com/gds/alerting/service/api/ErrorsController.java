@@ -6,6 +6,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import com.gds.alerting.service.query.NotFoundException;
 import com.gds.alerting.service.query.StateMigratingException;
@@ -16,7 +17,7 @@ import com.gds.alerting.service.streams.AlertingSettings;
 public class ErrorsController {
 
     /** The body of an error answer. */
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     public record ErrorBody(int status, String error, String message) {
     }
 

@@ -1,0 +1,140 @@
+package com.gds.alerting.service.api;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import jakarta.validation.Valid;
+
+import com.gds.alerting.avro.MatchOp;
+import com.gds.alerting.avro.Matcher;
+import com.gds.alerting.avro.Silence;
+import com.gds.alerting.service.auth.Rights;
+import com.gds.alerting.service.query.NotFoundException;
+import com.gds.alerting.service.query.StateMigratingException;
+import com.gds.alerting.service.streams.KafkaClientProperties;
+import com.gds.alerting.topologies.AlertingTopology;
+import com.gds.alerting.topologies.silences.SilenceValidator;
+
+/**
+ * {@code /api/v1/silences}: list (from the global silence table every instance holds), create
+ * and delete (records on {@code gds.silences}; the change shows on a later GET once the table has
+ * read it, typically well under a second).
+ */
+@Controller("/api/v1/silences")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SilencesController {
+
+    /** The answer to a create: the new silence's id. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record SilenceCreated(String silenceId) {
+    }
+
+    /** A 400 naming every problem. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Invalid(int status, String error, List<String> errors) {
+    }
+
+    private final KafkaStreams streams;
+    private final CommandPublisher publisher;
+    private final KafkaClientProperties clients;
+    private final Clock clock = Clock.systemUTC();
+
+    public SilencesController(KafkaStreams streams, CommandPublisher publisher, KafkaClientProperties clients) {
+        this.streams = streams;
+        this.publisher = publisher;
+        this.clients = clients;
+    }
+
+    /** Every silence, as Avro JSON records, with the ones in force first. */
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Secured(Rights.READ)
+    public HttpResponse<String> list() {
+        List<String> all = new ArrayList<>();
+        try (KeyValueIterator<String, Silence> it = store().all()) {
+            it.forEachRemaining(kv -> all.add(kv.value.toString()));
+        } catch (InvalidStateStoreException e) {
+            throw new StateMigratingException("the silence table is loading: " + e.getMessage(), e);
+        }
+        return HttpResponse.ok("[" + String.join(",", all) + "]");
+    }
+
+    @Post
+    @Secured(Rights.WRITE)
+    public HttpResponse<?> create(@Valid @Body SilenceRequest body) {
+        Instant now = clock.instant();
+        List<Matcher> matchers = body.matchers().stream()
+                .map(m -> new Matcher(m.label(), op(m.op()), m.value() == null ? "" : m.value()))
+                .toList();
+        Silence silence = Silence.newBuilder()
+                .setSilenceId(UUID.randomUUID().toString())
+                .setMatchers(matchers)
+                .setStartsAt(body.startsAt() == null ? now : body.startsAt())
+                .setEndsAt(body.endsAt())
+                .setCreatedBy(body.createdBy())
+                .setComment(body.comment())
+                .setCreatedAt(now)
+                .build();
+        List<String> problems = SilenceValidator.validate(silence);
+        if (!problems.isEmpty()) {
+            return HttpResponse.badRequest(new Invalid(400, "Bad Request", problems));
+        }
+        publisher.send(clients.topics().silences(), silence.getSilenceId(), silence);
+        return HttpResponse.status(HttpStatus.CREATED).body(new SilenceCreated(silence.getSilenceId()));
+    }
+
+    /** Ends a silence (or maintenance mode) now. */
+    @Delete("/{silenceId}")
+    @Secured(Rights.WRITE)
+    public HttpResponse<?> delete(@PathVariable String silenceId) {
+        Silence existing;
+        try {
+            existing = store().get(silenceId);
+        } catch (InvalidStateStoreException e) {
+            throw new StateMigratingException("the silence table is loading: " + e.getMessage(), e);
+        }
+        if (existing == null) {
+            throw new NotFoundException("no silence has id '" + silenceId + "'");
+        }
+        publisher.send(clients.topics().silences(), silenceId, null);
+        return HttpResponse.accepted();
+    }
+
+    private ReadOnlyKeyValueStore<String, Silence> store() {
+        return streams.store(StoreQueryParameters.fromNameAndType(AlertingTopology.Names.SILENCES_STORE,
+                QueryableStoreTypes.keyValueStore()));
+    }
+
+    private static MatchOp op(String symbol) {
+        return switch (symbol) {
+            case "=" -> MatchOp.EQ;
+            case "!=" -> MatchOp.NEQ;
+            case "=~" -> MatchOp.RE;
+            case "!~" -> MatchOp.NRE;
+            default -> throw new IllegalArgumentException("unknown matcher op " + symbol);
+        };
+    }
+}

@@ -1,0 +1,301 @@
+package com.gds.alerting.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import com.gds.alerting.avro.Comparison;
+import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.MetricMetadata;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
+import com.gds.alerting.avro.Selector;
+import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.serde.AvroClassTrust;
+import com.gds.alerting.avro.serde.AvroSerdes;
+import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
+import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
+import com.gds.alerting.service.api.AlertPage;
+import com.gds.alerting.service.api.AlertView;
+
+/**
+ * Two service instances sharing one application id over a 6-partition metrics topic, on the
+ * in-process broker: any instance answers for every alert, writes through one are seen through
+ * the other, auth and validation hold, and when one stops the other serves all its alerts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoInstancesIT {
+
+    private static final String SCOPE = "two-instances-" + UUID.randomUUID();
+    private static final GdsTopics TOPICS = GdsTopics.defaults();
+    private static final String METRICS = TOPICS.metricsTopic("postgresql", "prod");
+    private static final String READ = "read-token-" + UUID.randomUUID();
+    private static final String WRITE = "write-token-" + UUID.randomUUID();
+    private static final int INSTANCES = 12;
+
+    private static EmbeddedKafkaBroker broker;
+    private static ApplicationContext a;
+    private static ApplicationContext b;
+    private static HttpClient clientA;
+    private static HttpClient clientB;
+    private static final List<String> keys = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        AvroClassTrust.install();
+        broker = EmbeddedKafkaBroker.startTemporary();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            topics.add(new NewTopic(METRICS, 6, (short) 1));
+            topics.add(new NewTopic(TOPICS.commands(), 6, (short) 1));
+            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted(), TOPICS.silences())) {
+                topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+            }
+            for (String name : List.of(TOPICS.events(), TOPICS.commandResults(), TOPICS.dlqMetrics(), TOPICS.dlqRules(),
+                    TOPICS.dlqCommands())) {
+                topics.add(new NewTopic(name, 1, (short) 1));
+            }
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        }
+        send(TOPICS.rules(), "lag", Rule.newBuilder().setRuleId("lag").setKind(RuleKind.THRESHOLD)
+                .setSelector(new Selector("replication_lag_seconds", List.of()))
+                .setConditions(List.of(new Condition(Severity.CRITICAL, Comparison.GT, 30.0, null))).build());
+        a = service("a");
+        b = service("b");
+        clientA = HttpClient.create(a.getBean(EmbeddedServer.class).getURL());
+        clientB = HttpClient.create(b.getBean(EmbeddedServer.class).getURL());
+        for (HttpClient client : List.of(clientA, clientB)) {
+            await("the rule table holds the rule", () -> client.toBlocking().exchange(
+                    HttpRequest.GET("/api/v1/rules/lag").bearerAuth(READ), String.class).getStatus(), s -> s == HttpStatus.OK);
+        }
+        Instant now = Instant.now().minusSeconds(10);
+        int[] perPartition = new int[6];
+        for (int i = 0; keys.size() < INSTANCES; i++) {
+            String instance = "pg-prod-" + i;
+            int partition = partitionOf(instance);
+            if (perPartition[partition] == INSTANCES / 6) {
+                continue;
+            }
+            perPartition[partition]++;
+            send(METRICS, instance, Metric.newBuilder().setTimestamp(now).setDatabaseType("postgresql").setInstanceId(instance)
+                    .setMetricName("replication_lag_seconds").setValue(45).setTags(Map.of("environment", "prod"))
+                    .setMetadata(new MetricMetadata(1L, "it", "c")).build());
+            keys.add("lag:" + instance + ":replication_lag_seconds");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ApplicationContext context : new ApplicationContext[] {a, b}) {
+            if (context != null && context.isRunning()) {
+                context.close();
+            }
+        }
+        broker.close();
+        InMemorySchemaRegistry.dropScope(SCOPE);
+    }
+
+    private static ApplicationContext service(String name) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "state-" + name);
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", port);
+        props.put("gds.alerting.advertised-address", "localhost:" + port);
+        props.put("gds.alerting.state-dir", state.toString());
+        props.put("gds.serde.schema.registry.url", InMemorySchemaRegistry.SCHEME + SCOPE);
+        props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        props.put("kafka.session.timeout.ms", "6000");
+        props.put("kafka.heartbeat.interval.ms", "1000");
+        props.put("gds.auth.tokens.reader.token", READ);
+        props.put("gds.auth.tokens.reader.rights", List.of("read"));
+        props.put("gds.auth.tokens.writer.token", WRITE);
+        props.put("gds.auth.tokens.writer.rights", List.of("read", "write"));
+        return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> void send(String topic, String key, T value) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) value.getClass();
+        try (KafkaProducer<String, T> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), AvroSerdes.valueSerde(type, Map.of("schema.registry.url",
+                        InMemorySchemaRegistry.SCHEME + SCOPE)).serializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value));
+        }
+    }
+
+    /** The partition the producers' default partitioner gives an instance's metrics. */
+    private static int partitionOf(String instance) {
+        return Utils.toPositive(Utils.murmur2(instance.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 6;
+    }
+
+    private static AlertPage list(HttpClient client) {
+        return client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?limit=1000").bearerAuth(READ), AlertPage.class);
+    }
+
+    /** Polls until {@code condition} holds; answers 503 count as "not yet", anything else fails. */
+    private static <T> T await(String what, Supplier<T> attempt, java.util.function.Predicate<T> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = attempt.get();
+                if (condition.test(last)) {
+                    return last;
+                }
+            } catch (HttpClientResponseException e) {
+                if (e.getStatus() == HttpStatus.NOT_FOUND && what.startsWith("the rule table")) {
+                    continue;
+                }
+                assertEquals(HttpStatus.SERVICE_UNAVAILABLE, e.getStatus(), what + ": only 503 may answer while state moves");
+                assertNotNull(e.getResponse().getHeaders().get("Retry-After"), "a 503 says when to retry");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        fail(what + " did not happen; last answer " + last);
+        return null;
+    }
+
+    @Test
+    @Order(1)
+    void eachInstanceListsTheAlertsOfEveryPartition() {
+        AlertPage viaA = await("12 alerts via A", () -> list(clientA), p -> p.total() == INSTANCES);
+        AlertPage viaB = await("12 alerts via B", () -> list(clientB), p -> p.total() == INSTANCES);
+        assertEquals(viaA.items().stream().map(AlertView::alertKey).sorted().toList(),
+                viaB.items().stream().map(AlertView::alertKey).sorted().toList());
+        long partitions = keys.stream().map(k -> partitionOf(k.split(":")[1])).distinct().count();
+        assertEquals(6, partitions, "two alerts on every partition");
+    }
+
+    @Test
+    @Order(2)
+    void eachInstanceAnswersForEveryKeyLocallyOrByForwarding() {
+        for (String key : keys) {
+            for (HttpClient client : List.of(clientA, clientB)) {
+                AlertView alert = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts/" + key).bearerAuth(READ),
+                        AlertView.class);
+                assertEquals(key, alert.alertKey());
+                assertEquals("FIRING", alert.state());
+            }
+        }
+        HttpClientResponseException missing = assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts/lag:pg-prod-99:replication_lag_seconds").bearerAuth(READ)));
+        assertEquals(HttpStatus.NOT_FOUND, missing.getStatus());
+    }
+
+    @Test
+    @Order(3)
+    void anAckThroughOneInstanceIsVisibleThroughTheOther() {
+        String key = keys.get(3);
+        HttpResponse<Map<String, Object>> accepted = clientA.toBlocking().exchange(
+                HttpRequest.POST("/api/v1/alerts/" + key + "/ack", Map.of("by", "alice", "comment", "on it")).bearerAuth(WRITE),
+                Argument.mapOf(String.class, Object.class));
+        assertEquals(HttpStatus.ACCEPTED, accepted.getStatus());
+        assertNotNull(accepted.body().get("command_id"));
+        AlertView acked = await("ack visible via B", () -> clientB.toBlocking().retrieve(
+                HttpRequest.GET("/api/v1/alerts/" + key).bearerAuth(READ), AlertView.class),
+                v -> v.state().equals("ACKNOWLEDGED"));
+        assertEquals("alice", acked.acknowledgedBy());
+    }
+
+    @Test
+    @Order(4)
+    void requestsWithoutTheRightTokenAreRefused() {
+        assertEquals(HttpStatus.UNAUTHORIZED, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts"))).getStatus());
+        assertEquals(HttpStatus.UNAUTHORIZED, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts").bearerAuth("wrong"))).getStatus());
+        assertEquals(HttpStatus.FORBIDDEN, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.POST("/api/v1/alerts/" + keys.get(0) + "/ack", Map.of("by", "mallory")).bearerAuth(READ))).getStatus());
+        assertEquals(HttpStatus.OK, clientA.toBlocking().exchange(HttpRequest.GET("/health")).getStatus(),
+                "health needs no token");
+    }
+
+    @Test
+    @Order(5)
+    void badBodiesAreRefusedNamingTheField() {
+        HttpClientResponseException e = assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.POST("/api/v1/alerts/" + keys.get(0) + "/ack", Map.of("comment", "who am I")).bearerAuth(WRITE),
+                Argument.of(String.class), Argument.of(String.class)));
+        assertEquals(HttpStatus.BAD_REQUEST, e.getStatus());
+        String body = e.getResponse().getBody(String.class).orElse("");
+        assertTrue(body.contains("by"), body);
+
+        HttpClientResponseException silence = assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.POST("/api/v1/silences", Map.of("matchers", List.of(Map.of("label", "instance_id", "op", "=~",
+                        "value", "pg-(")), "created_by", "alice", "comment", "maintenance")).bearerAuth(WRITE),
+                Argument.of(String.class), Argument.of(String.class)));
+        assertEquals(HttpStatus.BAD_REQUEST, silence.getStatus());
+        String silenceBody = silence.getResponse().getBody(String.class).orElse("");
+        assertTrue(silenceBody.contains("matchers[0].value"), silenceBody);
+    }
+
+    @Test
+    @Order(6)
+    void whenOneInstanceStopsTheOtherServesAllAlerts() {
+        a.close();
+        AlertPage all = await("B serves all 12 alerts", () -> list(clientB), p -> p.total() == INSTANCES);
+        assertEquals(INSTANCES, all.items().stream().map(AlertView::alertKey).distinct().count(), "no alert lost or doubled");
+        AlertView acked = clientB.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts/" + keys.get(3)).bearerAuth(READ),
+                AlertView.class);
+        assertEquals("ACKNOWLEDGED", acked.state(), "restored from the changelog with its ack");
+        assertNotEquals(0, all.total());
+    }
+
+    private static HttpClientResponseException assertThrowsHttp(Runnable call) {
+        try {
+            call.run();
+        } catch (HttpClientResponseException e) {
+            return e;
+        }
+        throw new AssertionError("expected an HTTP error");
+    }
+
+}
