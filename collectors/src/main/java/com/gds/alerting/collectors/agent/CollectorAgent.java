@@ -44,6 +44,7 @@ public final class CollectorAgent implements AutoCloseable {
     private Serde<Metric> serde;
     private SpoolForwarder forwarder;
     private CollectionScheduler scheduler;
+    private int forwardWindow = FORWARD_WINDOW;
 
     /**
      * @param collectors builds each target's collector ({@link Collectors#create} in production)
@@ -56,6 +57,12 @@ public final class CollectorAgent implements AutoCloseable {
 
     public CollectorAgent(CollectorsConfig config) {
         this(config, Clock.systemUTC(), Collectors::create);
+    }
+
+    /** Fewer records in the producer at once, so tests see most of an outage wait on disk. */
+    CollectorAgent withForwardWindow(int window) {
+        this.forwardWindow = window;
+        return this;
     }
 
     /** The agent's version, from the jar manifest ("dev" when run from classes). */
@@ -84,7 +91,7 @@ public final class CollectorAgent implements AutoCloseable {
             serde = AvroSerdes.valueSerde(Metric.class, config.serde());
             Producer<String, Metric> producer = new KafkaProducer<>(producerConfig(config.producer()),
                     new StringSerializer(), serde.serializer());
-            forwarder = new SpoolForwarder(spool, producer, FORWARD_WINDOW, clock);
+            forwarder = new SpoolForwarder(spool, producer, forwardWindow, clock);
             forwarder.start();
             MetricSink sink = new SpoolSink(spool, config.topics(), clock);
             scheduler = new CollectionScheduler(config.agent().maxConcurrentCollections(), new Random());
