@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -410,19 +409,5 @@ public final class DiskSpool implements AutoCloseable {
     private static long segmentNumber(Path p) {
         String name = p.getFileName().toString();
         return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-    }
-
-    /** For tests: wait until nothing is left to read. */
-    boolean drained() {
-        lock.lock();
-        try {
-            return !hasUnread();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    static long toMillis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
     }
 }
