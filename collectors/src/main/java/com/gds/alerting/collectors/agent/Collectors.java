@@ -4,7 +4,10 @@ import java.util.Properties;
 
 import com.gds.alerting.collectors.config.Credentials;
 import com.gds.alerting.collectors.config.TargetConfig;
+import com.gds.alerting.collectors.mongodb.MongoCollector;
+import com.gds.alerting.collectors.mssql.SqlServerCollector;
 import com.gds.alerting.collectors.postgres.PostgresCollector;
+import com.gds.alerting.collectors.snowflake.SnowflakeCollector;
 import com.gds.alerting.collectors.source.Collector;
 import com.gds.alerting.collectors.source.JdbcSession;
 
@@ -18,7 +21,11 @@ public final class Collectors {
         return switch (target.type()) {
             case POSTGRESQL -> new PostgresCollector(new JdbcSession(target.connection().get("url"),
                     () -> postgresProperties(target), target.queryTimeout()));
-            default -> throw new IllegalArgumentException("no collector for " + target.type().id() + " yet");
+            case MSSQL -> new SqlServerCollector(new JdbcSession(target.connection().get("url"),
+                    () -> sqlServerProperties(target), target.queryTimeout()));
+            case SNOWFLAKE -> new SnowflakeCollector(new JdbcSession(target.connection().get("url"),
+                    () -> snowflakeProperties(target), target.queryTimeout()));
+            case MONGODB -> new MongoCollector(target);
         };
     }
 
@@ -31,6 +38,25 @@ public final class Collectors {
         // A query is cancelled at the timeout; the socket timeout only catches a server gone silent.
         p.putIfAbsent("socketTimeout", Long.toString(timeout + 5));
         p.putIfAbsent("ApplicationName", "gds-collector");
+        return p;
+    }
+
+    static Properties sqlServerProperties(TargetConfig target) {
+        Properties p = jdbcProperties(target);
+        long timeout = Math.max(1, (target.queryTimeout().toMillis() + 999) / 1000);
+        p.putIfAbsent("loginTimeout", Long.toString(timeout));
+        p.putIfAbsent("socketTimeout", Long.toString((timeout + 5) * 1000));
+        p.putIfAbsent("applicationName", "gds-collector");
+        return p;
+    }
+
+    /** The Snowflake driver is not shipped in the agent jar (it is ~100 MB): put it on the class path. */
+    static Properties snowflakeProperties(TargetConfig target) {
+        Properties p = jdbcProperties(target);
+        long timeout = Math.max(1, (target.queryTimeout().toMillis() + 999) / 1000);
+        p.putIfAbsent("loginTimeout", Long.toString(timeout));
+        p.putIfAbsent("networkTimeout", Long.toString(timeout));
+        p.putIfAbsent("application", "gds-collector");
         return p;
     }
 
