@@ -303,6 +303,11 @@ public final class SpoolForwarder implements AutoCloseable {
         return inFlightCount();
     }
 
+    /** Whether the forwarding thread is alive. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
     /** The last send error, or null. */
     public String lastError() {
         return lastError;
