@@ -45,7 +45,7 @@ public final class MetricPublisher implements AutoCloseable {
     }
 
     /** The producer settings with the delivery guarantees a collector needs, unless overridden. */
-    static Map<String, Object> withSafeDefaults(Map<String, ?> config) {
+    public static Map<String, Object> withSafeDefaults(Map<String, ?> config) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,7 +27,11 @@ import org.slf4j.LoggerFactory;
 
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
+import com.gds.alerting.collectors.AgentRunner;
 import com.gds.alerting.collectors.MetricPublisher;
+import com.gds.alerting.collectors.config.CollectorsConfig;
+import com.gds.alerting.collectors.config.ConfigException;
+import com.gds.alerting.collectors.config.ConfigLoader;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
 import com.gds.alerting.contract.GdsTopics;
@@ -92,6 +98,26 @@ public final class LocalStack implements AutoCloseable {
         SyntheticCollector collector = new SyntheticCollector(fleet, publisher, Clock.systemUTC(), config.interval());
         collector.start();
         started.add(collector);
+    }
+
+    /**
+     * Starts the real collector agent in this JVM from a {@code collectors.yaml} (the flag {@code
+     * --collectors-config}). Its Kafka bootstrap and registry are replaced by the stack's; the
+     * topics its targets need are created. It is stopped with the stack.
+     */
+    public AgentRunner startCollectorAgent(Path collectorsYaml) {
+        CollectorsConfig file = new ConfigLoader().load(collectorsYaml);
+        Map<String, Object> producer = new HashMap<>(file.producer());
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> serde = new HashMap<>(file.serde());
+        serde.putAll(serdeConfig());
+        CollectorsConfig config = new CollectorsConfig(producer, serde, topics, file.agent(), file.targets());
+        createTopics(TopicLayout.topics(topics, config.targets().stream()
+                .map(t -> Map.entry(t.type().id(), t.environment())).distinct().toList()));
+        AgentRunner runner = AgentRunner.start(config);
+        started.add(runner);
+        LOG.info("collector agent started from {}: {} targets", collectorsYaml, config.targets().size());
+        return runner;
     }
 
     /** Serde settings for services inside the stack. */
@@ -198,8 +224,21 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         LocalStackConfig config;
+        // --collectors-config FILE: the real collector agent beside the synthetic fleet.
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        Path collectorsYaml = null;
+        int flag = rest.indexOf("--collectors-config");
+        if (flag >= 0) {
+            if (flag + 1 >= rest.size()) {
+                System.err.println("local-stack: --collectors-config needs a file (see --help)");
+                System.exit(2);
+                return;
+            }
+            collectorsYaml = Path.of(rest.remove(flag + 1));
+            rest.remove(flag);
+        }
         try {
-            config = LocalStackConfig.parse(Arrays.asList(args));
+            config = LocalStackConfig.parse(rest);
         } catch (LocalStackConfig.HelpRequested help) {
             System.out.print(help.getMessage());
             return;
@@ -212,6 +251,18 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack;
         try {
             stack = start(config);
+            if (collectorsYaml != null) {
+                try {
+                    stack.startCollectorAgent(collectorsYaml);
+                } catch (RuntimeException e) {
+                    stack.close();
+                    throw e;
+                }
+            }
+        } catch (ConfigException e) {
+            System.err.println("local-stack: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException e) {
             LOG.error("the local stack did not start: {}", e.getMessage(), e);
             System.exit(1);

@@ -28,6 +28,8 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, in
               --interval DURATION         synthetic collection interval, e.g. 5s, 500ms, PT10S (default: 5s)
               --incident-probability P    chance per instance per cycle of an incident (default: 0.001)
               --seed N                    seed of the synthetic fleet (default: random)
+              --collectors-config FILE    also run the real collector agent from this collectors.yaml
+                                          (its Kafka and registry settings are replaced by the stack's)
               --help                      this text
             """;
 

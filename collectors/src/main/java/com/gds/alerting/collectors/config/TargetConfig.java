@@ -1,0 +1,39 @@
+package com.gds.alerting.collectors.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import com.gds.alerting.collectors.source.DatabaseType;
+
+/**
+ * One database to collect from.
+ *
+ * @param type         which collector
+ * @param instanceId   the record key and {@code instance_id} of every metric
+ * @param environment  the topic's environment part and the {@code environment} tag
+ * @param connection   how to reach it: {@code url} (JDBC) or {@code uri} (MongoDB) plus driver
+ *                     properties; never a password
+ * @param credentials  user and password reference, or null
+ * @param interval     time between cycle starts
+ * @param queryTimeout limit for connecting and for each query
+ * @param metrics      metric names to publish; empty = all ({@code up} and {@code
+ *                     collection_duration_ms} are always published)
+ * @param tags         extra tags on every metric (environment is added)
+ * @param line         line of the target in the configuration file, for messages
+ */
+public record TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
+                           Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
+                           Map<String, String> tags, int line) {
+
+    public TargetConfig {
+        connection = Map.copyOf(connection);
+        metrics = Set.copyOf(metrics);
+        tags = Map.copyOf(tags);
+    }
+
+    /** Whether a metric of this name is to be published. */
+    public boolean selects(String metricName) {
+        return metrics.isEmpty() || metrics.contains(metricName);
+    }
+}

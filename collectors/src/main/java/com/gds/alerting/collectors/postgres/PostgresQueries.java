@@ -1,0 +1,83 @@
+package com.gds.alerting.collectors.postgres;
+
+/**
+ * The SQL the PostgreSQL collector runs. Everything works on PostgreSQL 12 and later; where a
+ * view changed between versions, the method takes {@code server_version_num}.
+ *
+ * <p>The monitoring role needs {@code pg_monitor} (PostgreSQL 10+) to see other sessions'
+ * state and queries in {@code pg_stat_activity} and every database's size.
+ */
+final class PostgresQueries {
+
+    private PostgresQueries() {
+    }
+
+    static final String SERVER = """
+            SELECT current_setting('server_version_num')::int AS version,
+                   pg_is_in_recovery() AS replica,
+                   current_database() AS database""";
+
+    /** Sessions: connections, idle in transaction, longest query and transaction, lock waits. */
+    static final String ACTIVITY = """
+            SELECT current_setting('max_connections')::int AS max_connections,
+                   count(*) FILTER (WHERE backend_type = 'client backend') AS used,
+                   count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active') AS active,
+                   count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'idle') AS idle,
+                   count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'idle in transaction') AS idle_in_transaction,
+                   count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'idle in transaction (aborted)') AS idle_in_transaction_aborted,
+                   count(*) FILTER (WHERE backend_type = 'client backend' AND state IS NULL) AS unknown,
+                   coalesce(extract(epoch FROM max(now() - state_change)
+                       FILTER (WHERE state LIKE 'idle in transaction%')), 0)::float8 AS idle_in_transaction_oldest_seconds,
+                   coalesce(extract(epoch FROM max(now() - query_start)
+                       FILTER (WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid())), 0)::float8
+                       AS longest_query_seconds,
+                   coalesce(extract(epoch FROM max(now() - xact_start)
+                       FILTER (WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())), 0)::float8
+                       AS longest_transaction_seconds
+            FROM pg_stat_activity""";
+
+    static final String LOCKS_WAITING = "SELECT count(*) AS waiting FROM pg_locks WHERE NOT granted";
+
+    /** Counters, cache, temp files, size and wraparound age of each database that accepts connections. */
+    static final String DATABASES = """
+            SELECT d.datname AS database, s.xact_commit, s.xact_rollback, s.deadlocks, s.blks_hit, s.blks_read,
+                   s.temp_bytes, pg_database_size(d.oid) AS size_bytes, age(d.datfrozenxid) AS xid_age
+            FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
+            WHERE d.datallowconn AND NOT d.datistemplate""";
+
+    /** The tables with the largest share of dead tuples in the connected database (small ones ignored). */
+    static final String DEAD_TUPLES = """
+            SELECT schemaname || '.' || relname AS table_name,
+                   n_dead_tup::float8 / nullif(n_live_tup + n_dead_tup, 0) AS ratio
+            FROM pg_stat_user_tables
+            WHERE n_live_tup + n_dead_tup >= 1000
+            ORDER BY ratio DESC NULLS LAST, table_name
+            LIMIT 5""";
+
+    /** On replicas: how far replay is behind what was received. */
+    static final String REPLICA_LAG = """
+            SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::float8 AS lag_bytes,
+                   CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                        ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
+                   END::float8 AS lag_seconds""";
+
+    /** On primaries: every replication slot and the WAL it holds back. */
+    static final String SLOTS = """
+            SELECT slot_name, active,
+                   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS retained_bytes
+            FROM pg_replication_slots""";
+
+    /** On primaries: each connected standby's replay lag. */
+    static final String STANDBYS = """
+            SELECT coalesce(application_name, '') || '@' || coalesce(host(client_addr), 'local') AS standby,
+                   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0)::float8 AS lag_bytes,
+                   coalesce(extract(epoch FROM replay_lag), 0)::float8 AS lag_seconds
+            FROM pg_stat_replication""";
+
+    /** Checkpoint counters: {@code pg_stat_checkpointer} from 17, {@code pg_stat_bgwriter} before. */
+    static String checkpoints(int serverVersionNum) {
+        return serverVersionNum >= 170000
+                ? "SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer"
+                : "SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter";
+    }
+}

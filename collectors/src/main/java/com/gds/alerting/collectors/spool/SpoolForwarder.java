@@ -1,0 +1,340 @@
+package com.gds.alerting.collectors.spool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.gds.alerting.avro.Metric;
+
+/**
+ * Moves records from the {@link DiskSpool} to Kafka, in spool order, on its own thread.
+ *
+ * <p>At most {@code window} records are handed to the producer at a time; the rest wait on disk.
+ * The producer is idempotent and its delivery timeout effectively unbounded, so while the broker
+ * is away it retries what it holds and the broker de-duplicates those retries: each record is
+ * written once, in order per partition. When a send fails anyway (metadata not available, the
+ * registry unreachable, a delivery timeout), nothing new is sent until every record in flight
+ * has settled; the failed ones are then sent again, oldest first, with backoff. The spool's
+ * committed position only moves over records Kafka acknowledged, so a record leaves the disk
+ * only once it is in Kafka.
+ *
+ * <p>A record that can never be sent (it cannot be serialized, is too large, names an invalid
+ * topic) is dropped, counted and logged, rather than blocking every instance behind it.
+ */
+public final class SpoolForwarder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolForwarder.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(30);
+
+    private enum State { PENDING, ACKED, FAILED, DROPPED }
+
+    private static final class Slot {
+        final SpoolEntry entry;
+        State state = State.PENDING;
+
+        Slot(SpoolEntry entry) {
+            this.entry = entry;
+        }
+    }
+
+    private final DiskSpool spool;
+    private final Producer<String, Metric> producer;
+    private final int window;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition settled = lock.newCondition();
+    private final Deque<Slot> inFlight = new ArrayDeque<>();
+    private final Deque<SpoolEntry> readAhead = new ArrayDeque<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final Thread thread;
+    private boolean failurePending;
+    private volatile String lastError;
+    private volatile Instant lastDelivery;
+    private Instant lastFailureLog = Instant.EPOCH;
+    private long failuresSinceLog;
+
+    /**
+     * @param window most records handed to the producer and not yet acknowledged
+     */
+    public SpoolForwarder(DiskSpool spool, Producer<String, Metric> producer, int window, Clock clock) {
+        this.spool = spool;
+        this.producer = producer;
+        this.window = window;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "spool-forwarder");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(100);
+        try {
+            while (stop.getCount() > 0) {
+                commitSettled();
+                if (hasFailure()) {
+                    if (!awaitNothingPending()) {
+                        continue;
+                    }
+                    if (resendFailed()) {
+                        backoff = Duration.ofMillis(100);
+                    } else {
+                        stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    }
+                    continue;
+                }
+                if (inFlightCount() >= window) {
+                    awaitSettled();
+                    continue;
+                }
+                if (readAhead.isEmpty()) {
+                    readAhead.addAll(spool.read(Math.min(500, window - inFlightCount())));
+                    if (readAhead.isEmpty()) {
+                        spool.awaitData(POLL);
+                        continue;
+                    }
+                }
+                send(track(readAhead.poll()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("the spool forwarder stopped; records stay in the spool for the next start", e);
+            lastError = e.toString();
+        }
+    }
+
+    private Slot track(SpoolEntry entry) {
+        Slot slot = new Slot(entry);
+        lock.lock();
+        try {
+            inFlight.addLast(slot);
+        } finally {
+            lock.unlock();
+        }
+        return slot;
+    }
+
+    private void send(Slot slot) {
+        SpoolRecord r = slot.entry.record();
+        try {
+            producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()), (meta, error) -> settle(slot, error));
+        } catch (KafkaException | IllegalStateException e) {
+            settle(slot, e);
+        }
+    }
+
+    private void settle(Slot slot, Exception error) {
+        lock.lock();
+        try {
+            if (error == null) {
+                slot.state = State.ACKED;
+                delivered.incrementAndGet();
+                lastDelivery = clock.instant();
+            } else if (neverSendable(error)) {
+                slot.state = State.DROPPED;
+                dropped.incrementAndGet();
+                LOG.error("dropped a record that can never be sent: {} of {} to {}: {}", slot.entry.record().value().getMetricName(),
+                        slot.entry.record().key(), slot.entry.record().topic(), error.toString());
+            } else {
+                slot.state = State.FAILED;
+                failurePending = true;
+                failures.incrementAndGet();
+                lastError = error.toString();
+                logFailure(error);
+            }
+            settled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean neverSendable(Exception e) {
+        return e instanceof SerializationException || e instanceof RecordTooLargeException
+                || e instanceof InvalidTopicException;
+    }
+
+    private void logFailure(Exception error) {
+        failuresSinceLog++;
+        Instant now = clock.instant();
+        if (Duration.between(lastFailureLog, now).compareTo(LOG_EVERY) >= 0) {
+            LOG.warn("Kafka is not taking records ({}); {} failed sends since the last report, records wait in the spool "
+                    + "({} bytes on disk) and are sent in order when it is back", error.toString(), failuresSinceLog,
+                    spool.liveBytes());
+            lastFailureLog = now;
+            failuresSinceLog = 0;
+        }
+    }
+
+    private boolean hasFailure() {
+        lock.lock();
+        try {
+            return failurePending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int inFlightCount() {
+        lock.lock();
+        try {
+            return inFlight.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until no record is PENDING, so failed ones can be re-sent without overtaking. */
+    private boolean awaitNothingPending() throws InterruptedException {
+        lock.lock();
+        try {
+            if (inFlight.stream().anyMatch(s -> s.state == State.PENDING)) {
+                settled.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return false;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitSettled() throws InterruptedException {
+        lock.lock();
+        try {
+            settled.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends the failed records again, oldest first; false if one failed again at once. */
+    private boolean resendFailed() {
+        List<Slot> failed = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Slot s : inFlight) {
+                if (s.state == State.FAILED) {
+                    s.state = State.PENDING;
+                    failed.add(s);
+                }
+            }
+            failurePending = false;
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < failed.size(); i++) {
+            send(failed.get(i));
+            if (hasFailure()) {
+                // Put back the ones not yet tried so they go, in order, on the next attempt.
+                lock.lock();
+                try {
+                    for (int j = i + 1; j < failed.size(); j++) {
+                        failed.get(j).state = State.FAILED;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves the spool's committed position over the settled records at the head. */
+    private void commitSettled() {
+        SpoolPosition last = null;
+        lock.lock();
+        try {
+            while (!inFlight.isEmpty() && (inFlight.peekFirst().state == State.ACKED
+                    || inFlight.peekFirst().state == State.DROPPED)) {
+                last = inFlight.pollFirst().entry.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (last != null) {
+            spool.commit(last);
+        }
+    }
+
+    /** Records Kafka acknowledged since start. */
+    public long deliveredCount() {
+        return delivered.get();
+    }
+
+    /** Records dropped because they can never be sent, since start. */
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    /** Failed send attempts (each retried), since start. */
+    public long failureCount() {
+        return failures.get();
+    }
+
+    /** Records handed to the producer and not yet settled. */
+    public int inFlight() {
+        return inFlightCount();
+    }
+
+    /** Whether the forwarding thread is alive. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** The last send error, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** When Kafka last acknowledged a record, or null. */
+    public Instant lastDelivery() {
+        return lastDelivery;
+    }
+
+    /**
+     * Stops sending, gives the producer up to {@code timeout} to deliver what it holds, and
+     * commits what was acknowledged. Whatever is left stays in the spool for the next start.
+     */
+    public void close(Duration timeout) {
+        stop.countDown();
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(timeout);
+        commitSettled();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}
