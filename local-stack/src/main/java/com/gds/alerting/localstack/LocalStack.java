@@ -20,12 +20,21 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
+import com.gds.alerting.avro.serde.GdsAvroSerializer;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.collectors.AgentRunner;
 import com.gds.alerting.collectors.MetricPublisher;
@@ -55,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryHttpServer registryServer;
     private List<String> topicNames = List.of();
+    private ApplicationContext service;
 
     private LocalStack(LocalStackConfig config) {
         this.config = config;
@@ -98,6 +108,50 @@ public final class LocalStack implements AutoCloseable {
         SyntheticCollector collector = new SyntheticCollector(fleet, publisher, Clock.systemUTC(), config.interval());
         collector.start();
         started.add(collector);
+
+        publishExampleRules();
+        service = startAlertingService();
+        started.add(service);
+    }
+
+    private void publishExampleRules() {
+        GdsAvroSerializer<Rule> serializer = new GdsAvroSerializer<>();
+        serializer.configure(serdeConfig(), false);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (Rule rule : ExampleRules.all()) {
+                producer.send(new ProducerRecord<>(topics.rules(), rule.getRuleId(), serializer.serialize(topics.rules(), rule)));
+            }
+        }
+    }
+
+    /** The alerting service in this JVM, open (no tokens: the local stack says so in its banner). */
+    private ApplicationContext startAlertingService() {
+        int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+        requireFreePort("--http-port", port);
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", port);
+        props.put("micronaut.security.enabled", false);
+        props.put("gds.alerting.advertised-address", "localhost:" + port);
+        props.put("gds.alerting.state-dir", config.dataDir().resolve("streams-state").toAbsolutePath().toString());
+        props.put("gds.alerting.application-id", "gds-alerting-local");
+        props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        serdeConfig().forEach((k, v) -> props.put("gds.serde." + k, v));
+        return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the alerting service", e);
+        }
+    }
+
+    /** The REST API of the alerting service. */
+    public String serviceUrl() {
+        return service.getBean(EmbeddedServer.class).getURL().toString();
     }
 
     /**
@@ -185,12 +239,17 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("  Synthetic fleet     %d instances of each of postgresql, mssql, mongodb, snowflake;%n",
                 config.instancesPerType()));
         b.append(String.format("                      a cycle every %s, seed %d%n", config.interval(), config.seed()));
+        b.append(String.format("  Alerting service    %s  (REST: /api/v1/alerts, /api/v1/rules, /health, /prometheus)%n",
+                serviceUrl()));
+        b.append(String.format("                      AUTHENTICATION OFF: the local stack is open to anyone on this host;%n"));
+        b.append(String.format("                      %d example rules published on %s%n", ExampleRules.all().size(), topics.rules()));
         b.append("  Topics\n");
         topicNames.forEach(t -> b.append("    ").append(t).append('\n'));
         b.append(String.format("  Ready in %.1f s. Ctrl-C stops.%n", (System.currentTimeMillis() - startMillis) / 1000.0));
         b.append("  Look:  kcat -b ").append(broker.bootstrapServers())
                 .append(" -C -t gds.metrics.postgresql.prod -c 1 -f '%k\\n%s' | xxd | head\n");
         b.append("         curl ").append(registryServer.url()).append("/subjects\n");
+        b.append("         curl ").append(serviceUrl()).append("/api/v1/alerts\n");
         b.append("==================================================================\n");
         return b.toString();
     }

@@ -15,9 +15,10 @@ import java.util.List;
  * @param interval            synthetic collection interval
  * @param incidentProbability chance per instance per cycle that a synthetic incident starts
  * @param seed                seed of the synthetic fleet
+ * @param httpPort            port of the alerting service's REST API (0 = any free port)
  */
 public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, int instancesPerType, Duration interval,
-                               double incidentProbability, long seed) {
+                               double incidentProbability, long seed, int httpPort) {
 
     static final String USAGE = """
             Usage: local-stack [options]
@@ -28,6 +29,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, in
               --interval DURATION         synthetic collection interval, e.g. 5s, 500ms, PT10S (default: 5s)
               --incident-probability P    chance per instance per cycle of an incident (default: 0.001)
               --seed N                    seed of the synthetic fleet (default: random)
+              --http-port N               alerting service REST API port (default: 8080; 0 = any free port)
               --collectors-config FILE    also run the real collector agent from this collectors.yaml
                                           (its Kafka and registry settings are replaced by the stack's)
               --help                      this text
@@ -36,7 +38,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, in
     /** The defaults. */
     public static LocalStackConfig defaults() {
         return new LocalStackConfig(Path.of("data", "local-stack"), 9092, 8081, 24, Duration.ofSeconds(5), 0.001,
-                System.nanoTime());
+                System.nanoTime(), 8080);
     }
 
     /** Parses flags over the defaults; a bad flag is an {@link IllegalArgumentException} naming it. */
@@ -53,19 +55,21 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, in
             String value = args.get(++i);
             c = switch (flag) {
                 case "--data-dir" -> new LocalStackConfig(Path.of(value), c.kafkaPort, c.registryPort, c.instancesPerType,
-                        c.interval, c.incidentProbability, c.seed);
+                        c.interval, c.incidentProbability, c.seed, c.httpPort);
                 case "--kafka-port" -> new LocalStackConfig(c.dataDir, port(flag, value), c.registryPort, c.instancesPerType,
-                        c.interval, c.incidentProbability, c.seed);
+                        c.interval, c.incidentProbability, c.seed, c.httpPort);
                 case "--registry-port" -> new LocalStackConfig(c.dataDir, c.kafkaPort, port(flag, value), c.instancesPerType,
-                        c.interval, c.incidentProbability, c.seed);
+                        c.interval, c.incidentProbability, c.seed, c.httpPort);
                 case "--instances-per-type" -> new LocalStackConfig(c.dataDir, c.kafkaPort, c.registryPort,
-                        positiveInt(flag, value), c.interval, c.incidentProbability, c.seed);
+                        positiveInt(flag, value), c.interval, c.incidentProbability, c.seed, c.httpPort);
                 case "--interval" -> new LocalStackConfig(c.dataDir, c.kafkaPort, c.registryPort, c.instancesPerType,
-                        duration(flag, value), c.incidentProbability, c.seed);
+                        duration(flag, value), c.incidentProbability, c.seed, c.httpPort);
                 case "--incident-probability" -> new LocalStackConfig(c.dataDir, c.kafkaPort, c.registryPort,
-                        c.instancesPerType, c.interval, probability(flag, value), c.seed);
+                        c.instancesPerType, c.interval, probability(flag, value), c.seed, c.httpPort);
                 case "--seed" -> new LocalStackConfig(c.dataDir, c.kafkaPort, c.registryPort, c.instancesPerType,
-                        c.interval, c.incidentProbability, number(flag, value));
+                        c.interval, c.incidentProbability, number(flag, value), c.httpPort);
+                case "--http-port" -> new LocalStackConfig(c.dataDir, c.kafkaPort, c.registryPort, c.instancesPerType,
+                        c.interval, c.incidentProbability, c.seed, port(flag, value));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             };
         }

@@ -41,7 +41,7 @@ class LocalStackIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalStackConfig(dataDir, 0, 0, 6, Duration.ofMillis(300), 0.0, 11));
+        stack = LocalStack.start(new LocalStackConfig(dataDir, 0, 0, 6, Duration.ofMillis(300), 0.0, 11, 0));
     }
 
     @AfterAll
@@ -108,10 +108,32 @@ class LocalStackIT {
     }
 
     @Test
+    void runsTheAlertingServiceOpenWithTheExampleRules() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String body = "";
+        int status = 0;
+        while (System.nanoTime() < deadline) {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(stack.serviceUrl() + "/api/v1/rules")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode();
+            body = response.body();
+            if (status == 200 && ExampleRules.all().stream().allMatch(r -> response.body().contains("\"" + r.getRuleId() + "\""))) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(200, status, "no token needed in the local stack: " + body);
+        for (var rule : ExampleRules.all()) {
+            assertTrue(body.contains("\"" + rule.getRuleId() + "\""), rule.getRuleId() + " in " + body);
+        }
+    }
+
+    @Test
     void refusesToStartOnAPortInUseAndSaysWhichFlagToChange() {
         int busy = Integer.parseInt(stack.bootstrapServers().substring(stack.bootstrapServers().lastIndexOf(':') + 1));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalStack.start(
-                new LocalStackConfig(dataDir.resolve("other"), busy, 0, 1, Duration.ofSeconds(1), 0, 1)));
+                new LocalStackConfig(dataDir.resolve("other"), busy, 0, 1, Duration.ofSeconds(1), 0, 1, 0)));
         assertTrue(e.getMessage().contains("port " + busy + " is in use") && e.getMessage().contains("--kafka-port"),
                 e.getMessage());
     }
