@@ -243,6 +243,12 @@ class TwoInstancesIT {
                 HttpRequest.GET("/api/v1/alerts/" + key).bearerAuth(READ), AlertView.class),
                 v -> v.state().equals("ACKNOWLEDGED"));
         assertEquals("alice", acked.acknowledgedBy());
+        for (HttpClient client : List.of(clientA, clientB)) {
+            List<Map<String, Object>> history = await("the ack in the history", () -> client.toBlocking().retrieve(
+                    HttpRequest.GET("/api/v1/alerts/" + key + "/history").bearerAuth(READ),
+                    Argument.listOf(Argument.mapOf(String.class, Object.class))), h -> h.size() == 2);
+            assertEquals(List.of("FIRED", "ACKNOWLEDGED"), history.stream().map(e -> e.get("transition")).toList());
+        }
     }
 
     @Test

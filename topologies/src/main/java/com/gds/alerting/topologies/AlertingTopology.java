@@ -29,10 +29,12 @@ import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.Silence;
+import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.topologies.alert.AlertHistoryProcessor;
 import com.gds.alerting.topologies.alert.AlertProcessor;
 import com.gds.alerting.topologies.intake.CommandIntakeProcessor;
 import com.gds.alerting.topologies.intake.DeadLetter;
@@ -79,6 +81,11 @@ public final class AlertingTopology {
         public static final String ALERT_STATE_STORE = "alert-state";
         /** Open (pending, firing, acknowledged) alert keys. */
         public static final String ALERT_OPEN_STORE = "alert-open";
+        /** The newest transitions of each alert key (values: {@link AlertHistory}), in the task of its state. */
+        public static final String ALERT_HISTORY_STORE = "alert-history";
+        public static final String ALERT_HISTORY = "alert-history-keeper";
+        /** Transitions kept per alert key in {@link #ALERT_HISTORY_STORE}. */
+        public static final int HISTORY_LIMIT = 100;
         /** Reminder and escalation timers by due time. */
         public static final String ALERT_TIMERS_STORE = "alert-timers";
         /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
@@ -174,8 +181,9 @@ public final class AlertingTopology {
         Map<String, KStream<Object, Object>> byType = outputs.split(Named.as("alert-outputs-"))
                 .branch((key, value) -> value instanceof AlertEvent, Branched.as("events"))
                 .defaultBranch(Branched.as("command-results"));
-        byType.get("alert-outputs-events")
-                .to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
+        KStream<Object, Object> events = byType.get("alert-outputs-events");
+        events.to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
+        events.process(new HistorySupplier(config.storeKind()), Named.as(Names.ALERT_HISTORY));
         byType.get("alert-outputs-command-results")
                 .to(topics.commandResults(), Produced.with(cast(Serdes.String()), cast(resultSerde)).withName("command-results-sink"));
 
@@ -231,6 +239,21 @@ public final class AlertingTopology {
 
     public AlertingCounters counters() {
         return counters;
+    }
+
+    /** The history keeper with its store. */
+    private record HistorySupplier(StoreKind kind) implements ProcessorSupplier<Object, Object, Object, Object> {
+
+        @Override
+        public Processor<Object, Object, Object, Object> get() {
+            return new AlertHistoryProcessor(Names.ALERT_HISTORY_STORE, Names.HISTORY_LIMIT);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(supplier(kind, Names.ALERT_HISTORY_STORE), Serdes.String(),
+                    StoreSerde.of(AlertHistory.class)));
+        }
     }
 
     /** Declares the lifecycle processor's stores with it ({@code ConnectedStoreProvider}). */

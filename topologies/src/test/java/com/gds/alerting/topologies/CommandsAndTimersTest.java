@@ -182,4 +182,15 @@ class CommandsAndTimersTest {
         fx.command(CommandType.ACKNOWLEDGE, "slow:pg-prod-01:longest_query_seconds", "alice", null);
         assertEquals(CommandRejection.NOT_FIRING, fx.results().get(0).getRejection());
     }
+
+    @Test
+    void theHistoryStoreKeepsEveryTransitionOfTheAlertInOrder() {
+        fire();
+        fx.command(CommandType.ACKNOWLEDGE, KEY, "alice", null);
+        fx.sample("pg-prod-01", "replication_lag_seconds", 1, T0.plusSeconds(30));
+        org.apache.kafka.streams.state.KeyValueStore<String, com.gds.alerting.avro.internal.AlertHistory> store =
+                fx.driver().getKeyValueStore(AlertingTopology.Names.ALERT_HISTORY_STORE);
+        assertEquals(List.of(Transition.FIRED, Transition.ACKNOWLEDGED, Transition.RESOLVED),
+                transitions(store.get(KEY).getEvents()));
+    }
 }

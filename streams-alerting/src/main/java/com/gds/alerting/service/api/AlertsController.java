@@ -72,6 +72,15 @@ public class AlertsController {
         return queries.one(alertKey, staleOk, request);
     }
 
+    /** The newest transitions of one alert (up to 100, oldest first; all of them are on gds.alerts.events). */
+    @Get("/{alertKey}/history")
+    @Secured(Rights.READ)
+    public List<EventView> history(@PathVariable String alertKey,
+                                   @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                                   HttpRequest<?> request) {
+        return queries.history(alertKey, staleOk, request);
+    }
+
     /** Acknowledge: stops reminders and escalation. 202 with the command id; 404 for an unknown alert. */
     @Post("/{alertKey}/ack")
     @Secured(Rights.WRITE)

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -35,7 +37,9 @@ import jakarta.inject.Singleton;
 
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.service.api.AlertView;
+import com.gds.alerting.service.api.EventView;
 import com.gds.alerting.service.streams.AlertingSettings;
 import com.gds.alerting.topologies.AlertingTopology;
 
@@ -120,28 +124,66 @@ public class AlertQueries {
      * @param staleOk whether this instance may answer from a standby (set on a forwarded request)
      */
     public AlertView one(String alertKey, boolean staleOk, HttpRequest<?> original) {
+        return fromOwner(alertKey, staleOk, original, this::localOne, "", Argument.of(AlertView.class), AlertView::asStale);
+    }
+
+    /** The newest transitions of one alert (oldest first), from whichever instance owns it. */
+    public List<EventView> history(String alertKey, boolean staleOk, HttpRequest<?> original) {
+        return fromOwner(alertKey, staleOk, original, this::localHistory, "/history", Argument.listOf(EventView.class),
+                UnaryOperator.identity());
+    }
+
+    /**
+     * Reads locally when this instance is the active owner (or a standby, when allowed); otherwise
+     * asks the active owner and, if it does not answer, the standbys, marking their answer stale.
+     */
+    private <T> T fromOwner(String alertKey, boolean staleOk, HttpRequest<?> original, BiFunction<String, Boolean, T> local,
+                            String suffix, Argument<T> type, UnaryOperator<T> markStale) {
         KeyQueryMetadata metadata = locator.locate(alertKey);
         if (locator.isSelf(metadata.activeHost())) {
-            return localOne(alertKey, false);
+            return local.apply(alertKey, false);
         }
         if (staleOk && metadata.standbyHosts().contains(locator.self())) {
-            return localOne(alertKey, true);
+            return local.apply(alertKey, true);
         }
         try {
-            return remoteOne(metadata.activeHost(), alertKey, false, original);
+            return forward(metadata.activeHost(), path(alertKey, suffix, false), original, type);
         } catch (StateMigratingException unreachable) {
             for (HostInfo standby : metadata.standbyHosts()) {
                 if (locator.isSelf(standby)) {
-                    return localOne(alertKey, true);
+                    return local.apply(alertKey, true);
                 }
                 try {
-                    return remoteOne(standby, alertKey, true, original).asStale();
+                    return markStale.apply(forward(standby, path(alertKey, suffix, true), original, type));
                 } catch (StateMigratingException next) {
                     LOG.debug("standby {} of {} did not answer either", standby, alertKey, next);
                 }
             }
             throw unreachable;
         }
+    }
+
+    private static URI path(String alertKey, String suffix, boolean staleOk) {
+        UriBuilder uri = UriBuilder.of("/api/v1/alerts").path(alertKey + suffix);
+        if (staleOk) {
+            uri.queryParam(STALE_OK, "true");
+        }
+        return uri.build();
+    }
+
+    private List<EventView> localHistory(String alertKey, boolean stale) {
+        AlertHistory history;
+        try {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, AlertHistory>> parameters = StoreQueryParameters
+                    .fromNameAndType(AlertingTopology.Names.ALERT_HISTORY_STORE, QueryableStoreTypes.keyValueStore());
+            history = streams.store(stale ? parameters.enableStaleStores() : parameters).get(alertKey);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (history == null) {
+            throw new NotFoundException("no alert has key '" + alertKey + "'");
+        }
+        return history.getEvents().stream().map(EventView::of).toList();
     }
 
     private AlertView localOne(String alertKey, boolean stale) {
@@ -185,14 +227,6 @@ public class AlertQueries {
             uri.queryParam("rule_id", filter.ruleId());
         }
         return forward(host, uri.build(), original, Argument.listOf(AlertView.class));
-    }
-
-    private AlertView remoteOne(HostInfo host, String alertKey, boolean staleOk, HttpRequest<?> original) {
-        UriBuilder uri = UriBuilder.of("/api/v1/alerts").path(alertKey);
-        if (staleOk) {
-            uri.queryParam(STALE_OK, "true");
-        }
-        return forward(host, uri.build(), original, Argument.of(AlertView.class));
     }
 
     private <T> T forward(HostInfo host, URI uri, HttpRequest<?> original, Argument<T> type) {
