@@ -262,6 +262,9 @@ class TwoInstancesIT {
                 HttpRequest.POST("/api/v1/alerts/" + keys.get(0) + "/ack", Map.of("by", "mallory")).bearerAuth(READ))).getStatus());
         assertEquals(HttpStatus.OK, clientA.toBlocking().exchange(HttpRequest.GET("/health")).getStatus(),
                 "health needs no token");
+        String openApi = clientA.toBlocking().retrieve(HttpRequest.GET("/openapi/gds-alerting-v1.yml"));
+        assertTrue(openApi.contains("/api/v1/alerts/{alertKey}/ack") && openApi.contains("/api/v1/silences"),
+                "the OpenAPI document describes the API");
     }
 
     @Test
