@@ -20,16 +20,19 @@ public class StreamsLifecycle implements ApplicationEventListener<ServerStartupE
 
     private final KafkaStreams streams;
     private final AlertingSettings settings;
+    private final KafkaClientProperties clients;
 
-    public StreamsLifecycle(KafkaStreams streams, AlertingSettings settings) {
+    public StreamsLifecycle(KafkaStreams streams, AlertingSettings settings, KafkaClientProperties clients) {
         this.streams = streams;
         this.settings = settings;
+        this.clients = clients;
     }
 
     @Override
     public void onApplicationEvent(ServerStartupEvent event) {
         LOG.info("starting the alerting topology as '{}' (advertised at {}, state in {})", settings.getApplicationId(),
                 settings.getAdvertisedAddress(), settings.getStateDir().toAbsolutePath());
+        PartitionCheck.verify(clients.kafka(), clients.topics(), settings.getCommandPartitions());
         streams.start();
     }
 }
