@@ -157,6 +157,9 @@ final class DeliveryLanes {
             try {
                 result = notifier.send(d.payload());
             } catch (RuntimeException e) {
+                if (stopping) {
+                    return; // the call was interrupted by shutdown; the event is delivered after the restart
+                }
                 // A notifier must not throw; if one does, treat it as a failure worth retrying, within the bound.
                 LOG.error("notifier {} failed on message_id {}", notifier.name(), d.payload().messageId(), e);
                 result = NotifyResult.retryable("NOTIFIER_ERROR", 0, String.valueOf(e.getMessage()), null);
