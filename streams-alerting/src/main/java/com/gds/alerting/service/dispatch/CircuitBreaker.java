@@ -1,0 +1,108 @@
+package com.gds.alerting.service.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Stops hammering a service that is down. After {@code failureThreshold} consecutive retryable
+ * failures the circuit opens: nobody calls for {@code openDuration}; then one caller gets a probe
+ * permit (half-open). A probe that succeeds closes the circuit; one that fails opens it again.
+ * Refused requests (4xx) count as the service being up. Thread-safe; time from the injected clock.
+ */
+public final class CircuitBreaker {
+
+    /** The circuit's state, also published as a metric. */
+    public enum State {
+        CLOSED, OPEN, HALF_OPEN
+    }
+
+    /** What a caller may do now. */
+    public sealed interface Permit {
+    }
+
+    /** Call the service. {@code probe} is true for the one call that tests a service that was down. */
+    public record Go(boolean probe) implements Permit {
+    }
+
+    /** Do not call; look again after {@code delay}. */
+    public record Wait(Duration delay) implements Permit {
+    }
+
+    /** While a probe is out, the others look again this often (the probe may close the circuit any moment). */
+    static final Duration HALF_OPEN_RECHECK = Duration.ofMillis(200);
+
+    private final int failureThreshold;
+    private final Duration openDuration;
+    private final Clock clock;
+    private State state = State.CLOSED;
+    private int consecutiveFailures;
+    private Instant openUntil = Instant.MIN;
+    private long opened;
+
+    public CircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
+        this.failureThreshold = failureThreshold;
+        this.openDuration = openDuration;
+        this.clock = clock;
+    }
+
+    /** May the caller call now? */
+    public synchronized Permit acquire() {
+        Instant now = clock.instant();
+        switch (state) {
+            case CLOSED:
+                return new Go(false);
+            case OPEN:
+                if (now.isBefore(openUntil)) {
+                    return new Wait(Duration.between(now, openUntil));
+                }
+                return probe(now);
+            default:
+                // A probe whose answer never came (its delivery was cancelled) must not wedge the circuit.
+                if (!now.isBefore(openUntil)) {
+                    return probe(now);
+                }
+                return new Wait(openDuration.compareTo(HALF_OPEN_RECHECK) < 0 ? openDuration : HALF_OPEN_RECHECK);
+        }
+    }
+
+    /** The service answered (delivered or refused): it is up. */
+    public synchronized void onSuccess() {
+        state = State.CLOSED;
+        consecutiveFailures = 0;
+    }
+
+    /** A retryable failure (429, 5xx, timeout, connection). */
+    public synchronized void onFailure(boolean probe) {
+        if (probe || state == State.HALF_OPEN) {
+            open();
+            return;
+        }
+        consecutiveFailures++;
+        if (state == State.CLOSED && consecutiveFailures >= failureThreshold) {
+            open();
+        }
+    }
+
+    private Go probe(Instant now) {
+        state = State.HALF_OPEN;
+        openUntil = now.plus(openDuration);
+        return new Go(true);
+    }
+
+    private void open() {
+        state = State.OPEN;
+        openUntil = clock.instant().plus(openDuration);
+        consecutiveFailures = 0;
+        opened++;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** How many times the circuit has opened. */
+    public synchronized long timesOpened() {
+        return opened;
+    }
+}

@@ -1,0 +1,156 @@
+package com.gds.alerting.service.dispatch;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.TreeMap;
+
+import com.gds.alerting.avro.AlertEvent;
+
+/**
+ * Turns an alert event into the gds_notification payload. The subject reads at a glance (severity,
+ * what happened, where, the value against its threshold); the body gives everything needed to act
+ * without opening another tool: since when, the rule's own words, the runbook, who acked.
+ */
+public final class NotificationFormatter {
+
+    /** Subjects longer than this are cut: mail clients and pagers cut them anyway, less kindly. */
+    static final int MAX_SUBJECT = 200;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private NotificationFormatter() {
+    }
+
+    /** The payload for {@code event}. */
+    public static NotificationPayload format(AlertEvent event) {
+        String severity = severityName(event);
+        return new NotificationPayload(event.getRuleId(), event.getInstanceId(), subject(event), body(event),
+                event.getMessageId(), severity, event.getRunbookUrl(), new TreeMap<>(event.getLabels()),
+                event.getRoutingKey());
+    }
+
+    static String severityName(AlertEvent event) {
+        return event.getSeverity().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** e.g. {@code [CRITICAL] FIRING pg-prod-01: replication_lag_seconds 42 (threshold 30)}. */
+    static String subject(AlertEvent event) {
+        String tag = switch (event.getTransition()) {
+            case RESOLVED -> "[RESOLVED]";
+            default -> "[" + event.getSeverity().name() + "]";
+        };
+        String what = event.getSummary() != null && !event.getSummary().isBlank()
+                ? event.getSummary().strip()
+                : event.getMetricName() + valueAgainstThreshold(event);
+        String subject = tag + " " + headline(event) + " " + event.getInstanceId() + ": " + what;
+        return subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…";
+    }
+
+    private static String headline(AlertEvent event) {
+        return switch (event.getTransition()) {
+            case FIRED -> "FIRING";
+            case SEVERITY_CHANGED -> "NOW " + event.getSeverity().name();
+            case RESOLVED -> "resolved";
+            case REMINDER -> "STILL FIRING (reminder " + event.getReminderNumber() + ")";
+            case ESCALATED -> "ESCALATED, not acknowledged";
+            default -> event.getTransition().name();
+        };
+    }
+
+    static String body(AlertEvent event) {
+        StringBuilder b = new StringBuilder();
+        b.append(headline(event)).append(" - ").append(severityName(event)).append('\n');
+        if (event.getSummary() != null && !event.getSummary().isBlank()) {
+            b.append(event.getSummary().strip()).append("\n");
+        }
+        b.append('\n');
+        line(b, "Instance", event.getInstanceId() + context(event));
+        line(b, "Metric", event.getMetricName() + valueAgainstThreshold(event));
+        Instant started = event.getStartedAt();
+        Instant updated = event.getUpdatedAt();
+        line(b, "Since", TIME.format(started) + " (" + duration(Duration.between(started, updated)) + " before this message)");
+        line(b, "At", TIME.format(updated));
+        if (event.getAcknowledgedBy() != null) {
+            line(b, "Acked by", event.getAcknowledgedBy() + (event.getAckComment() == null ? "" : ": " + event.getAckComment()));
+        }
+        if (event.getResolvedBy() != null) {
+            line(b, "Resolved by", event.getResolvedBy()
+                    + (event.getResolveComment() == null ? "" : ": " + event.getResolveComment()));
+        }
+        line(b, "Runbook", event.getRunbookUrl() == null ? "none given by the rule" : event.getRunbookUrl());
+        line(b, "Rule", event.getRuleId());
+        if (event.getRoutingKey() != null) {
+            line(b, "Routing", event.getRoutingKey());
+        }
+        line(b, "Alert", event.getAlertKey() + " (incident " + event.getIncident() + ")");
+        if (event.getReason() != null) {
+            line(b, "Reason", event.getReason());
+        }
+        if (event.getDescription() != null && !event.getDescription().isBlank()) {
+            b.append('\n').append(event.getDescription().strip()).append('\n');
+        }
+        if (!event.getLabels().isEmpty()) {
+            b.append("\nLabels:\n");
+            new TreeMap<>(event.getLabels()).forEach((k, v) -> b.append("  ").append(k).append('=').append(v).append('\n'));
+        }
+        b.append("\nmessage_id ").append(event.getMessageId()).append('\n');
+        return b.toString();
+    }
+
+    private static String context(AlertEvent event) {
+        if (event.getDatabaseType() == null && event.getEnvironment() == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (");
+        if (event.getDatabaseType() != null) {
+            b.append(event.getDatabaseType());
+        }
+        if (event.getEnvironment() != null) {
+            b.append(event.getDatabaseType() != null ? ", " : "").append(event.getEnvironment());
+        }
+        return b.append(')').toString();
+    }
+
+    private static String valueAgainstThreshold(AlertEvent event) {
+        StringBuilder b = new StringBuilder();
+        if (event.getValue() != null) {
+            b.append(" = ").append(number(event.getValue()));
+        }
+        if (event.getThreshold() != null) {
+            b.append(" (threshold ").append(number(event.getThreshold())).append(')');
+        }
+        return b.toString();
+    }
+
+    /** 42.0 -> "42", 0.93125 -> "0.93125", 1234567.891 -> "1234570": six significant digits. */
+    static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return Double.toString(value);
+        }
+        return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /** "3h 04m", "12m 05s", "40s". */
+    static String duration(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s >= 86_400) {
+            return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, (s % 86_400) / 3600);
+        }
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%dh %02dm", s / 3600, (s % 3600) / 60);
+        }
+        if (s >= 60) {
+            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append(String.format(Locale.ROOT, "%-12s", label + ":")).append(value).append('\n');
+    }
+}
