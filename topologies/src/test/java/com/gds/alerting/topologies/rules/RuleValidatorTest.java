@@ -47,8 +47,9 @@ class RuleValidatorTest {
     static Stream<Arguments> invalid() {
         return Stream.<Arguments>of(
                 Arguments.of("a ':' in the id would break alert keys", (Consumer<Rule.Builder>) b -> b.setRuleId("a:b"), "rule_id"),
-                Arguments.of("kinds not built yet are refused", (Consumer<Rule.Builder>) b -> b.setKind(RuleKind.ABSENCE)
-                        .setAbsence(new AbsenceSpec(Severity.WARNING)), "kind: ABSENCE"),
+                Arguments.of("an absence rule takes its severity from its spec, not conditions", (Consumer<Rule.Builder>) b -> b
+                        .setKind(RuleKind.ABSENCE).setForMs(60_000).setAbsence(new AbsenceSpec(Severity.WARNING, null)),
+                        "conditions: a ABSENCE rule takes its severities from its absence.severity"),
                 Arguments.of("no conditions", (Consumer<Rule.Builder>) b -> b.setConditions(List.of()), "conditions: a threshold rule"),
                 Arguments.of("two conditions of one severity", (Consumer<Rule.Builder>) b -> b.setConditions(
                         List.of(above(Severity.WARNING, 80), above(Severity.WARNING, 90))), "appears twice"),
