@@ -95,15 +95,15 @@ public final class RuleValidator {
         }
         if (!conditionsUsed) {
             if (!rule.getConditions().isEmpty()) {
-                problems.add("conditions: a " + kind + " rule takes its severities from its "
+                problems.add("conditions: an " + kind + " rule takes its severities from its "
                         + (kind == RuleKind.SLO ? "slo.burn_windows" : "absence.severity") + "; leave conditions empty");
             }
             if (!rule.getSchedules().isEmpty()) {
-                problems.add("schedules: a " + kind + " rule has no conditions to schedule; leave schedules empty");
+                problems.add("schedules: an " + kind + " rule has no conditions to schedule; leave schedules empty");
             }
             for (int i = 0; i < rule.getOverrides().size(); i++) {
                 if (rule.getOverrides().get(i).getMode() == OverrideMode.CUSTOM) {
-                    problems.add("overrides[" + i + "].mode: a " + kind + " rule has no conditions to customise;"
+                    problems.add("overrides[" + i + "].mode: an " + kind + " rule has no conditions to customise;"
                             + " use DISABLED or DEFAULT");
                 }
             }
