@@ -1,6 +1,5 @@
 package com.gds.alerting.topologies.slo;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +26,8 @@ import com.gds.alerting.topologies.rules.SloSpecs.BurnPair;
  * bucket the window's far edge cuts: a window {@code (now - w, now]} is the newest {@value #BUCKETS}
  * buckets in full and the cut bucket weighted by the fraction of it inside the window (events
  * assumed even within a bucket). Memory per (SLO, instance) is thus fixed by the number of
- * windows, whatever the traffic: 8 bytes per slot, 25 slots per window.
+ * windows, whatever the traffic: 25 slots of two numbers per window, most of them one or two bytes
+ * ({@link BucketCodec}).
  *
  * <p><b>Events.</b> THRESHOLD SLI: each sample is an event, bad unless {@code value good_op
  * good_threshold}. RATIO SLI: the increase of the total counter (the selector's metric) counts
@@ -48,7 +48,6 @@ public final class SloTracker {
     /** Buckets per window: the edge of a window is interpolated within one bucket of {@code window / 24}. */
     public static final int BUCKETS = 24;
     private static final int SLOTS = BUCKETS + 1;
-    private static final int SLOT_BYTES = 2 * Float.BYTES;
 
     /** The SLO's decision at {@code at}: the most urgent pair whose two windows both burn too fast, if any. */
     public record Decision(long at, Severity severity, double burnRate, double threshold) {
@@ -109,8 +108,11 @@ public final class SloTracker {
         st.setUpdatedAt(now);
         st.setErrorBudgetRemaining(null);
         for (SloWindow w : st.getWindows()) {
-            add(w, at, counted, events);
-            summarize(w, st, spec);
+            double[] ring = BucketCodec.decode(w.getBuckets(), SLOTS * 2);
+            if (add(w, ring, at, counted, events)) {
+                w.setBuckets(BucketCodec.encode(ring));
+            }
+            summarize(w, ring, st, spec);
             if (w.getWindowMs() == spec.periodMs()) {
                 st.setErrorBudgetRemaining(w.getBurnRate() == null ? null : 1 - w.getBurnRate());
             }
@@ -138,64 +140,57 @@ public final class SloTracker {
             SloWindow w = byMs.get(ms);
             windows.add(w != null ? w : SloWindow.newBuilder().setWindowMs(ms).setEvents(0).setBadEvents(0).setCoveredMs(0)
                     .setHead(Math.floorDiv(st.getUpdatedAt(), ms / BUCKETS))
-                    .setBuckets(ByteBuffer.wrap(new byte[SLOTS * SLOT_BYTES])).build());
+                    .setBuckets(BucketCodec.encode(new double[SLOTS * 2])).build());
         }
         st.setWindows(windows);
     }
 
-    private static byte[] bytes(SloWindow w) {
-        ByteBuffer b = w.getBuckets().duplicate();
-        b.rewind();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return bytes;
-    }
-
-    /** Adds events to the bucket of {@code at}, moving the ring forward first if {@code at} is past its head. */
-    private static void add(SloWindow w, long at, double counted, double events) {
+    /**
+     * Adds events to the bucket of {@code at} in the decoded {@code ring}, moving the ring forward
+     * first if {@code at} is past its head; returns whether the ring changed.
+     */
+    private static boolean add(SloWindow w, double[] ring, long at, double counted, double events) {
         long width = w.getWindowMs() / BUCKETS;
         long bucket = Math.floorDiv(at, width);
         long head = w.getHead();
-        ByteBuffer ring = ByteBuffer.wrap(bytes(w));
+        if (bucket <= head - SLOTS || (bucket <= head && counted == 0 && events == 0)) {
+            return false;
+        }
         if (bucket > head) {
             for (long j = Math.max(head + 1, bucket - SLOTS + 1); j <= bucket; j++) {
-                int slot = slot(j);
-                ring.putFloat(slot, 0f).putFloat(slot + Float.BYTES, 0f);
+                ring[slot(j)] = 0;
+                ring[slot(j) + 1] = 0;
             }
-            head = bucket;
-            w.setHead(head);
+            w.setHead(bucket);
         }
-        if (bucket > head - SLOTS && (counted != 0 || events != 0)) {
-            int slot = slot(bucket);
-            ring.putFloat(slot, (float) (ring.getFloat(slot) + counted));
-            ring.putFloat(slot + Float.BYTES, (float) (ring.getFloat(slot + Float.BYTES) + events));
-        }
-        w.setBuckets(ring);
+        ring[slot(bucket)] += counted;
+        ring[slot(bucket) + 1] += events;
+        return true;
     }
 
+    /** Index of a bucket's first number (counted; events follow) in the decoded ring. */
     private static int slot(long bucket) {
-        return (int) Math.floorMod(bucket, (long) SLOTS) * SLOT_BYTES;
+        return (int) Math.floorMod(bucket, (long) SLOTS) * 2;
     }
 
     /** Sums the window {@code (now - w, now]} and derives its SLI and burn rate. */
-    private static void summarize(SloWindow w, SloStatus st, SloSpecs spec) {
+    private static void summarize(SloWindow w, double[] ring, SloStatus st, SloSpecs spec) {
         long now = st.getUpdatedAt();
         long width = w.getWindowMs() / BUCKETS;
         long newest = Math.floorDiv(now, width);
-        ByteBuffer ring = w.getBuckets();
         double counted = 0;
         double events = 0;
         for (long j = newest - BUCKETS + 1; j <= newest; j++) {
             if (j > w.getHead() - SLOTS && j <= w.getHead()) {
-                counted += ring.getFloat(slot(j));
-                events += ring.getFloat(slot(j) + Float.BYTES);
+                counted += ring[slot(j)];
+                events += ring[slot(j) + 1];
             }
         }
         long cut = newest - BUCKETS;
         if (cut > w.getHead() - SLOTS && cut <= w.getHead()) {
             double inside = (double) ((newest + 1) * width - now - 1) / width;
-            counted += inside * ring.getFloat(slot(cut));
-            events += inside * ring.getFloat(slot(cut) + Float.BYTES);
+            counted += inside * ring[slot(cut)];
+            events += inside * ring[slot(cut) + 1];
         }
         double bad = spec.goodCounter() ? Math.max(0, events - counted) : counted;
         bad = Math.min(bad, events);
