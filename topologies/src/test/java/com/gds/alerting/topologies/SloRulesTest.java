@@ -205,6 +205,18 @@ class SloRulesTest {
         assertEquals(1, period.getBadEvents(), 1e-9);
     }
 
+    @Test
+    void deletingAnSloRuleDropsItsStateAtTheNextTick() {
+        fx = new AlertingFixture(T0.plus(Duration.ofHours(1)));
+        fx.rule(thresholdSlo("up-slo", "up", Comparison.EQ, 1, 0.999, PERIOD).build());
+        fx.sample(INSTANCE, "up", 1, T0);
+        assertNotNull(fx.slo("up-slo", INSTANCE));
+        fx.advanceWallClock(Duration.ofSeconds(1)); // a first tick: the task has seen the rule book
+        fx.deleteRule("up-slo");
+        fx.advanceWallClock(Duration.ofSeconds(1));
+        assertEquals(null, fx.slo("up-slo", INSTANCE));
+    }
+
     private static long ms(long minutes) {
         return Duration.ofMinutes(minutes).toMillis();
     }

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -140,16 +139,8 @@ class WindowRulesTest {
         fx.rule(window("cpu-avg", METRIC, Aggregation.AVG, WindowType.HOPPING, Duration.ofMinutes(5), Duration.ofMinutes(1),
                 Duration.ZERO, List.of(above(Severity.WARNING, 50))).build());
         stepFrom40To80(3_600);
-        KeyValueStore<Bytes, byte[]> panes = fx.store(AlertingTopology.Names.WINDOW_PANES_STORE);
-        int count = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = panes.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                count++;
-            }
-        }
         // After the window [55m,60m) closed, the next one is [56m,61m): panes 56..60 are all that is kept.
-        assertEquals(5, count);
+        assertEquals(5, count(fx.store(AlertingTopology.Names.WINDOW_PANES_STORE)));
     }
 
     @Test
@@ -162,5 +153,47 @@ class WindowRulesTest {
         fx.sample(INSTANCE, METRIC, 1_000, at(290));
         assertEquals(lateBefore + 1, fx.alerting().counters().get(AlertingCounters.Counter.SAMPLES_LATE));
         assertEquals(List.of(), fx.events());
+    }
+
+    @Test
+    void aChangedWindowStartsOverInsteadOfMergingPanesOfAnotherShape() {
+        fx.rule(window("cpu", METRIC, Aggregation.AVG, WindowType.HOPPING, Duration.ofMinutes(5), Duration.ofMinutes(1),
+                Duration.ZERO, List.of(above(Severity.WARNING, 50))).build());
+        stepFrom40To80(240);
+        // Same rule id, now a p95 over tumbling minutes: the old panes have no sketch and another hop.
+        fx.rule(window("cpu", METRIC, Aggregation.P95, WindowType.TUMBLING, Duration.ofMinutes(1), null,
+                Duration.ZERO, List.of(above(Severity.WARNING, 50))).build());
+        List<String> seen = new ArrayList<>();
+        for (long s = 255; s <= 420; s += 15) {
+            fx.sample(INSTANCE, METRIC, s < 300 ? 40 : 80, at(s));
+            fx.events().forEach(e -> seen.add(e.getTransition() + "=" + e.getValue()));
+        }
+        // [4m,5m) began before the change (first pane after it is 4m, sample 255 s): the first window judged is [5m,6m).
+        assertEquals(List.of("FIRED=80.0"), seen);
+    }
+
+    @Test
+    void deletingAWindowRuleDropsItsPanesAtTheNextTick() {
+        fx.rule(window("cpu", METRIC, Aggregation.AVG, WindowType.HOPPING, Duration.ofMinutes(5), Duration.ofMinutes(1),
+                Duration.ZERO, List.of(above(Severity.WARNING, 50))).build());
+        stepFrom40To80(240);
+        KeyValueStore<Bytes, byte[]> panes = fx.store(AlertingTopology.Names.WINDOW_PANES_STORE);
+        assertTrue(count(panes) > 0);
+        fx.advanceWallClock(Duration.ofSeconds(1)); // a first tick: the task has seen the rule book
+        fx.deleteRule("cpu");
+        fx.advanceWallClock(Duration.ofSeconds(1));
+        assertEquals(0, count(panes));
+        assertEquals(0, count(fx.store(AlertingTopology.Names.WINDOW_PROGRESS_STORE)));
+    }
+
+    private static <K, V> int count(KeyValueStore<K, V> store) {
+        int n = 0;
+        try (KeyValueIterator<K, V> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -1,5 +1,10 @@
 package com.gds.alerting.topologies.absence;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import com.gds.alerting.avro.internal.AbsenceTrack;
@@ -97,9 +102,18 @@ public final class AbsenceTracker {
         return Due.FORGOTTEN;
     }
 
-    /** Stops tracking (the rule is gone or no longer an absence rule). */
+    /** Stops tracking one series (its rule is gone or no longer an absence rule). */
     public void forget(String alertKey) {
         tracks.delete(alertKey);
+    }
+
+    /** Stops tracking every series of a rule; their timers find nothing when they come due. */
+    public void forgetRule(String ruleId) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, AbsenceTrack> it = tracks.prefixScan(ruleId + ":", new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(tracks::delete);
     }
 
     private void arm(AbsenceTrack t, String alertKey, long due, boolean forget) {

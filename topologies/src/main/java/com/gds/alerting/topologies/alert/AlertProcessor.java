@@ -400,6 +400,25 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     }
 
     /**
+     * Drops the window, SLO and absence state a changed rule no longer uses (deleted, or now of
+     * another kind). After a restart the change history is gone and this is skipped: such state
+     * then stays, bounded per series (README, "Store layouts").
+     */
+    private void forgetKindState(String ruleId) {
+        CompiledRule rule = ruleBook.rule(ruleId);
+        RuleKind kind = rule == null ? null : rule.kind();
+        if (kind != RuleKind.WINDOW) {
+            windows.forget(ruleId);
+        }
+        if (kind != RuleKind.SLO) {
+            slos.forget(ruleId);
+        }
+        if (kind != RuleKind.ABSENCE) {
+            absences.forgetRule(ruleId);
+        }
+    }
+
+    /**
      * Resolves open alerts whose rule was deleted, disabled, or no longer selects their series.
      * Only the rules changed since the last look are checked, by prefix over the open alerts;
      * after a restart (or when the change history is gone) every open alert is checked once.
@@ -416,6 +435,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 try (KeyValueIterator<String, byte[]> it = open.prefixScan(ruleId + ":", STRINGS)) {
                     it.forEachRemaining(kv -> candidates.add(kv.key));
                 }
+                forgetKindState(ruleId);
             }
         } else {
             try (KeyValueIterator<String, byte[]> it = open.all()) {

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import com.gds.alerting.avro.Severity;
@@ -60,6 +62,15 @@ public final class SloTracker {
 
     public SloTracker(KeyValueStore<String, SloStatus> store) {
         this.store = store;
+    }
+
+    /** Drops the state of a rule (deleted, or no longer an SLO rule). */
+    public void forget(String ruleId) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, SloStatus> it = store.prefixScan(ruleId + ":", new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
     }
 
     /** The store key of an (SLO rule, instance): {@code ruleId:instanceId}. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -24,8 +25,9 @@ import com.gds.alerting.topologies.rules.WindowSpecs;
  * Panes are deleted as soon as no window left to evaluate needs them.
  *
  * <p>Stores: panes by {@code alertKey 0x00 paneStart(8 bytes big-endian)}, so one series' panes are
- * contiguous and in time order; progress by alert key: next window end to evaluate and newest
- * sample time (16 bytes).
+ * contiguous and in time order; progress by alert key: next window end to evaluate, newest
+ * sample time and the window spec they belong to (36 bytes); a rule whose window changes starts
+ * over.
  */
 public final class WindowAggregator {
 
@@ -37,6 +39,10 @@ public final class WindowAggregator {
     public record Outcome(boolean late, List<Closed> closed) {
         static final Outcome LATE = new Outcome(true, List.of());
     }
+
+    /** Progress value: next window end, newest sample time, then the spec it was built with (size, advance, aggregation). */
+    private static final int PROGRESS_BYTES = 3 * Long.BYTES + Long.BYTES + Integer.BYTES;
+    private static final StringSerializer STRINGS = new StringSerializer();
 
     private final KeyValueStore<Bytes, byte[]> panes;
     private final KeyValueStore<String, byte[]> progress;
@@ -52,6 +58,11 @@ public final class WindowAggregator {
         long hop = spec.advanceMs();
         long paneStart = Math.floorDiv(at, hop) * hop;
         byte[] p = progress.get(alertKey);
+        if (p != null && !sameSpec(ByteBuffer.wrap(p, 16, p.length - 16), spec)) {
+            // The rule's window changed: panes of another hop or aggregation cannot be merged, start over.
+            deleteBefore(alertKey, Long.MAX_VALUE);
+            p = null;
+        }
         long nextEnd;
         long newest;
         if (p == null) {
@@ -95,8 +106,26 @@ public final class WindowAggregator {
         if (nextEnd != firstEnd) {
             deleteBefore(alertKey, nextEnd - size);
         }
-        progress.put(alertKey, ByteBuffer.allocate(16).putLong(nextEnd).putLong(newest).array());
+        progress.put(alertKey, ByteBuffer.allocate(PROGRESS_BYTES).putLong(nextEnd).putLong(newest)
+                .putLong(spec.sizeMs()).putLong(spec.advanceMs()).putInt(spec.aggregation().ordinal()).array());
         return new Outcome(false, closed);
+    }
+
+    private static boolean sameSpec(ByteBuffer b, WindowSpecs spec) {
+        return b.remaining() == PROGRESS_BYTES - 16 && b.getLong() == spec.sizeMs() && b.getLong() == spec.advanceMs()
+                && b.getInt() == spec.aggregation().ordinal();
+    }
+
+    /** Drops every pane and progress entry of a rule (deleted, or no longer a window rule). */
+    public void forget(String ruleId) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = progress.prefixScan(ruleId + ":", STRINGS)) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        for (String key : keys) {
+            deleteBefore(key, Long.MAX_VALUE);
+            progress.delete(key);
+        }
     }
 
     private Pane merge(WindowSpecs spec, String alertKey, long from, long to) {
