@@ -63,10 +63,12 @@ import com.gds.alerting.topologies.serde.StoreSerde;
  *
  * <pre>
  * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.SloBenchmark [--slos 1000] [--instances 1000] [--cycles 2]
- *     [--partitions 6] [--work-dir target/bench]
+ *     [--partitions 6] [--repeat 2] [--work-dir target/bench]
  * </pre>
  *
- * <p>Reports drain throughput (RUNNING to the last metric evaluated), the SLO store's entries and
+ * <p>Each of {@code --repeat} rounds runs a fresh application (new id, empty state) over the same
+ * pre-loaded metrics; read the second, whose JIT is warm. Reports drain throughput (RUNNING to the
+ * last metric evaluated, and every 10 s), the SLO store's entries and
  * their mean serialised size (key + value, what the changelog and RocksDB hold per entry), and
  * RocksDB's own live-data estimate for the store divided by the entries.
  */
@@ -78,6 +80,7 @@ public final class SloBenchmark {
     private final int instances;
     private final int cycles;
     private final int partitions;
+    private final int repeat;
     private final Path workDir;
 
     private SloBenchmark(Map<String, String> args) {
@@ -85,6 +88,7 @@ public final class SloBenchmark {
         this.instances = Integer.parseInt(args.getOrDefault("instances", "1000"));
         this.cycles = Integer.parseInt(args.getOrDefault("cycles", "2"));
         this.partitions = Integer.parseInt(args.getOrDefault("partitions", "6"));
+        this.repeat = Integer.parseInt(args.getOrDefault("repeat", "2"));
         this.workDir = Path.of(args.getOrDefault("work-dir", "target/bench")).toAbsolutePath();
     }
 
@@ -93,7 +97,8 @@ public final class SloBenchmark {
         Map<String, String> args = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println("usage: SloBenchmark [--slos N] [--instances N] [--cycles N] [--partitions N] [--work-dir DIR]");
+                System.err.println("usage: SloBenchmark [--slos N] [--instances N] [--cycles N] [--partitions N] [--repeat N]"
+                        + " [--work-dir DIR]");
                 System.exit(2);
             }
             args.put(argv[i].substring(2), argv[++i]);
@@ -131,7 +136,9 @@ public final class SloBenchmark {
             long metrics = preload(broker, topics, metricsTopic);
             System.out.printf(Locale.ROOT, "pre-loaded %,d metrics (%,d SLOs x %,d instances x %d cycles) and %,d rules in %.1f s%n",
                     metrics, slos, instances, cycles, slos, (System.nanoTime() - loadStart) / 1e9);
-            measure(broker, topics, metrics);
+            for (int round = 1; round <= repeat; round++) {
+                measure(broker, topics, metrics, round);
+            }
         }
     }
 
@@ -207,13 +214,15 @@ public final class SloBenchmark {
                 .build();
     }
 
-    private void measure(EmbeddedKafkaBroker broker, GdsTopics topics, long metrics) throws Exception {
+    /** One round: a fresh application (new id, empty state) drains every pre-loaded metric. */
+    private void measure(EmbeddedKafkaBroker broker, GdsTopics topics, long metrics, int round) throws Exception {
+        System.out.println("round " + round + ":");
         AlertingTopology alerting = AlertingTopology.build(AlertingTopologyConfig.defaults(Map.of("schema.registry.url", REGISTRY))
                 .withTopics(topics).withStoreKind(StoreKind.PERSISTENT));
         Path stateDir = Files.createTempDirectory(workDir, "state");
         Properties props = new Properties();
         props.putAll(AlertingTopology.requiredStreamsConfig());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "slo-bench");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "slo-bench-r" + round);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
