@@ -23,7 +23,9 @@ public final class AlertingCounters {
         COMMANDS_APPLIED("commands.applied"),
         COMMANDS_REJECTED("commands.rejected"),
         COMMANDS_DEAD_LETTERED("commands.dead_lettered"),
-        EVENTS("events");
+        EVENTS("events"),
+        WINDOWS_EVALUATED("windows.evaluated"),
+        INSTANCES_FORGOTTEN("absence.instances_forgotten");
 
         private final String metricName;
 

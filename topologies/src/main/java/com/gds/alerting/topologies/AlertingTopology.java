@@ -29,8 +29,10 @@ import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.Silence;
+import com.gds.alerting.avro.internal.AbsenceTrack;
 import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.internal.SloStatus;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.contract.GdsTopics;
@@ -86,8 +88,24 @@ public final class AlertingTopology {
         public static final String ALERT_HISTORY = "alert-history-keeper";
         /** Transitions kept per alert key in {@link #ALERT_HISTORY_STORE}. */
         public static final int HISTORY_LIMIT = 100;
-        /** Reminder and escalation timers by due time. */
+        /** Reminder, escalation and absence timers by due time. */
         public static final String ALERT_TIMERS_STORE = "alert-timers";
+        /** Window rules: one aggregate per pane (hop) of each series, deleted once no window needs it. */
+        public static final String WINDOW_PANES_STORE = "window-panes";
+        /** Window rules: per alert key, the next window end to evaluate and the newest sample time. */
+        public static final String WINDOW_PROGRESS_STORE = "window-progress";
+        /**
+         * SLO rules, for interactive queries ({@code GET /api/v1/slo/{ruleId}/{instanceId}}): key
+         * {@code ruleId:instanceId} (rule ids hold no ':'; see {@code SloTracker.key}), value
+         * {@link com.gds.alerting.avro.internal.SloStatus} — per window ({@code windows}, ascending,
+         * the period last) the events, bad events, SLI, burn rate and how much history covers it, and
+         * {@code error_budget_remaining} over the period, all as of {@code updated_at} (event time of
+         * the newest sample counted). Partitioned like the metrics (by instance id): query it with the
+         * instance id as the key for {@code queryMetadataForKey}.
+         */
+        public static final String SLO_STORE = "slo-state";
+        /** Absence rules: the series tracked, by alert key (values: {@link com.gds.alerting.avro.internal.AbsenceTrack}). */
+        public static final String ABSENCE_STORE = "absence-tracking";
         /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
         public static final String COMMANDS_REPARTITION = "commands-by-instance";
         public static final String RULES_SOURCE = "rules-source";
@@ -175,7 +193,9 @@ public final class AlertingTopology {
                 .repartition(byInstance);
 
         AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
-                Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, config.punctuationInterval(), config.maxTimersPerTick());
+                Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, Names.WINDOW_PANES_STORE, Names.WINDOW_PROGRESS_STORE,
+                Names.SLO_STORE, Names.ABSENCE_STORE, config.punctuationInterval(), config.maxTimersPerTick(),
+                config.absenceRetention());
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
                 .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, counters), Named.as(Names.ALERT_LIFECYCLE));
         Map<String, KStream<Object, Object>> byType = outputs.split(Named.as("alert-outputs-"))
@@ -275,7 +295,15 @@ public final class AlertingTopology {
                     Serdes.ByteArray());
             StoreBuilder<?> timers = Stores.keyValueStoreBuilder(supplier(kind, settings.timerStore()), Serdes.Bytes(),
                     Serdes.ByteArray());
-            return Set.of(state, open, timers);
+            StoreBuilder<?> panes = Stores.keyValueStoreBuilder(supplier(kind, settings.windowPanesStore()), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingEnabled();
+            StoreBuilder<?> progress = Stores.keyValueStoreBuilder(supplier(kind, settings.windowProgressStore()),
+                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
+            StoreBuilder<?> slo = Stores.keyValueStoreBuilder(supplier(kind, settings.sloStore()), Serdes.String(),
+                    StoreSerde.of(SloStatus.class)).withCachingEnabled();
+            StoreBuilder<?> absence = Stores.keyValueStoreBuilder(supplier(kind, settings.absenceStore()), Serdes.String(),
+                    StoreSerde.of(AbsenceTrack.class)).withCachingEnabled();
+            return Set.of(state, open, timers, panes, progress, slo, absence);
         }
     }
 }

@@ -23,10 +23,13 @@ import com.gds.alerting.contract.GdsTopics;
  * @param maxClockSkew        a metric measured further ahead of the wall clock than this is
  *                            dead-lettered ({@code FUTURE_TIMESTAMP}); keep it well below the
  *                            brokers' {@code log.message.timestamp.after.max.ms} (1 h by default)
+ * @param absenceRetention    how long an absence rule keeps tracking a silent instance before it
+ *                            forgets it (and resolves its absence alert), unless the rule sets
+ *                            {@code absence.forget_after_ms}
  */
 public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfig, StoreKind storeKind,
                                      Duration punctuationInterval, int maxTimersPerTick, Integer commandPartitions,
-                                     Duration maxClockSkew) {
+                                     Duration maxClockSkew, Duration absenceRetention) {
 
     public AlertingTopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -44,31 +47,42 @@ public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfi
         if (maxClockSkew == null || maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("maxClockSkew must be zero or positive, got " + maxClockSkew);
         }
+        if (absenceRetention == null || absenceRetention.isNegative() || absenceRetention.isZero()) {
+            throw new IllegalArgumentException("absenceRetention must be positive, got " + absenceRetention);
+        }
     }
 
-    /** Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick, 5 min clock skew. */
+    /**
+     * Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick, 5 min clock
+     * skew, silent instances forgotten by absence rules after 7 days.
+     */
     public static AlertingTopologyConfig defaults(Map<String, ?> serdeConfig) {
         return new AlertingTopologyConfig(GdsTopics.defaults(), serdeConfig, StoreKind.PERSISTENT, Duration.ofSeconds(1),
-                10_000, null, Duration.ofMinutes(5));
+                10_000, null, Duration.ofMinutes(5), Duration.ofDays(7));
     }
 
     public AlertingTopologyConfig withTopics(GdsTopics value) {
-        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew);
+        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
     }
 
     public AlertingTopologyConfig withStoreKind(StoreKind value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew);
+        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
     }
 
     public AlertingTopologyConfig withPunctuationInterval(Duration value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions, maxClockSkew);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
     }
 
     public AlertingTopologyConfig withCommandPartitions(Integer value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value, maxClockSkew);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value, maxClockSkew, absenceRetention);
     }
 
     public AlertingTopologyConfig withMaxClockSkew(Duration value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, value);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, value, absenceRetention);
+    }
+
+    public AlertingTopologyConfig withAbsenceRetention(Duration value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions,
+                maxClockSkew, value);
     }
 }

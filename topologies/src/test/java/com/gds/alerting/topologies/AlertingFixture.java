@@ -33,6 +33,7 @@ import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.internal.SloStatus;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
@@ -184,6 +185,16 @@ public final class AlertingFixture implements AutoCloseable {
     public AlertStatus state(String alertKey) {
         KeyValueStore<String, AlertStatus> store = driver.getKeyValueStore(AlertingTopology.Names.ALERT_STATE_STORE);
         return store.get(alertKey);
+    }
+
+    /** The SLO store's value for {@code ruleId:instanceId}. */
+    public SloStatus slo(String ruleId, String instanceId) {
+        KeyValueStore<String, SloStatus> store = driver.getKeyValueStore(AlertingTopology.Names.SLO_STORE);
+        return store.get(ruleId + ":" + instanceId);
+    }
+
+    public <K, V> KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     public GdsTopics topics() {

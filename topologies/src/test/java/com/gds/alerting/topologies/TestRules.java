@@ -3,6 +3,9 @@ package com.gds.alerting.topologies;
 import java.time.Duration;
 import java.util.List;
 
+import com.gds.alerting.avro.AbsenceSpec;
+import com.gds.alerting.avro.Aggregation;
+import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
 import com.gds.alerting.avro.MatchOp;
@@ -14,7 +17,11 @@ import com.gds.alerting.avro.RuleOverride;
 import com.gds.alerting.avro.Schedule;
 import com.gds.alerting.avro.Selector;
 import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.SliKind;
+import com.gds.alerting.avro.SloSpec;
 import com.gds.alerting.avro.Weekday;
+import com.gds.alerting.avro.WindowSpec;
+import com.gds.alerting.avro.WindowType;
 
 /** Short ways to write rules in tests. */
 public final class TestRules {
@@ -33,6 +40,55 @@ public final class TestRules {
                 .setKind(RuleKind.THRESHOLD)
                 .setSelector(new Selector(metric, List.of(matchers)))
                 .setConditions(conditions);
+    }
+
+    /** A window rule: {@code aggregation} over a {@code type} window of {@code size} (hop {@code advance}, may be null). */
+    public static Rule.Builder window(String ruleId, String metric, Aggregation aggregation, WindowType type, Duration size,
+                                      Duration advance, Duration grace, List<Condition> conditions) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.WINDOW)
+                .setSelector(new Selector(metric, List.of()))
+                .setConditions(conditions)
+                .setWindow(new WindowSpec(aggregation, type, size.toMillis(), advance == null ? null : advance.toMillis(),
+                        grace.toMillis()));
+    }
+
+    /** A RATIO SLO on the counters {@code total} and {@code bad}. */
+    public static Rule.Builder ratioSlo(String ruleId, String total, String bad, double objective, Duration period,
+                                        List<BurnWindow> burnWindows, long minEvents) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.SLO)
+                .setSelector(new Selector(total, List.of()))
+                .setSlo(SloSpec.newBuilder().setSli(SliKind.RATIO).setBadMetric(bad).setTotalMetric(total)
+                        .setObjective(objective).setPeriodMs(period.toMillis()).setBurnWindows(burnWindows)
+                        .setMinEvents(minEvents).build());
+    }
+
+    /** A THRESHOLD SLO: a sample of {@code metric} is good when {@code value op threshold}. */
+    public static Rule.Builder thresholdSlo(String ruleId, String metric, Comparison op, double threshold, double objective,
+                                            Duration period) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.SLO)
+                .setSelector(new Selector(metric, List.of()))
+                .setSlo(SloSpec.newBuilder().setSli(SliKind.THRESHOLD).setGoodOp(op).setGoodThreshold(threshold)
+                        .setObjective(objective).setPeriodMs(period.toMillis()).build());
+    }
+
+    public static BurnWindow burn(Severity severity, Duration longWindow, Duration shortWindow, double rate) {
+        return new BurnWindow(severity, longWindow.toMillis(), shortWindow.toMillis(), rate);
+    }
+
+    /** An absence rule: no sample of {@code metric} for {@code silence} fires at {@code severity}. */
+    public static Rule.Builder absence(String ruleId, String metric, Duration silence, Severity severity, Duration forgetAfter) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.ABSENCE)
+                .setSelector(new Selector(metric, List.of()))
+                .setForMs(silence.toMillis())
+                .setAbsence(new AbsenceSpec(severity, forgetAfter == null ? null : forgetAfter.toMillis()));
     }
 
     /** {@code value > threshold} at {@code severity}. */

@@ -19,7 +19,9 @@ class TopologyNamingTest {
         assertFalse(description.matches("(?s).*(KSTREAM|KTABLE)-[A-Z]+-\\d{10}.*"), description);
         for (String name : new String[] {AlertingTopology.Names.ALERT_STATE_STORE, AlertingTopology.Names.ALERT_OPEN_STORE,
                 AlertingTopology.Names.ALERT_TIMERS_STORE, AlertingTopology.Names.RULES_STORE,
-                AlertingTopology.Names.COMMANDS_REPARTITION + "-repartition", AlertingTopology.Names.ALERT_LIFECYCLE}) {
+                AlertingTopology.Names.COMMANDS_REPARTITION + "-repartition", AlertingTopology.Names.ALERT_LIFECYCLE,
+                AlertingTopology.Names.WINDOW_PANES_STORE, AlertingTopology.Names.WINDOW_PROGRESS_STORE,
+                AlertingTopology.Names.SLO_STORE, AlertingTopology.Names.ABSENCE_STORE}) {
             assertTrue(description.contains(name), name + " missing from\n" + description);
         }
     }

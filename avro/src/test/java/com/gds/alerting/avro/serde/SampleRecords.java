@@ -116,7 +116,7 @@ final class SampleRecords {
                 .setKind(RuleKind.ABSENCE)
                 .setSelector(new Selector("up", List.of()))
                 .setForMs(300_000)
-                .setAbsence(new AbsenceSpec(Severity.HIGH))
+                .setAbsence(new AbsenceSpec(Severity.HIGH, null))
                 .build();
     }
 

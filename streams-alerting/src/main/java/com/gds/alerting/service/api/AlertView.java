@@ -8,7 +8,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import com.gds.alerting.avro.internal.AlertStatus;
-import com.gds.alerting.topologies.alert.AlertProcessor;
+import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * An alert as the REST API shows it. {@code stale} is true when it was read from a standby
@@ -28,7 +28,7 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
 
     public static AlertView of(AlertStatus s, boolean stale) {
         return new AlertView(s.getAlertKey(), s.getRuleId(), s.getInstanceId(), s.getMetricName(), s.getDatabaseType(),
-                s.getEnvironment(), s.getState().name(), AlertProcessor.effectiveSeverity(s).name(), s.getIncident(),
+                s.getEnvironment(), s.getState().name(), Severities.effective(s).name(), s.getIncident(),
                 s.getValue(), s.getThreshold(), Instant.ofEpochMilli(s.getStartedAt()), Instant.ofEpochMilli(s.getUpdatedAt()),
                 s.getFiredAt() == null ? null : Instant.ofEpochMilli(s.getFiredAt()), s.getAcknowledgedBy(),
                 s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()), s.getAckComment(),

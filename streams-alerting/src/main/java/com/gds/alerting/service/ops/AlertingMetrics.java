@@ -27,7 +27,7 @@ import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingTopology;
-import com.gds.alerting.topologies.alert.AlertProcessor;
+import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * What {@code /prometheus} shows besides the JVM: every Kafka Streams metric, the topology's
@@ -88,7 +88,7 @@ public class AlertingMetrics implements MeterBinder {
                 while (it.hasNext()) {
                     AlertStatus s = it.next().value;
                     counted.computeIfAbsent(s.getState(), k -> new EnumMap<>(Severity.class))
-                            .merge(AlertProcessor.effectiveSeverity(s), 1L, Long::sum);
+                            .merge(Severities.effective(s), 1L, Long::sum);
                 }
             }
         } catch (InvalidStateStoreException e) {

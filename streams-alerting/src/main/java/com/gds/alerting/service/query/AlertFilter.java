@@ -5,7 +5,7 @@ import java.util.Set;
 
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.internal.AlertStatus;
-import com.gds.alerting.topologies.alert.AlertProcessor;
+import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * The filters of {@code GET /api/v1/alerts}; all optional. Without {@code state}, the current
@@ -27,7 +27,7 @@ public record AlertFilter(String state, String severity, String instanceId, Stri
     public boolean matches(AlertStatus s) {
         boolean stateOk = state == null ? CURRENT.contains(s.getState()) : s.getState().name().equals(state);
         return stateOk
-                && (severity == null || AlertProcessor.effectiveSeverity(s).name().equals(severity))
+                && (severity == null || Severities.effective(s).name().equals(severity))
                 && (instanceId == null || s.getInstanceId().equals(instanceId))
                 && (ruleId == null || s.getRuleId().equals(ruleId));
     }

@@ -38,7 +38,7 @@ final class AlertEvents {
     AlertEvent event(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId,
                      int number) {
         CompiledRule rule = ruleBook.rule(s.getRuleId());
-        Severity severity = AlertProcessor.effectiveSeverity(s);
+        Severity severity = Severities.effective(s);
         if (rule != null) {
             render(s, rule, severity);
         }

@@ -2,9 +2,7 @@ package com.gds.alerting.topologies.alert;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,52 +24,61 @@ import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.CommandOutcome;
 import com.gds.alerting.avro.CommandRejection;
 import com.gds.alerting.avro.CommandResult;
+import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Metric;
-import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.RuleKind;
 import com.gds.alerting.avro.Transition;
+import com.gds.alerting.avro.internal.AbsenceTrack;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
+import com.gds.alerting.topologies.absence.AbsenceTracker;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.Levels;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Series;
+import com.gds.alerting.topologies.slo.SloTracker;
+import com.gds.alerting.topologies.window.WindowAggregator;
 
 /**
- * The alert lifecycle of SEMANTICS.md for the instances of one task: evaluates each metric
- * against the rules that select it, applies operator commands, and drives reminders, escalation
- * and the resolution of alerts whose rule went away from wall-clock punctuation. Every transition
- * is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
+ * Evaluates each metric against the rules that select it — threshold, window, SLO and absence
+ * rules, each reaching a {@link Verdict} its own way — and feeds the verdicts to the one
+ * {@link AlertLifecycle}; applies operator commands; and on wall-clock punctuation drives
+ * reminders, escalation, absence timers and the resolution of alerts whose rule went away. Every
+ * transition is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
  * {@code CommandResult}.
  *
  * <p>Stores: the alert state by alert key; the open alerts by alert key (prefix-scanned by rule
- * id when a rule changes); the timers by due time. Late samples (not newer than the newest sample
- * already evaluated for the alert key) are ignored and counted.
+ * id when a rule changes); the timers by due time; window panes and progress
+ * ({@link WindowAggregator}); SLO state by {@code ruleId:instanceId} ({@link SloTracker}); the
+ * series absence rules track ({@link AbsenceTracker}). Late samples are ignored and counted.
  */
 public final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
-    private static final byte[] PRESENT = new byte[0];
+    private static final byte[] PRESENT = AlertLifecycle.PRESENT;
     private static final int COMMAND_IDS_KEPT = 32;
     private static final StringSerializer STRINGS = new StringSerializer();
 
     private final AlertProcessorSettings settings;
     private final RuleBook ruleBook;
     private final AlertingCounters counters;
-    private final AlertEvents events;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AlertStatus> states;
     private KeyValueStore<String, byte[]> open;
     private KeyValueStore<Bytes, byte[]> timers;
+    private AlertLifecycle lifecycle;
+    private WindowAggregator windows;
+    private SloTracker slos;
+    private AbsenceTracker absences;
     private long seenRuleVersion = -1;
 
     public AlertProcessor(AlertProcessorSettings settings, RuleBook ruleBook, AlertingCounters counters) {
         this.settings = settings;
         this.ruleBook = ruleBook;
         this.counters = counters;
-        this.events = new AlertEvents(ruleBook);
     }
 
     @Override
@@ -80,6 +87,11 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         this.states = context.getStateStore(settings.stateStore());
         this.open = context.getStateStore(settings.openStore());
         this.timers = context.getStateStore(settings.timerStore());
+        this.lifecycle = new AlertLifecycle(context, states, open, timers, ruleBook, counters);
+        this.windows = new WindowAggregator(context.getStateStore(settings.windowPanesStore()),
+                context.getStateStore(settings.windowProgressStore()));
+        this.slos = new SloTracker(context.getStateStore(settings.sloStore()));
+        this.absences = new AbsenceTracker(context.getStateStore(settings.absenceStore()));
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -120,132 +132,75 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
             return;
         }
         counters.increment(Counter.EVALUATIONS);
+        switch (rule.kind()) {
+            case THRESHOLD -> lifecycle.evaluate(rule, series, ts, false, firing -> {
+                Levels levels = rule.levelsAt(series, ts);
+                return levels.disabled() ? Verdict.DISABLED : verdict(levels.verdict(value, firing), value);
+            });
+            case WINDOW -> onWindowSample(rule, series, value, ts);
+            case SLO -> onSloSample(rule, series, value, ts);
+            case ABSENCE -> onAbsenceSample(rule, series);
+            default -> throw new IllegalStateException("unknown rule kind " + rule.kind());
+        }
+    }
+
+    private static Verdict verdict(Level level, double value) {
+        return level == null ? Verdict.healthy(value) : Verdict.breached(level, value);
+    }
+
+    /** Each window the sample closes is one evaluation, at the window's end. */
+    private void onWindowSample(CompiledRule rule, Series series, double value, long ts) {
         String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
-        AlertStatus s = states.get(key);
-        if (s != null && ts <= s.getLastSampleAt()) {
+        WindowAggregator.Outcome outcome = windows.add(rule.window(), key, value, ts);
+        if (outcome.late()) {
             counters.increment(Counter.SAMPLES_LATE);
-            LOG.debug("late sample of {} at {} ignored: {} already evaluated", key, ts, s.getLastSampleAt());
             return;
         }
-        AlertState state = s == null ? AlertState.RESOLVED : s.getState();
-        boolean firing = state == AlertState.FIRING || state == AlertState.ACKNOWLEDGED;
-        Levels levels = rule.levelsAt(series, ts);
-        if (levels.disabled()) {
-            if (firing || state == AlertState.PENDING) {
-                observe(s, series, value, null, ts);
-                resolve(s, ts, Reason.DISABLED_BY_OVERRIDE, null, "disabled for this series by an override of rule '"
-                        + rule.ruleId() + "'", null);
-            }
+        for (WindowAggregator.Closed window : outcome.closed()) {
+            counters.increment(Counter.WINDOWS_EVALUATED);
+            lifecycle.evaluate(rule, series, window.end(), false, firing -> {
+                Levels levels = rule.levelsAt(series, window.end());
+                return levels.disabled() ? Verdict.DISABLED : verdict(levels.verdict(window.value(), firing), window.value());
+            });
+        }
+    }
+
+    /** The SLO's alert key carries the selector's metric, whichever of its counters the sample is. */
+    private void onSloSample(CompiledRule rule, Series series, double value, long ts) {
+        SloTracker.Decision decision = slos.update(rule, series.instanceId(), series.metricName(), value, ts);
+        if (decision == null) {
+            counters.increment(Counter.SAMPLES_LATE);
             return;
         }
-        Level level = levels.verdict(value, firing ? s.getSeverity() : null);
-        switch (state) {
-            case RESOLVED -> {
-                if (level != null) {
-                    s = newIncident(s, key, series, rule, value, level, ts);
-                    if (rule.forMs() == 0) {
-                        fire(s, rule, ts, null);
-                    } else {
-                        s.setState(AlertState.PENDING);
-                        emit(s, Transition.PENDING, null, Reason.CONDITION_MET, null, ts);
-                    }
-                    states.put(key, s);
-                    open.put(key, PRESENT);
-                }
+        Series alerted = new Series(rule.metricName(), series.instanceId(), series.databaseType(), series.environment(),
+                series.tags());
+        lifecycle.evaluate(rule, alerted, decision.at(), true, firing -> {
+            if (rule.disabledFor(alerted)) {
+                return Verdict.DISABLED;
             }
-            case PENDING -> {
-                observe(s, series, value, level, ts);
-                if (level == null) {
-                    resolve(s, ts, Reason.PENDING_CANCELLED, null, null, null);
-                } else {
-                    if (ts >= s.getStartedAt() + rule.forMs()) {
-                        fire(s, rule, ts, AlertState.PENDING);
-                    }
-                    states.put(key, s);
-                }
-            }
-            case FIRING, ACKNOWLEDGED -> {
-                observe(s, series, value, level, ts);
-                if (level != null) {
-                    s.setKeepSince(null);
-                    if (level.severity() != s.getSeverity()) {
-                        s.setSeverity(level.severity());
-                        s.setThreshold(level.threshold());
-                        emit(s, Transition.SEVERITY_CHANGED, s.getState(), Reason.LEVEL_CHANGED, null, ts);
-                    }
-                    states.put(key, s);
-                } else {
-                    if (s.getKeepSince() == null) {
-                        s.setKeepSince(ts);
-                    }
-                    if (ts >= s.getKeepSince() + rule.keepFiringForMs()) {
-                        resolve(s, ts, Reason.RECOVERED, null, null, null);
-                    } else {
-                        states.put(key, s);
-                    }
-                }
-            }
-            default -> throw new IllegalStateException("unknown alert state " + state);
-        }
+            return decision.firing()
+                    ? Verdict.breached(new Level(decision.severity(), Comparison.GT, decision.threshold(), decision.threshold()),
+                            decision.burnRate())
+                    : Verdict.healthy(decision.burnRate());
+        });
     }
 
-    private AlertStatus newIncident(AlertStatus previous, String key, Series series, CompiledRule rule, double value,
-                                    Level level, long ts) {
-        AlertStatus s = AlertStatus.newBuilder()
-                .setAlertKey(key)
-                .setRuleId(rule.ruleId())
-                .setInstanceId(series.instanceId())
-                .setMetricName(series.metricName())
-                .setDatabaseType(series.databaseType())
-                .setEnvironment(series.environment())
-                .setTags(series.tags())
-                .setState(AlertState.PENDING)
-                .setSeverity(level.severity())
-                .setThreshold(level.threshold())
-                .setValue(value)
-                .setIncident(previous == null ? 1 : previous.getIncident() + 1)
-                .setStartedAt(ts)
-                .setLastSampleAt(ts)
-                .setUpdatedAt(ts)
-                .setRecentCommandIds(previous == null ? new ArrayList<>() : previous.getRecentCommandIds())
-                .build();
-        return s;
-    }
-
-    /** Records the sample on the alert (not yet saved). */
-    private static void observe(AlertStatus s, Series series, double value, Level level, long ts) {
-        s.setLastSampleAt(ts);
-        s.setValue(value);
-        s.setTags(series.tags());
-        if (level != null && s.getState() == AlertState.PENDING) {
-            s.setSeverity(level.severity());
-            s.setThreshold(level.threshold());
-        }
-    }
-
-    private void fire(AlertStatus s, CompiledRule rule, long ts, AlertState previous) {
+    /** A sample of an absent series resolves its alert; every sample pushes the deadline back. */
+    private void onAbsenceSample(CompiledRule rule, Series series) {
         long now = context.currentSystemTimeMs();
-        s.setState(AlertState.FIRING);
-        s.setFiredAt(ts);
-        s.setKeepSince(null);
-        s.setReminderNumber(0);
-        schedule(s, rule, now);
-        emit(s, Transition.FIRED, previous, Reason.FOR_ELAPSED, null, ts);
-    }
-
-    // ---- resolution ----------------------------------------------------------------------------
-
-    /** Resolves and saves {@code s}; {@code by} is null when it resolved by itself. */
-    private void resolve(AlertStatus s, long at, Reason reason, String by, String comment, String commandId) {
-        AlertState previous = s.getState();
-        cancelTimers(s);
-        s.setState(AlertState.RESOLVED);
-        s.setKeepSince(null);
-        s.setResolvedBy(by);
-        s.setResolveComment(comment);
-        emit(s, Transition.RESOLVED, previous, reason, commandId, at);
-        states.put(s.getAlertKey(), s);
-        open.delete(s.getAlertKey());
+        String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
+        AbsenceTracker.Rearm rearm = absences.onSample(key, series, rule.forMs(), now);
+        if (rearm != null) {
+            if (rearm.oldDue() != null) {
+                timers.delete(TimerKeys.key(rearm.oldDue(), rearm.oldWasForget() ? TimerKeys.Kind.FORGET
+                        : TimerKeys.Kind.ABSENCE, key));
+            }
+            timers.put(TimerKeys.key(rearm.newDue(), TimerKeys.Kind.ABSENCE, key), PRESENT);
+        }
+        if (open.get(key) != null) {
+            lifecycle.evaluate(rule, series, now, true, firing -> rule.disabledFor(series) ? Verdict.DISABLED
+                    : Verdict.healthy(0));
+        }
     }
 
     // ---- commands ------------------------------------------------------------------------------
@@ -267,12 +222,12 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         remember(s, command.getCommandId());
         switch (command.getType()) {
             case ACKNOWLEDGE -> {
-                cancelTimers(s);
+                lifecycle.cancelTimers(s);
                 s.setState(AlertState.ACKNOWLEDGED);
                 s.setAcknowledgedBy(command.getBy());
                 s.setAcknowledgedAt(command.getIssuedAt().toEpochMilli());
                 s.setAckComment(command.getComment());
-                emit(s, Transition.ACKNOWLEDGED, AlertState.FIRING, Reason.MANUAL, command.getCommandId(), now);
+                lifecycle.emit(s, Transition.ACKNOWLEDGED, AlertState.FIRING, Reason.MANUAL, command.getCommandId(), now);
                 states.put(key, s);
             }
             case UNACKNOWLEDGE -> {
@@ -282,12 +237,12 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 s.setAckComment(null);
                 CompiledRule rule = ruleBook.rule(s.getRuleId());
                 if (rule != null) {
-                    schedule(s, rule, now);
+                    lifecycle.schedule(s, rule, now);
                 }
-                emit(s, Transition.UNACKNOWLEDGED, AlertState.ACKNOWLEDGED, Reason.MANUAL, command.getCommandId(), now);
+                lifecycle.emit(s, Transition.UNACKNOWLEDGED, AlertState.ACKNOWLEDGED, Reason.MANUAL, command.getCommandId(), now);
                 states.put(key, s);
             }
-            case RESOLVE -> resolve(s, now, Reason.MANUAL, command.getBy(), command.getComment(), command.getCommandId());
+            case RESOLVE -> lifecycle.resolve(s, now, Reason.MANUAL, command.getBy(), command.getComment(), command.getCommandId());
             default -> throw new IllegalStateException("unknown command type " + command.getType());
         }
         counters.increment(Counter.COMMANDS_APPLIED);
@@ -355,32 +310,6 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
 
     // ---- timers --------------------------------------------------------------------------------
 
-    /** Schedules the reminder and, if not yet escalated, the escalation, from {@code now}. */
-    private void schedule(AlertStatus s, CompiledRule rule, long now) {
-        cancelTimers(s);
-        if (rule.repeatIntervalMs() != null) {
-            long due = now + rule.repeatIntervalMs();
-            s.setReminderDue(due);
-            timers.put(TimerKeys.key(due, TimerKeys.Kind.REMINDER, s.getAlertKey()), PRESENT);
-        }
-        if (rule.escalateAfterMs() != null && !s.getEscalated()) {
-            long due = now + rule.escalateAfterMs();
-            s.setEscalationDue(due);
-            timers.put(TimerKeys.key(due, TimerKeys.Kind.ESCALATION, s.getAlertKey()), PRESENT);
-        }
-    }
-
-    private void cancelTimers(AlertStatus s) {
-        if (s.getReminderDue() != null) {
-            timers.delete(TimerKeys.key(s.getReminderDue(), TimerKeys.Kind.REMINDER, s.getAlertKey()));
-            s.setReminderDue(null);
-        }
-        if (s.getEscalationDue() != null) {
-            timers.delete(TimerKeys.key(s.getEscalationDue(), TimerKeys.Kind.ESCALATION, s.getAlertKey()));
-            s.setEscalationDue(null);
-        }
-    }
-
     private void tick(long now) {
         reconcileRules(now);
         List<TimerKeys.Timer> due = new ArrayList<>();
@@ -395,6 +324,10 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         }
         for (TimerKeys.Timer timer : due) {
             timers.delete(TimerKeys.key(timer.due(), timer.kind(), timer.alertKey()));
+            if (timer.kind() == TimerKeys.Kind.ABSENCE || timer.kind() == TimerKeys.Kind.FORGET) {
+                onAbsenceTimer(timer, now);
+                continue;
+            }
             AlertStatus s = states.get(timer.alertKey());
             if (s == null || s.getState() != AlertState.FIRING) {
                 continue;
@@ -408,7 +341,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                     s.setReminderDue(next);
                     timers.put(TimerKeys.key(next, TimerKeys.Kind.REMINDER, s.getAlertKey()), PRESENT);
                 }
-                emit(s, Transition.REMINDER, AlertState.FIRING, Reason.REPEAT_INTERVAL_ELAPSED, null, now);
+                lifecycle.emit(s, Transition.REMINDER, AlertState.FIRING, Reason.REPEAT_INTERVAL_ELAPSED, null, now);
                 states.put(s.getAlertKey(), s);
             } else if (timer.kind() == TimerKeys.Kind.ESCALATION && Long.valueOf(timer.due()).equals(s.getEscalationDue())) {
                 s.setEscalationDue(null);
@@ -416,10 +349,70 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                     s.setEscalated(true);
                     s.setEscalatedSeverity(rule.escalateToSeverity());
                     s.setEscalatedRoutingKey(rule.escalateRoutingKey());
-                    emit(s, Transition.ESCALATED, AlertState.FIRING, Reason.NOT_ACKNOWLEDGED_IN_TIME, null, now);
+                    lifecycle.emit(s, Transition.ESCALATED, AlertState.FIRING, Reason.NOT_ACKNOWLEDGED_IN_TIME, null, now);
                 }
                 states.put(s.getAlertKey(), s);
             }
+        }
+    }
+
+    /**
+     * An absence timer came due: re-arm it if the series was heard from since, fire the absence
+     * alert after {@code for} of silence, forget the series after the retention (resolving its alert).
+     */
+    private void onAbsenceTimer(TimerKeys.Timer timer, long now) {
+        String key = timer.alertKey();
+        AlertKeys.Parts parts = AlertKeys.parse(key);
+        CompiledRule rule = parts == null ? null : ruleBook.rule(parts.ruleId());
+        if (rule == null || !rule.enabled() || rule.kind() != RuleKind.ABSENCE) {
+            absences.forget(key);
+            return;
+        }
+        long retention = rule.forgetAfterMs() != null ? rule.forgetAfterMs() : settings.absenceRetention().toMillis();
+        boolean forgetTimer = timer.kind() == TimerKeys.Kind.FORGET;
+        AbsenceTracker.Due outcome = absences.onTimer(key, timer.due(), forgetTimer, rule.forMs(), retention, now);
+        AbsenceTrack track = absences.get(key);
+        if (track != null && outcome != AbsenceTracker.Due.STALE) {
+            timers.put(TimerKeys.key(track.getArmedDue(), track.getArmedForget() ? TimerKeys.Kind.FORGET
+                    : TimerKeys.Kind.ABSENCE, key), PRESENT);
+        }
+        switch (outcome) {
+            case ABSENT -> {
+                Series series = AbsenceTracker.series(track, parts.metricName(), parts.instanceId());
+                double silentSeconds = (now - track.getLastSeenAt()) / 1000.0;
+                double threshold = rule.forMs() / 1000.0;
+                lifecycle.evaluate(rule, series, now, true, firing -> rule.disabledFor(series) ? Verdict.DISABLED
+                        : Verdict.breached(new Level(rule.absenceSeverity(), Comparison.GT, threshold, threshold), silentSeconds));
+            }
+            case FORGOTTEN -> {
+                counters.increment(Counter.INSTANCES_FORGOTTEN);
+                AlertStatus s = states.get(key);
+                if (s != null && s.getState() != AlertState.RESOLVED) {
+                    lifecycle.resolve(s, now, Reason.INSTANCE_FORGOTTEN, null, "no sample for "
+                            + Duration.ofMillis(retention) + "; the instance is no longer tracked", null);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * Drops the window, SLO and absence state a changed rule no longer uses (deleted, or now of
+     * another kind). After a restart the change history is gone and this is skipped: such state
+     * then stays, bounded per series (README, "Store layouts").
+     */
+    private void forgetKindState(String ruleId) {
+        CompiledRule rule = ruleBook.rule(ruleId);
+        RuleKind kind = rule == null ? null : rule.kind();
+        if (kind != RuleKind.WINDOW) {
+            windows.forget(ruleId);
+        }
+        if (kind != RuleKind.SLO) {
+            slos.forget(ruleId);
+        }
+        if (kind != RuleKind.ABSENCE) {
+            absences.forgetRule(ruleId);
         }
     }
 
@@ -440,6 +433,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 try (KeyValueIterator<String, byte[]> it = open.prefixScan(ruleId + ":", STRINGS)) {
                     it.forEachRemaining(kv -> candidates.add(kv.key));
                 }
+                forgetKindState(ruleId);
             }
         } else {
             try (KeyValueIterator<String, byte[]> it = open.all()) {
@@ -454,40 +448,24 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
             }
             CompiledRule rule = ruleBook.rule(s.getRuleId());
             if (rule == null) {
-                resolve(s, now, Reason.RULE_DELETED, null, "rule '" + s.getRuleId() + "' was deleted", null);
+                lifecycle.resolve(s, now, Reason.RULE_DELETED, null, "rule '" + s.getRuleId() + "' was deleted", null);
             } else if (!rule.enabled()) {
-                resolve(s, now, Reason.RULE_DISABLED, null, "rule '" + s.getRuleId() + "' was disabled", null);
+                lifecycle.resolve(s, now, Reason.RULE_DISABLED, null, "rule '" + s.getRuleId() + "' was disabled", null);
             } else if (!rule.selects(new Series(s.getMetricName(), s.getInstanceId(), s.getDatabaseType(),
                     s.getEnvironment(), s.getTags()))) {
-                resolve(s, now, Reason.NO_LONGER_SELECTED, null, "rule '" + s.getRuleId()
+                lifecycle.resolve(s, now, Reason.NO_LONGER_SELECTED, null, "rule '" + s.getRuleId()
                         + "' changed and no longer selects this series", null);
             }
         }
         seenRuleVersion = version;
     }
 
-    // ---- output --------------------------------------------------------------------------------
-
-    private void emit(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId,
-                      long at) {
-        s.setUpdatedAt(at);
-        Map<String, Integer> counts = new HashMap<>(s.getTransitionCounts());
-        int occurrence = counts.getOrDefault(transition.name(), 0);
-        counts.put(transition.name(), occurrence + 1);
-        s.setTransitionCounts(counts);
-        int number = transition == Transition.REMINDER ? s.getReminderNumber() : occurrence;
-        context.forward(new Record<>(s.getAlertKey(), events.event(s, transition, previous, reason, commandId, number), at));
-        counters.increment(Counter.EVENTS);
-    }
-
-    /** The severity an event reports: the level reached, raised to the escalation target once escalated. */
-    public static Severity effectiveSeverity(AlertStatus s) {
-        Severity escalated = s.getEscalated() ? s.getEscalatedSeverity() : null;
-        return escalated != null && escalated.compareTo(s.getSeverity()) > 0 ? escalated : s.getSeverity();
-    }
-
-    /** Everything the processor needs besides the rule book: store names and tick settings. */
-    public record AlertProcessorSettings(String stateStore, String openStore, String timerStore,
-                                         Duration punctuationInterval, int maxTimersPerTick) {
+    /**
+     * Everything the processor needs besides the rule book: store names, tick settings, and how long
+     * an absence rule remembers a silent instance when the rule does not say.
+     */
+    public record AlertProcessorSettings(String stateStore, String openStore, String timerStore, String windowPanesStore,
+                                         String windowProgressStore, String sloStore, String absenceStore,
+                                         Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention) {
     }
 }

@@ -25,5 +25,7 @@ public enum Reason {
     /** Still firing and not acknowledged after {@code repeat_interval}. */
     REPEAT_INTERVAL_ELAPSED,
     /** Not acknowledged within {@code escalate_after}. */
-    NOT_ACKNOWLEDGED_IN_TIME
+    NOT_ACKNOWLEDGED_IN_TIME,
+    /** An absence rule's instance was silent longer than the retention and is no longer tracked. */
+    INSTANCE_FORGOTTEN
 }

@@ -12,8 +12,9 @@ import org.apache.kafka.common.utils.Bytes;
  */
 final class TimerKeys {
 
+    /** Appended only: the ordinal is in stored keys. */
     enum Kind {
-        REMINDER, ESCALATION
+        REMINDER, ESCALATION, ABSENCE, FORGET
     }
 
     record Timer(long due, Kind kind, String alertKey) {

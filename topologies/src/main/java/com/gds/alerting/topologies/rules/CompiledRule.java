@@ -10,6 +10,7 @@ import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.OverrideMode;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
 import com.gds.alerting.avro.RuleOverride;
 import com.gds.alerting.avro.Schedule;
 import com.gds.alerting.avro.Severity;
@@ -32,9 +33,17 @@ public final class CompiledRule {
     private final List<ScheduleWindow> schedules;
     private final Template summary;
     private final Template description;
+    private final List<String> metricNames;
+    private final WindowSpecs window;
+    private final SloSpecs slo;
 
     private CompiledRule(Rule source) {
         this.source = source;
+        this.window = source.getKind() == RuleKind.WINDOW ? WindowSpecs.of(source.getWindow()) : null;
+        this.slo = source.getKind() == RuleKind.SLO ? SloSpecs.of(source.getSlo()) : null;
+        this.metricNames = slo != null && slo.counterMetric() != null
+                ? List.of(source.getSelector().getMetricName(), slo.counterMetric())
+                : List.of(source.getSelector().getMetricName());
         List<CompiledMatcher> compiled = new ArrayList<>();
         String instance = null;
         for (Matcher m : source.getSelector().getMatchers()) {
@@ -87,8 +96,51 @@ public final class CompiledRule {
         return source.getEnabled();
     }
 
+    public RuleKind kind() {
+        return source.getKind();
+    }
+
+    /** The selector's metric name: the metric of the rule's alert keys. */
     public String metricName() {
         return source.getSelector().getMetricName();
+    }
+
+    /**
+     * Every metric name the rule reads: the selector's, plus the good or bad counter of a RATIO
+     * SLO (whose total counter is the selector's metric). The rule book indexes the rule under each.
+     */
+    public List<String> metricNames() {
+        return metricNames;
+    }
+
+    /** The window of a WINDOW rule, else {@code null}. */
+    public WindowSpecs window() {
+        return window;
+    }
+
+    /** The SLO of an SLO rule, else {@code null}. */
+    public SloSpecs slo() {
+        return slo;
+    }
+
+    /** The severity of an ABSENCE rule's alert, else {@code null}. */
+    public Severity absenceSeverity() {
+        return source.getAbsence() == null ? null : source.getAbsence().getSeverity();
+    }
+
+    /** An ABSENCE rule's own retention ({@code forget_after_ms}), else {@code null}: the topology's applies. */
+    public Long forgetAfterMs() {
+        return source.getAbsence() == null ? null : source.getAbsence().getForgetAfterMs();
+    }
+
+    /** Whether an override in DISABLED mode switches the rule off for {@code series}. */
+    public boolean disabledFor(Series series) {
+        for (Override o : overrides) {
+            if (o.matchers().stream().allMatch(m -> m.matches(series))) {
+                return o.mode() == OverrideMode.DISABLED;
+            }
+        }
+        return false;
     }
 
     /** The instance an {@code instance_id="..."} matcher pins the rule to, for the index; else {@code null}. */
@@ -98,7 +150,7 @@ public final class CompiledRule {
 
     /** Whether the selector (metric name and every matcher) selects the series. */
     public boolean selects(Series series) {
-        if (!series.metricName().equals(metricName())) {
+        if (!metricNames.contains(series.metricName())) {
             return false;
         }
         for (CompiledMatcher m : matchers) {
@@ -142,6 +194,14 @@ public final class CompiledRule {
 
     public long forMs() {
         return source.getForMs();
+    }
+
+    /**
+     * The pending period of the lifecycle: {@code for_ms}, except for ABSENCE rules, whose
+     * {@code for_ms} is the silence that makes the alert fire (it then fires at once).
+     */
+    public long pendingMs() {
+        return source.getKind() == RuleKind.ABSENCE ? 0 : source.getForMs();
     }
 
     public long keepFiringForMs() {

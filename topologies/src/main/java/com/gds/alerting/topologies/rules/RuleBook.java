@@ -125,7 +125,19 @@ public final class RuleBook {
     }
 
     private void index(CompiledRule rule) {
-        byMetric.compute(rule.metricName(), (metric, current) -> {
+        for (String metricName : rule.metricNames()) {
+            index(rule, metricName);
+        }
+    }
+
+    private void unindex(CompiledRule rule) {
+        for (String metricName : rule.metricNames()) {
+            unindex(rule, metricName);
+        }
+    }
+
+    private void index(CompiledRule rule, String metricName) {
+        byMetric.compute(metricName, (metric, current) -> {
             MetricRules base = current == null ? MetricRules.EMPTY : current;
             if (rule.indexedInstance() == null) {
                 return new MetricRules(append(base.fleetWide(), rule), base.byInstance());
@@ -136,8 +148,8 @@ public final class RuleBook {
         });
     }
 
-    private void unindex(CompiledRule rule) {
-        byMetric.computeIfPresent(rule.metricName(), (metric, current) -> {
+    private void unindex(CompiledRule rule, String metricName) {
+        byMetric.computeIfPresent(metricName, (metric, current) -> {
             MetricRules next;
             if (rule.indexedInstance() == null) {
                 next = new MetricRules(without(current.fleetWide(), rule), current.byInstance());

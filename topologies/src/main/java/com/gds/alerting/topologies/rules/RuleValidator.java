@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
 import com.gds.alerting.avro.MatchOp;
@@ -21,6 +22,10 @@ import com.gds.alerting.avro.RuleKind;
 import com.gds.alerting.avro.RuleOverride;
 import com.gds.alerting.avro.Schedule;
 import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.SliKind;
+import com.gds.alerting.avro.SloSpec;
+import com.gds.alerting.avro.WindowSpec;
+import com.gds.alerting.avro.WindowType;
 
 /**
  * Checks a rule record before it reaches the topology. Every problem is reported, each with the
@@ -31,8 +36,15 @@ public final class RuleValidator {
 
     /** Rule ids become part of alert keys ({@code rule:instance:metric}), so no ':' and nothing exotic. */
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-    private static final Set<RuleKind> SUPPORTED = EnumSet.of(RuleKind.THRESHOLD);
     private static final long MIN_REPEAT_MS = 1_000;
+    /** A window is at most this many panes (size / advance): a window's evaluation merges them all. */
+    public static final long MAX_PANES_PER_WINDOW = 1_000;
+    /** Grace beyond a day would keep panes (and delay verdicts) for longer than any collector outage we expect. */
+    public static final long MAX_GRACE_MS = 86_400_000L;
+    /** SLO windows and periods are whole minutes, so each divides into {@code SloBuckets.BUCKETS} equal buckets. */
+    public static final long SLO_WINDOW_UNIT_MS = 60_000L;
+    /** The longest SLO period (about 13 months). */
+    public static final long MAX_SLO_PERIOD_MS = 400L * 86_400_000L;
 
     private RuleValidator() {
     }
@@ -44,23 +56,12 @@ public final class RuleValidator {
             problems.add("rule_id: '" + rule.getRuleId() + "' must be 1-200 characters of letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit");
         }
-        if (!SUPPORTED.contains(rule.getKind())) {
-            problems.add("kind: " + rule.getKind() + " rules are not supported by this version of the topology;"
-                    + " supported: " + SUPPORTED);
-        }
         String metric = rule.getSelector().getMetricName();
         if (metric == null || metric.isBlank() || metric.contains(":")) {
             problems.add("selector.metric_name: '" + metric + "' must be a non-empty metric name without ':'");
         }
         matchers("selector.matchers", rule.getSelector().getMatchers(), problems);
-        if (rule.getKind() == RuleKind.THRESHOLD) {
-            if (rule.getConditions().isEmpty()) {
-                problems.add("conditions: a threshold rule needs at least one condition (severity, op, threshold)");
-            }
-            if (rule.getWindow() != null || rule.getSlo() != null || rule.getAbsence() != null) {
-                problems.add("kind: a THRESHOLD rule must not set window, slo or absence");
-            }
-        }
+        kind(rule, problems);
         conditions("conditions", rule.getConditions(), problems);
         if (rule.getForMs() < 0) {
             problems.add("for_ms: " + rule.getForMs() + " is negative");
@@ -82,6 +83,142 @@ public final class RuleValidator {
         template("summary", rule.getSummary(), problems);
         template("description", rule.getDescription(), problems);
         return problems;
+    }
+
+    /** What each kind needs and refuses. */
+    private static void kind(Rule rule, List<String> problems) {
+        RuleKind kind = rule.getKind();
+        boolean conditionsUsed = kind == RuleKind.THRESHOLD || kind == RuleKind.WINDOW;
+        if (conditionsUsed && rule.getConditions().isEmpty()) {
+            problems.add("conditions: a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " rule needs at least one condition (severity, op, threshold)");
+        }
+        if (!conditionsUsed) {
+            if (!rule.getConditions().isEmpty()) {
+                problems.add("conditions: an " + kind + " rule takes its severities from its "
+                        + (kind == RuleKind.SLO ? "slo.burn_windows" : "absence.severity") + "; leave conditions empty");
+            }
+            if (!rule.getSchedules().isEmpty()) {
+                problems.add("schedules: an " + kind + " rule has no conditions to schedule; leave schedules empty");
+            }
+            for (int i = 0; i < rule.getOverrides().size(); i++) {
+                if (rule.getOverrides().get(i).getMode() == OverrideMode.CUSTOM) {
+                    problems.add("overrides[" + i + "].mode: an " + kind + " rule has no conditions to customise;"
+                            + " use DISABLED or DEFAULT");
+                }
+            }
+        }
+        spec(kind, RuleKind.WINDOW, "window", rule.getWindow() != null, problems);
+        spec(kind, RuleKind.SLO, "slo", rule.getSlo() != null, problems);
+        spec(kind, RuleKind.ABSENCE, "absence", rule.getAbsence() != null, problems);
+        if (kind == RuleKind.WINDOW && rule.getWindow() != null) {
+            window(rule.getWindow(), problems);
+        }
+        if (kind == RuleKind.SLO && rule.getSlo() != null) {
+            slo(rule, rule.getSlo(), problems);
+        }
+        if (kind == RuleKind.ABSENCE) {
+            if (rule.getForMs() <= 0) {
+                problems.add("for_ms: an ABSENCE rule needs how long without a sample makes the alert fire (> 0)");
+            }
+            Long forget = rule.getAbsence() == null ? null : rule.getAbsence().getForgetAfterMs();
+            if (forget != null && forget <= rule.getForMs()) {
+                problems.add("absence.forget_after_ms: " + forget + " must be longer than for_ms " + rule.getForMs()
+                        + ", or a silent instance would be forgotten before its absence alert fires");
+            }
+        }
+    }
+
+    private static void spec(RuleKind kind, RuleKind owner, String field, boolean present, List<String> problems) {
+        if (kind == owner && !present) {
+            problems.add(field + ": a " + owner + " rule needs its " + field + " spec");
+        } else if (kind != owner && present) {
+            problems.add(field + ": only a " + owner + " rule carries a " + field + " spec, this one is " + kind);
+        }
+    }
+
+    private static void window(WindowSpec w, List<String> problems) {
+        if (w.getSizeMs() <= 0) {
+            problems.add("window.size_ms: " + w.getSizeMs() + " must be positive");
+            return;
+        }
+        if (w.getType() == WindowType.TUMBLING && w.getAdvanceMs() != null && w.getAdvanceMs() != w.getSizeMs()) {
+            problems.add("window.advance_ms: a TUMBLING window advances by its size; leave advance_ms unset or use HOPPING");
+        }
+        long advance = WindowSpecs.of(w).advanceMs();
+        if (advance <= 0 || advance > w.getSizeMs() || w.getSizeMs() % advance != 0) {
+            problems.add("window.advance_ms: " + advance + " must be positive and divide size_ms " + w.getSizeMs()
+                    + " (a window is a whole number of hops)");
+        } else if (w.getSizeMs() / advance > MAX_PANES_PER_WINDOW) {
+            problems.add("window.advance_ms: " + advance + " makes " + w.getSizeMs() / advance + " hops per window;"
+                    + " at most " + MAX_PANES_PER_WINDOW);
+        }
+        if (w.getGraceMs() < 0 || w.getGraceMs() > MAX_GRACE_MS) {
+            problems.add("window.grace_ms: " + w.getGraceMs() + " must be between 0 and " + MAX_GRACE_MS);
+        }
+    }
+
+    private static void slo(Rule rule, SloSpec slo, List<String> problems) {
+        if (!(slo.getObjective() > 0 && slo.getObjective() < 1)) {
+            problems.add("slo.objective: " + slo.getObjective() + " must be strictly between 0 and 1 (e.g. 0.999)");
+        }
+        boolean periodOk = wholeMinutes("slo.period_ms", slo.getPeriodMs(), problems);
+        if (periodOk && slo.getPeriodMs() > MAX_SLO_PERIOD_MS) {
+            problems.add("slo.period_ms: " + slo.getPeriodMs() + " is longer than " + MAX_SLO_PERIOD_MS + " (400 days)");
+        }
+        String metric = rule.getSelector().getMetricName();
+        if (slo.getSli() == SliKind.RATIO) {
+            if ((slo.getGoodMetric() == null) == (slo.getBadMetric() == null)) {
+                problems.add("slo: a RATIO SLI needs exactly one of good_metric and bad_metric");
+            }
+            String counter = slo.getGoodMetric() != null ? slo.getGoodMetric() : slo.getBadMetric();
+            if (counter != null && (counter.isBlank() || counter.contains(":") || counter.equals(metric))) {
+                problems.add("slo.good_metric/bad_metric: '" + counter + "' must be a metric name without ':', other than"
+                        + " the total counter '" + metric + "'");
+            }
+            if (slo.getTotalMetric() != null && !slo.getTotalMetric().equals(metric)) {
+                problems.add("slo.total_metric: '" + slo.getTotalMetric() + "' must be the selector's metric_name '" + metric
+                        + "' (the total counter names the alert); leave it unset or make them equal");
+            }
+            if (slo.getGoodOp() != null || slo.getGoodThreshold() != null) {
+                problems.add("slo.good_op/good_threshold: only a THRESHOLD SLI compares samples");
+            }
+        } else {
+            if (slo.getGoodOp() == null || slo.getGoodThreshold() == null || !Double.isFinite(slo.getGoodThreshold())) {
+                problems.add("slo.good_op/good_threshold: a THRESHOLD SLI needs the condition a good sample meets"
+                        + " (e.g. EQ 1 for up == 1)");
+            }
+            if (slo.getGoodMetric() != null || slo.getBadMetric() != null || slo.getTotalMetric() != null) {
+                problems.add("slo.good_metric/bad_metric/total_metric: only a RATIO SLI reads counters");
+            }
+        }
+        for (int i = 0; i < slo.getBurnWindows().size(); i++) {
+            BurnWindow w = slo.getBurnWindows().get(i);
+            String at = "slo.burn_windows[" + i + "]";
+            boolean longOk = wholeMinutes(at + ".long_window_ms", w.getLongWindowMs(), problems);
+            boolean shortOk = wholeMinutes(at + ".short_window_ms", w.getShortWindowMs(), problems);
+            if (longOk && shortOk && w.getShortWindowMs() >= w.getLongWindowMs()) {
+                problems.add(at + ": the short window " + w.getShortWindowMs() + " must be shorter than the long one "
+                        + w.getLongWindowMs() + " (the Workbook uses 1/12)");
+            }
+            if (longOk && periodOk && w.getLongWindowMs() > slo.getPeriodMs()) {
+                problems.add(at + ".long_window_ms: " + w.getLongWindowMs() + " is longer than the period " + slo.getPeriodMs());
+            }
+            if (!(w.getBurnRate() > 0) || !Double.isFinite(w.getBurnRate())) {
+                problems.add(at + ".burn_rate: " + w.getBurnRate() + " must be a positive number");
+            }
+        }
+        if (slo.getMinEvents() < 0) {
+            problems.add("slo.min_events: " + slo.getMinEvents() + " is negative");
+        }
+    }
+
+    private static boolean wholeMinutes(String at, long ms, List<String> problems) {
+        if (ms <= 0 || ms % SLO_WINDOW_UNIT_MS != 0) {
+            problems.add(at + ": " + ms + " must be a positive whole number of minutes (a multiple of 60000)");
+            return false;
+        }
+        return true;
     }
 
     private static void escalation(Rule rule, List<String> problems) {

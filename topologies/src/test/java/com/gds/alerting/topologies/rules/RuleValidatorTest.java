@@ -1,15 +1,21 @@
 package com.gds.alerting.topologies.rules;
 
 import static com.gds.alerting.topologies.TestRules.above;
+import static com.gds.alerting.topologies.TestRules.absence;
 import static com.gds.alerting.topologies.TestRules.below;
+import static com.gds.alerting.topologies.TestRules.burn;
 import static com.gds.alerting.topologies.TestRules.eq;
 import static com.gds.alerting.topologies.TestRules.override;
+import static com.gds.alerting.topologies.TestRules.ratioSlo;
 import static com.gds.alerting.topologies.TestRules.re;
 import static com.gds.alerting.topologies.TestRules.schedule;
 import static com.gds.alerting.topologies.TestRules.threshold;
+import static com.gds.alerting.topologies.TestRules.thresholdSlo;
+import static com.gds.alerting.topologies.TestRules.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -20,9 +26,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.gds.alerting.avro.AbsenceSpec;
+import com.gds.alerting.avro.Aggregation;
+import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.OverrideMode;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.RuleKind;
+import com.gds.alerting.avro.SloSpec;
+import com.gds.alerting.avro.WindowSpec;
+import com.gds.alerting.avro.WindowType;
 import com.gds.alerting.avro.Severity;
 
 class RuleValidatorTest {
@@ -47,8 +58,9 @@ class RuleValidatorTest {
     static Stream<Arguments> invalid() {
         return Stream.<Arguments>of(
                 Arguments.of("a ':' in the id would break alert keys", (Consumer<Rule.Builder>) b -> b.setRuleId("a:b"), "rule_id"),
-                Arguments.of("kinds not built yet are refused", (Consumer<Rule.Builder>) b -> b.setKind(RuleKind.ABSENCE)
-                        .setAbsence(new AbsenceSpec(Severity.WARNING)), "kind: ABSENCE"),
+                Arguments.of("an absence rule takes its severity from its spec, not conditions", (Consumer<Rule.Builder>) b -> b
+                        .setKind(RuleKind.ABSENCE).setForMs(60_000).setAbsence(new AbsenceSpec(Severity.WARNING, null)),
+                        "conditions: an ABSENCE rule takes its severities from its absence.severity"),
                 Arguments.of("no conditions", (Consumer<Rule.Builder>) b -> b.setConditions(List.of()), "conditions: a threshold rule"),
                 Arguments.of("two conditions of one severity", (Consumer<Rule.Builder>) b -> b.setConditions(
                         List.of(above(Severity.WARNING, 80), above(Severity.WARNING, 90))), "appears twice"),
@@ -81,6 +93,70 @@ class RuleValidatorTest {
                         "repeat_interval_ms"),
                 Arguments.of("unknown template placeholder", (Consumer<Rule.Builder>) b -> b.setSummary("{{instance}} is down"),
                         "unknown placeholder {{instance}}"));
+    }
+
+    static Stream<Arguments> validOfEachKind() {
+        return Stream.of(
+                Arguments.of("a hopping p95 window with grace", window("lat", "latency_ms", Aggregation.P95, WindowType.HOPPING,
+                        Duration.ofMinutes(5), null, Duration.ofSeconds(30), List.of(above(Severity.WARNING, 200))).build()),
+                Arguments.of("a counter rate over a tumbling window", window("rate", "requests_total", Aggregation.RATE,
+                        WindowType.TUMBLING, Duration.ofMinutes(1), null, Duration.ZERO, List.of(above(Severity.WARNING, 100))).build()),
+                Arguments.of("a ratio SLO with the Workbook defaults", ratioSlo("slo", "requests_total", "requests_failed_total",
+                        0.999, Duration.ofDays(30), List.of(), 100).build()),
+                Arguments.of("a threshold SLO (up == 1)", thresholdSlo("up", "up", Comparison.EQ, 1, 0.999, Duration.ofDays(30)).build()),
+                Arguments.of("an absence rule with its own retention", absence("gone", "up", Duration.ofMinutes(5), Severity.HIGH,
+                        Duration.ofDays(1)).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validOfEachKind")
+    void eachKindValidates(String why, Rule rule) {
+        assertEquals(List.of(), RuleValidator.validate(rule), why);
+    }
+
+    static Stream<Arguments> invalidKinds() {
+        Rule.Builder p95 = window("lat", "latency_ms", Aggregation.P95, WindowType.HOPPING, Duration.ofMinutes(5),
+                Duration.ofMinutes(1), Duration.ZERO, List.of(above(Severity.WARNING, 200)));
+        return Stream.of(
+                Arguments.of("a window rule without its spec", threshold("w", "m", List.of(above(Severity.WARNING, 1)))
+                        .setKind(RuleKind.WINDOW), "window: a WINDOW rule needs its window spec"),
+                Arguments.of("a threshold rule carrying a window", Rule.newBuilder(p95.build()).setKind(RuleKind.THRESHOLD),
+                        "window: only a WINDOW rule"),
+                Arguments.of("a hop that does not divide the window", Rule.newBuilder(p95.build()).setWindow(
+                        new WindowSpec(Aggregation.P95, WindowType.HOPPING, 300_000L, 70_000L, 0L)), "window.advance_ms"),
+                Arguments.of("too many hops per window", Rule.newBuilder(p95.build()).setWindow(
+                        new WindowSpec(Aggregation.AVG, WindowType.HOPPING, 86_400_000L, 1_000L, 0L)), "hops per window"),
+                Arguments.of("negative grace", Rule.newBuilder(p95.build()).setWindow(
+                        new WindowSpec(Aggregation.AVG, WindowType.TUMBLING, 60_000L, null, -1L)), "window.grace_ms"),
+                Arguments.of("an objective of 1 leaves no budget", ratioSlo("s", "t", "b", 1.0, Duration.ofDays(30), List.of(), 0),
+                        "slo.objective"),
+                Arguments.of("a ratio SLI with both good and bad counters", Rule.newBuilder(ratioSlo("s", "t", "b", 0.99,
+                        Duration.ofDays(30), List.of(), 0).build()).setSlo(SloSpec.newBuilder(ratioSlo("s", "t", "b", 0.99,
+                        Duration.ofDays(30), List.of(), 0).build().getSlo()).setGoodMetric("g").build()), "exactly one of good_metric"),
+                Arguments.of("a threshold SLI without its condition", Rule.newBuilder(thresholdSlo("s", "up", Comparison.EQ, 1, 0.99,
+                        Duration.ofDays(30)).build()).setSlo(SloSpec.newBuilder(thresholdSlo("s", "up", Comparison.EQ, 1, 0.99,
+                        Duration.ofDays(30)).build().getSlo()).setGoodOp(null).build()), "slo.good_op/good_threshold"),
+                Arguments.of("a short window as long as the long one", ratioSlo("s", "t", "b", 0.999, Duration.ofDays(30),
+                        List.of(burn(Severity.CRITICAL, Duration.ofHours(1), Duration.ofHours(1), 14.4)), 0), "must be shorter"),
+                Arguments.of("windows not in whole minutes cannot be bucketed", ratioSlo("s", "t", "b", 0.999, Duration.ofDays(30),
+                        List.of(burn(Severity.CRITICAL, Duration.ofHours(1), Duration.ofSeconds(90), 14.4)), 0), "whole number of minutes"),
+                Arguments.of("a long window beyond the period", ratioSlo("s", "t", "b", 0.999, Duration.ofDays(1),
+                        List.of(burn(Severity.WARNING, Duration.ofDays(3), Duration.ofHours(6), 1)), 0), "longer than the period"),
+                Arguments.of("an SLO with conditions", Rule.newBuilder(ratioSlo("s", "t", "b", 0.999, Duration.ofDays(30), List.of(), 0)
+                        .build()).setConditions(List.of(above(Severity.WARNING, 1))), "conditions: an SLO rule takes"),
+                Arguments.of("an absence rule without a silence", absence("a", "up", Duration.ZERO, Severity.HIGH, null), "for_ms"),
+                Arguments.of("forgetting before the alert could fire", absence("a", "up", Duration.ofHours(1), Severity.HIGH,
+                        Duration.ofMinutes(5)), "absence.forget_after_ms"),
+                Arguments.of("a CUSTOM override on an absence rule", absence("a", "up", Duration.ofMinutes(5), Severity.HIGH, null)
+                        .setOverrides(List.of(override(OverrideMode.CUSTOM, List.of(above(Severity.WARNING, 1)), eq("instance_id", "x")))),
+                        "use DISABLED or DEFAULT"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidKinds")
+    void eachKindsSpecIsChecked(String why, Rule.Builder builder, String expected) {
+        List<String> problems = RuleValidator.validate(builder.build());
+        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), why + ": " + problems);
     }
 
     @ParameterizedTest(name = "{0}")

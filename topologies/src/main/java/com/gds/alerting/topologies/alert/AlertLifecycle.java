@@ -1,0 +1,238 @@
+package com.gds.alerting.topologies.alert;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.gds.alerting.avro.AlertState;
+import com.gds.alerting.avro.Transition;
+import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.contract.AlertKeys;
+import com.gds.alerting.topologies.AlertingCounters;
+import com.gds.alerting.topologies.AlertingCounters.Counter;
+import com.gds.alerting.topologies.rules.CompiledRule;
+import com.gds.alerting.topologies.rules.Level;
+import com.gds.alerting.topologies.rules.RuleBook;
+import com.gds.alerting.topologies.rules.Series;
+
+/**
+ * The alert lifecycle of SEMANTICS.md, shared by every rule kind: a {@link Verdict} at an
+ * evaluation time becomes PENDING / FIRED / SEVERITY_CHANGED / RESOLVED transitions with
+ * {@code for}, {@code keep_firing_for}, incidents, reminders and escalation timers, and each
+ * transition one {@code AlertEvent}. Threshold, window, SLO and absence rules differ only in how
+ * they reach a verdict and at which time.
+ */
+final class AlertLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertLifecycle.class);
+    static final byte[] PRESENT = new byte[0];
+
+    private final ProcessorContext<String, SpecificRecord> context;
+    private final KeyValueStore<String, AlertStatus> states;
+    private final KeyValueStore<String, byte[]> open;
+    private final KeyValueStore<Bytes, byte[]> timers;
+    private final AlertEvents events;
+    private final AlertingCounters counters;
+
+    AlertLifecycle(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, AlertStatus> states,
+                   KeyValueStore<String, byte[]> open, KeyValueStore<Bytes, byte[]> timers, RuleBook ruleBook,
+                   AlertingCounters counters) {
+        this.context = context;
+        this.states = states;
+        this.open = open;
+        this.timers = timers;
+        this.events = new AlertEvents(ruleBook);
+        this.counters = counters;
+    }
+
+    KeyValueStore<String, AlertStatus> states() {
+        return states;
+    }
+
+    KeyValueStore<String, byte[]> open() {
+        return open;
+    }
+
+    KeyValueStore<Bytes, byte[]> timers() {
+        return timers;
+    }
+
+    /**
+     * Applies the verdict of {@code rule} on {@code series} at time {@code at}. An evaluation
+     * older than the newest one already applied to the alert key is late and ignored (counted); one
+     * at the same time is a replayed duplicate and ignored too, unless {@code sameTimeAgain} (an SLO
+     * fed by two counters sampled at the same instant, an absence rule on the wall clock).
+     */
+    void evaluate(CompiledRule rule, Series series, long at, boolean sameTimeAgain, Verdict.Judge judge) {
+        String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
+        AlertStatus s = states.get(key);
+        if (s != null && (at < s.getLastSampleAt() || at == s.getLastSampleAt() && !sameTimeAgain)) {
+            counters.increment(Counter.SAMPLES_LATE);
+            LOG.debug("late evaluation of {} at {} ignored: {} already evaluated", key, at, s.getLastSampleAt());
+            return;
+        }
+        AlertState state = s == null ? AlertState.RESOLVED : s.getState();
+        boolean firing = state == AlertState.FIRING || state == AlertState.ACKNOWLEDGED;
+        Verdict verdict = judge.judge(firing ? s.getSeverity() : null);
+        double value = verdict.value();
+        if (verdict.disabled()) {
+            if (firing || state == AlertState.PENDING) {
+                observe(s, series, value, null, at);
+                resolve(s, at, Reason.DISABLED_BY_OVERRIDE, null, "disabled for this series by an override of rule '"
+                        + rule.ruleId() + "'", null);
+            }
+            return;
+        }
+        Level level = verdict.level();
+        switch (state) {
+            case RESOLVED -> {
+                if (level != null) {
+                    s = newIncident(s, key, series, rule, value, level, at);
+                    if (rule.pendingMs() == 0) {
+                        fire(s, rule, at, null);
+                    } else {
+                        s.setState(AlertState.PENDING);
+                        emit(s, Transition.PENDING, null, Reason.CONDITION_MET, null, at);
+                    }
+                    states.put(key, s);
+                    open.put(key, PRESENT);
+                }
+            }
+            case PENDING -> {
+                observe(s, series, value, level, at);
+                if (level == null) {
+                    resolve(s, at, Reason.PENDING_CANCELLED, null, null, null);
+                } else {
+                    if (at >= s.getStartedAt() + rule.pendingMs()) {
+                        fire(s, rule, at, AlertState.PENDING);
+                    }
+                    states.put(key, s);
+                }
+            }
+            case FIRING, ACKNOWLEDGED -> {
+                observe(s, series, value, level, at);
+                if (level != null) {
+                    s.setKeepSince(null);
+                    if (level.severity() != s.getSeverity()) {
+                        s.setSeverity(level.severity());
+                        s.setThreshold(level.threshold());
+                        emit(s, Transition.SEVERITY_CHANGED, s.getState(), Reason.LEVEL_CHANGED, null, at);
+                    }
+                    states.put(key, s);
+                } else {
+                    if (s.getKeepSince() == null) {
+                        s.setKeepSince(at);
+                    }
+                    if (at >= s.getKeepSince() + rule.keepFiringForMs()) {
+                        resolve(s, at, Reason.RECOVERED, null, null, null);
+                    } else {
+                        states.put(key, s);
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("unknown alert state " + state);
+        }
+    }
+
+    private static AlertStatus newIncident(AlertStatus previous, String key, Series series, CompiledRule rule, double value,
+                                           Level level, long ts) {
+        return AlertStatus.newBuilder()
+                .setAlertKey(key)
+                .setRuleId(rule.ruleId())
+                .setInstanceId(series.instanceId())
+                .setMetricName(series.metricName())
+                .setDatabaseType(series.databaseType())
+                .setEnvironment(series.environment())
+                .setTags(series.tags())
+                .setState(AlertState.PENDING)
+                .setSeverity(level.severity())
+                .setThreshold(level.threshold())
+                .setValue(value)
+                .setIncident(previous == null ? 1 : previous.getIncident() + 1)
+                .setStartedAt(ts)
+                .setLastSampleAt(ts)
+                .setUpdatedAt(ts)
+                .setRecentCommandIds(previous == null ? new ArrayList<>() : previous.getRecentCommandIds())
+                .build();
+    }
+
+    /** Records the evaluation on the alert (not yet saved). */
+    private static void observe(AlertStatus s, Series series, double value, Level level, long ts) {
+        s.setLastSampleAt(ts);
+        s.setValue(value);
+        s.setTags(series.tags());
+        if (level != null && s.getState() == AlertState.PENDING) {
+            s.setSeverity(level.severity());
+            s.setThreshold(level.threshold());
+        }
+    }
+
+    private void fire(AlertStatus s, CompiledRule rule, long ts, AlertState previous) {
+        long now = context.currentSystemTimeMs();
+        s.setState(AlertState.FIRING);
+        s.setFiredAt(ts);
+        s.setKeepSince(null);
+        s.setReminderNumber(0);
+        schedule(s, rule, now);
+        emit(s, Transition.FIRED, previous, Reason.FOR_ELAPSED, null, ts);
+    }
+
+    /** Resolves and saves {@code s}; {@code by} is null when it resolved by itself. */
+    void resolve(AlertStatus s, long at, Reason reason, String by, String comment, String commandId) {
+        AlertState previous = s.getState();
+        cancelTimers(s);
+        s.setState(AlertState.RESOLVED);
+        s.setKeepSince(null);
+        s.setResolvedBy(by);
+        s.setResolveComment(comment);
+        emit(s, Transition.RESOLVED, previous, reason, commandId, at);
+        states.put(s.getAlertKey(), s);
+        open.delete(s.getAlertKey());
+    }
+
+    /** Schedules the reminder and, if not yet escalated, the escalation, from {@code now}. */
+    void schedule(AlertStatus s, CompiledRule rule, long now) {
+        cancelTimers(s);
+        if (rule.repeatIntervalMs() != null) {
+            long due = now + rule.repeatIntervalMs();
+            s.setReminderDue(due);
+            timers.put(TimerKeys.key(due, TimerKeys.Kind.REMINDER, s.getAlertKey()), PRESENT);
+        }
+        if (rule.escalateAfterMs() != null && !s.getEscalated()) {
+            long due = now + rule.escalateAfterMs();
+            s.setEscalationDue(due);
+            timers.put(TimerKeys.key(due, TimerKeys.Kind.ESCALATION, s.getAlertKey()), PRESENT);
+        }
+    }
+
+    void cancelTimers(AlertStatus s) {
+        if (s.getReminderDue() != null) {
+            timers.delete(TimerKeys.key(s.getReminderDue(), TimerKeys.Kind.REMINDER, s.getAlertKey()));
+            s.setReminderDue(null);
+        }
+        if (s.getEscalationDue() != null) {
+            timers.delete(TimerKeys.key(s.getEscalationDue(), TimerKeys.Kind.ESCALATION, s.getAlertKey()));
+            s.setEscalationDue(null);
+        }
+    }
+
+    /** Forwards the event of a transition (and counts it in the alert's transition counts). */
+    void emit(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId, long at) {
+        s.setUpdatedAt(at);
+        Map<String, Integer> counts = new HashMap<>(s.getTransitionCounts());
+        int occurrence = counts.getOrDefault(transition.name(), 0);
+        counts.put(transition.name(), occurrence + 1);
+        s.setTransitionCounts(counts);
+        int number = transition == Transition.REMINDER ? s.getReminderNumber() : occurrence;
+        context.forward(new Record<>(s.getAlertKey(), events.event(s, transition, previous, reason, commandId, number), at));
+        counters.increment(Counter.EVENTS);
+    }
+}
