@@ -14,6 +14,21 @@ import org.duckdb.DuckDBConnection;
  */
 public final class DuckDbDialect extends SqlDialect {
 
+    private final FactLoad factLoad;
+
+    /** The default: facts by ON CONFLICT on the primary key. */
+    public DuckDbDialect() {
+        this(FactLoad.ON_CONFLICT);
+    }
+
+    /**
+     * @param factLoad how facts are loaded; {@link FactLoad#MERGE} runs the statement shape
+     *                 Snowflake uses, which lets it be tested against a real database here
+     */
+    public DuckDbDialect(FactLoad factLoad) {
+        this.factLoad = factLoad;
+    }
+
     @Override
     public String name() {
         return "duckdb";
@@ -48,7 +63,7 @@ public final class DuckDbDialect extends SqlDialect {
 
     @Override
     public FactLoad factLoad() {
-        return FactLoad.ON_CONFLICT;
+        return factLoad;
     }
 
     @Override
