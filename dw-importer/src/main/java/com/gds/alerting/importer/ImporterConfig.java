@@ -56,8 +56,8 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
             warehouse.password.env            name of the environment variable holding the password
             warehouse.password.file           file holding the password (first line)
             warehouse.property.NAME           further JDBC connection property NAME
-            importer.batch.max-records        flush at this many records (default 50000)
-            importer.batch.max-bytes          flush at this many bytes of keys and values (default 33554432)
+            importer.batch.max-records        flush at this many records (default 100000)
+            importer.batch.max-bytes          flush at this many bytes of keys and values (default 67108864)
             importer.batch.max-wait           flush this long after a batch's first record (default 2s)
             importer.retry.initial-backoff    first wait after a failed batch (default 500ms)
             importer.retry.max-backoff        longest wait between attempts (default 30s)
@@ -142,8 +142,8 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
         } catch (IllegalArgumentException e) {
             throw new ImporterConfigException(e.getMessage() + " (in " + source + ")");
         }
-        BatchPolicy batch = new BatchPolicy(r.intAtLeast("importer.batch.max-records", 50_000, 1),
-                r.longAtLeast("importer.batch.max-bytes", 32L << 20, 1), r.duration("importer.batch.max-wait", "2s"));
+        BatchPolicy batch = new BatchPolicy(r.intAtLeast("importer.batch.max-records", 100_000, 1),
+                r.longAtLeast("importer.batch.max-bytes", 64L << 20, 1), r.duration("importer.batch.max-wait", "2s"));
         Duration initial = r.duration("importer.retry.initial-backoff", "500ms");
         Duration max = r.duration("importer.retry.max-backoff", "30s");
         if (max.compareTo(initial) < 0) {

@@ -61,6 +61,7 @@ import com.gds.alerting.importer.consume.DeadLetterPublisher;
 import com.gds.alerting.importer.ops.ImporterMetrics;
 import com.gds.alerting.importer.testkit.Await;
 import com.gds.alerting.importer.testkit.TestRecords;
+import com.gds.alerting.importer.testkit.TopicReadiness;
 import com.gds.alerting.importer.warehouse.ConnectionFactory;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
@@ -133,6 +134,8 @@ abstract class ImporterContractIT {
         List<NewTopic> create = new ArrayList<>(sourceTopics.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList());
         create.add(new NewTopic(topics.dlqMetrics(), 1, (short) 1));
         admin.createTopics(create).all().get();
+        TopicReadiness.await(admin, sourceTopics, 3);
+        TopicReadiness.await(admin, List.of(topics.dlqMetrics()), 1);
         newWarehouse();
     }
 

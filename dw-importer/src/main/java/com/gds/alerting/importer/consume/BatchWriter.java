@@ -57,6 +57,7 @@ public final class BatchWriter {
     /** Makes the batch durable (see the class comment). */
     public Written write(List<ConsumerRecord<byte[], byte[]>> records) throws BatchNotDurableException {
         rows.build(); // drop whatever a failed attempt left
+        long t0 = System.nanoTime();
         List<DeadLetter> poison = new ArrayList<>();
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -72,6 +73,7 @@ public final class BatchWriter {
             throw new BatchNotDurableException("schema registry unavailable: " + e.getMessage(), e);
         }
         StagedRows staged = rows.build();
+        long t1 = System.nanoTime();
         try {
             warehouse.load(staged);
         } catch (WarehouseUnavailableException e) {
@@ -80,6 +82,10 @@ public final class BatchWriter {
         // After the load: if the dead-letter topic fails, the retry reloads (a no-op merge)
         // instead of dead-lettering the same records twice.
         deadLetters.publish(poison);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("batch of {} records: decoded in {} ms, loaded in {} ms", records.size(), (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+        }
         return new Written(staged.of(StarSchema.FACT_METRIC).size(), staged.of(StarSchema.FACT_ALERT_EVENT).size(),
                 poison.size());
     }

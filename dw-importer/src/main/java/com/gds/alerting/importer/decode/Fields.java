@@ -1,7 +1,6 @@
 package com.gds.alerting.importer.decode;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -94,11 +93,12 @@ final class Fields {
 
     /** A map of strings, sorted by key (so its JSON is stable); empty when absent. */
     Map<String, String> stringMap(String name) {
-        Map<String, String> out = new TreeMap<>();
-        if (get(name) instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : v.toString()));
-        }
-        return out;
+        return TagMap.sorted(rawMap(name));
+    }
+
+    /** A map field as decoded (Avro {@code Utf8} keys and values), not copied; empty when absent. */
+    Map<?, ?> rawMap(String name) {
+        return get(name) instanceof Map<?, ?> map ? map : Map.of();
     }
 
     private <T> T require(String name, T value) throws PoisonRecordException {

@@ -12,11 +12,16 @@ import org.apache.avro.generic.GenericRecord;
  * @param instanceId      the instance
  * @param metricName      the metric
  * @param value           the value
- * @param tags            tags, sorted by key
+ * @param tags            tags as decoded (read with {@link TagMap})
  * @param correlationId   the collection cycle's id, or null
  */
 public record MetricRow(long timestampMillis, String databaseType, String instanceId, String metricName, double value,
-                        Map<String, String> tags, String correlationId) {
+                        Map<?, ?> tags, String correlationId) {
+
+    /** The value of one tag, or null. */
+    public String tag(String name) {
+        return TagMap.get(tags, name);
+    }
 
     /** Reads a {@code Metric} written with any compatible schema. */
     public static MetricRow from(GenericRecord record) throws PoisonRecordException {
@@ -28,7 +33,7 @@ public record MetricRow(long timestampMillis, String databaseType, String instan
                 f.requiredString("instance_id"),
                 f.requiredString("metric_name"),
                 f.requiredDouble("value"),
-                f.stringMap("tags"),
+                f.rawMap("tags"),
                 metadata == null ? null : metadata.optionalString("correlation_id"));
     }
 }

@@ -74,12 +74,20 @@ public final class JdbcWarehouse implements AutoCloseable {
             try (Statement statement = c.createStatement()) {
                 for (Map.Entry<TableSpec, List<Object[]>> entry : rows.rows().entrySet()) {
                     TableSpec table = entry.getKey();
+                    long t0 = System.nanoTime();
                     statement.execute(dialect.clearStaging(table));
                     stager.stage(c, table, entry.getValue());
+                    long t1 = System.nanoTime();
                     statement.execute(dialect.mergeFromStaging(table, loadTime));
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{}: {} rows staged in {} ms, merged in {} ms", table.name(), entry.getValue().size(),
+                                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    }
                 }
             }
+            long t2 = System.nanoTime();
             c.commit();
+            LOG.debug("committed in {} ms", (System.nanoTime() - t2) / 1_000_000);
         } catch (SQLException | RuntimeException e) {
             discardConnection();
             throw unavailable("load a batch into", e);

@@ -64,13 +64,22 @@ public abstract class SqlDialect {
                 + typeName(ColumnType.TIMESTAMP) + ")";
     }
 
+    /**
+     * Whether fact tables declare their natural key as a primary key. A warehouse that loads
+     * facts by MERGE may leave it out when maintaining the index costs more than it protects.
+     */
+    protected boolean declaresFactKey() {
+        return true;
+    }
+
     /** {@code CREATE TABLE IF NOT EXISTS} with a primary key on the natural key. */
     public String createTable(TableSpec table) {
         String columns = table.columns().stream()
                 .map(c -> c.name() + " " + typeName(c.type()) + (c.nullable() ? "" : " NOT NULL"))
                 .collect(Collectors.joining(", "));
-        return "CREATE TABLE IF NOT EXISTS " + table.name() + " (" + columns + ", PRIMARY KEY ("
-                + names(table.keyColumns(), "") + "))";
+        String key = table.upsert() || declaresFactKey()
+                ? ", PRIMARY KEY (" + names(table.keyColumns(), "") + ")" : "";
+        return "CREATE TABLE IF NOT EXISTS " + table.name() + " (" + columns + key + ")";
     }
 
     /** The session-local staging table of {@code table}: staged types, no constraints. */

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.gds.alerting.importer.decode.AlertEventRow;
 import com.gds.alerting.importer.decode.MetricRow;
+import com.gds.alerting.importer.decode.TagMap;
 
 /**
  * Turns one batch of decoded records into staging rows of the star schema: facts deduplicated
@@ -42,8 +43,7 @@ public final class StarRowsBuilder {
         }
         metricFacts.add(new Object[] {instanceKey, metricKey, m.timestampMillis(), m.value(), m.correlationId()});
         instances.computeIfAbsent(m.instanceId(), id -> new InstanceSeen(instanceKey, id))
-                .see(m.timestampMillis(), m.databaseType(), m.tags().get("environment"), m.tags().get("region"),
-                        m.tags());
+                .see(m.timestampMillis(), m.databaseType(), m.tag("environment"), m.tag("region"), m.tags());
         metrics.putIfAbsent(m.metricName(), metricKey);
     }
 
@@ -121,7 +121,7 @@ public final class StarRowsBuilder {
         String databaseType;
         String environment;
         String region;
-        Map<String, String> tags;
+        Map<?, ?> tags;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         long attributesAt = Long.MIN_VALUE;
@@ -131,7 +131,7 @@ public final class StarRowsBuilder {
             this.id = id;
         }
 
-        void see(long at, String databaseType, String environment, String region, Map<String, String> tags) {
+        void see(long at, String databaseType, String environment, String region, Map<?, ?> tags) {
             first = Math.min(first, at);
             last = Math.max(last, at);
             if (at >= attributesAt) {
@@ -144,7 +144,7 @@ public final class StarRowsBuilder {
         }
 
         Object[] row() {
-            return new Object[] {key, id, databaseType, environment, region, tags == null ? null : Json.object(tags), first, last};
+            return new Object[] {key, id, databaseType, environment, region, tags == null ? null : Json.object(TagMap.sorted(tags)), first, last};
         }
     }
 }

@@ -27,11 +27,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public EmbeddedPostgresServer() {
         try {
             dataDir = Files.createTempDirectory("gds-pg-");
-            server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+            server = builder().start();
             port = server.getPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
         }
+    }
+
+    private EmbeddedPostgres.Builder builder() {
+        // zonky turns synchronous_commit off by default; a commit here must be as durable as in production.
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
+                .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on");
     }
 
     /** Creates a new empty database; returns its JDBC URL. */
@@ -55,7 +61,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Starts it again on the same port with the same data. */
     public synchronized void start() throws IOException {
-        server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+        server = builder().setPort(port).start();
     }
 
     @Override

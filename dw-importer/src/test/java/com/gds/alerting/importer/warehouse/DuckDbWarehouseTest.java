@@ -5,7 +5,10 @@ import java.sql.DriverManager;
 
 import org.junit.jupiter.api.io.TempDir;
 
-/** The warehouse contract on a real DuckDB file. */
+/**
+ * The warehouse contract on a real DuckDB file. DuckDB loads facts with the {@code MERGE} shape
+ * the Snowflake dialect generates: the closest this machine gets to running Snowflake's SQL.
+ */
 class DuckDbWarehouseTest extends WarehouseContract {
 
     @TempDir
