@@ -16,6 +16,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImporterMain {
 
+    static {
+        // Before the first logger exists: the jar's own logging unless the user chose a file.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "gds-dw-importer-logback.xml");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ImporterMain.class);
 
     private ImporterMain() {
