@@ -28,6 +28,7 @@ import com.gds.alerting.collectors.MetricPublisher;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.importer.WarehouseImporter;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
@@ -46,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     private final GdsTopics topics = GdsTopics.defaults();
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryHttpServer registryServer;
+    private WarehouseImporter importer;
     private List<String> topicNames = List.of();
 
     private LocalStack(LocalStackConfig config) {
@@ -90,6 +92,9 @@ public final class LocalStack implements AutoCloseable {
         SyntheticCollector collector = new SyntheticCollector(fleet, publisher, Clock.systemUTC(), config.interval());
         collector.start();
         started.add(collector);
+
+        importer = LocalStackImporter.start(config.dataDir(), broker.bootstrapServers(), serdeConfig());
+        started.add(importer);
     }
 
     /** Serde settings for services inside the stack. */
@@ -99,6 +104,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** Port of the importer's /health and /metrics. */
+    public int importerHttpPort() {
+        return importer.httpPort();
     }
 
     /** The registry's HTTP address, for processes outside the stack. */
@@ -138,6 +148,8 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("  Synthetic fleet     %d instances of each of postgresql, mssql, mongodb, snowflake;%n",
                 config.instancesPerType()));
         b.append(String.format("                      a cycle every %s, seed %d%n", config.interval(), config.seed()));
+        b.append(String.format("  Warehouse (DuckDB)  %s%n", LocalStackImporter.warehouseFile(config.dataDir())));
+        b.append(String.format("                      importer /health and /metrics on http://localhost:%d%n", importer.httpPort()));
         b.append("  Topics\n");
         topicNames.forEach(t -> b.append("    ").append(t).append('\n'));
         b.append(String.format("  Ready in %.1f s. Ctrl-C stops.%n", (System.currentTimeMillis() - startMillis) / 1000.0));
