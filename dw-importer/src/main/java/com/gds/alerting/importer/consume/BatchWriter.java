@@ -26,7 +26,7 @@ import com.gds.alerting.importer.warehouse.WarehouseUnavailableException;
  * every record of the batch is either in the warehouse or on the dead-letter topic, so its
  * offsets may be committed; when it throws, nothing may be.
  */
-public final class BatchWriter {
+public final class BatchWriter implements BatchSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
@@ -50,11 +50,8 @@ public final class BatchWriter {
         this.metricsPattern = metricsPattern;
     }
 
-    /** What a durable batch held. */
-    public record Written(int metricRows, int alertRows, int deadLetters) {
-    }
-
     /** Makes the batch durable (see the class comment). */
+    @Override
     public Written write(List<ConsumerRecord<byte[], byte[]>> records) throws BatchNotDurableException {
         rows.build(); // drop whatever a failed attempt left
         long t0 = System.nanoTime();

@@ -25,7 +25,7 @@ import com.gds.alerting.importer.ops.ImporterMetrics;
 
 /**
  * The consumer thread: polls, batches by count, bytes and time, makes each batch durable
- * through the {@link BatchWriter}, and only then commits its offsets.
+ * through a {@link BatchSink} (the {@link BatchWriter}), and only then commits its offsets.
  *
  * <p>When a batch cannot be made durable it pauses every partition, keeps polling (so the group
  * keeps it) with exponential backoff as the poll timeout, commits nothing, and retries the same
@@ -53,7 +53,7 @@ public final class ImporterLoop implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Pattern subscription;
-    private final BatchWriter writer;
+    private final BatchSink writer;
     private final BatchPolicy policy;
     private final Backoff backoff;
     private final Clock clock;
@@ -65,7 +65,7 @@ public final class ImporterLoop implements Runnable {
     private volatile boolean closing;
     private boolean retrying;
 
-    public ImporterLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, BatchWriter writer, BatchPolicy policy,
+    public ImporterLoop(Consumer<byte[], byte[]> consumer, Pattern subscription, BatchSink writer, BatchPolicy policy,
                         Backoff backoff, Clock clock, ImporterMetrics metrics, Maintenance maintenance,
                         BeforeCommit beforeCommit) {
         this.consumer = consumer;
@@ -127,7 +127,7 @@ public final class ImporterLoop implements Runnable {
         while (true) {
             Instant started = clock.instant();
             try {
-                BatchWriter.Written written = writer.write(pending.records());
+                BatchSink.Written written = writer.write(pending.records());
                 if (retrying) {
                     LOG.info("batch of {} records durable after {} failed attempt(s); resuming", pending.size(), attempt);
                     consumer.resume(consumer.paused());
@@ -156,7 +156,7 @@ public final class ImporterLoop implements Runnable {
         }
     }
 
-    private void commit(BatchWriter.Written written, Instant started) {
+    private void commit(BatchSink.Written written, Instant started) {
         Map<TopicPartition, OffsetAndMetadata> offsets = pending.offsetsFor(consumer.assignment());
         beforeCommit.offsets(offsets);
         int records = pending.size();

@@ -41,7 +41,7 @@ public final class StarRowsBuilder {
         if (!metricFactKeys.add(new MetricFactKey(instanceKey, metricKey, m.timestampMillis()))) {
             return;
         }
-        metricFacts.add(new Object[] {instanceKey, metricKey, m.timestampMillis(), m.value(), m.correlationId()});
+        metricFacts.add(new Object[] {m.timestampMillis(), instanceKey, metricKey, m.value(), m.correlationId()});
         instances.computeIfAbsent(m.instanceId(), id -> new InstanceSeen(instanceKey, id))
                 .see(m.timestampMillis(), m.databaseType(), m.tag("environment"), m.tag("region"), m.tags());
         metrics.putIfAbsent(m.metricName(), metricKey);

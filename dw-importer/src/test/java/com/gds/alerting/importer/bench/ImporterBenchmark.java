@@ -43,9 +43,8 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  * fact per metric. The broker, the importer and (for PostgreSQL) the server share this machine.
  *
  * <pre>
- * ./mvnw -q install -DskipTests -Dcompose.lint.skip=true -pl dw-importer -am
- * ./mvnw -q -pl dw-importer exec:java@benchmark -Dbenchmark.args="duckdb 1000000"
- * ./mvnw -q -pl dw-importer exec:java@benchmark -Dbenchmark.args="postgresql 500000"
+ * dw-importer/bin/benchmark duckdb 1000000
+ * dw-importer/bin/benchmark postgresql 500000
  * </pre>
  * Optional third argument: batch size in records (default 100000, the importer's default).
  */

@@ -32,9 +32,9 @@ class SnowflakeDialectTest {
 
     @Test
     void createsTablesWithSnowflakeTypesAndADeclaredKey() {
-        assertEquals("CREATE TABLE IF NOT EXISTS fact_metric (instance_key BIGINT NOT NULL, metric_key BIGINT NOT NULL, "
-                        + "ts TIMESTAMP_NTZ(3) NOT NULL, value DOUBLE NOT NULL, correlation_id VARCHAR, "
-                        + "loaded_at TIMESTAMP_NTZ(3) NOT NULL, PRIMARY KEY (instance_key, metric_key, ts))",
+        assertEquals("CREATE TABLE IF NOT EXISTS fact_metric (ts TIMESTAMP_NTZ(3) NOT NULL, instance_key BIGINT NOT NULL, "
+                        + "metric_key BIGINT NOT NULL, value DOUBLE NOT NULL, correlation_id VARCHAR, "
+                        + "loaded_at TIMESTAMP_NTZ(3) NOT NULL, PRIMARY KEY (ts, instance_key, metric_key))",
                 dialect.createTable(StarSchema.FACT_METRIC));
         assertTrue(dialect.createTable(StarSchema.DIM_INSTANCE).contains("tags VARIANT"));
     }
@@ -49,11 +49,11 @@ class SnowflakeDialectTest {
 
     @Test
     void factsMergeOnTheNaturalKeyAndOnlyInsert() {
-        assertEquals("MERGE INTO fact_metric t USING (SELECT instance_key, metric_key, TO_TIMESTAMP_NTZ(ts, 3) AS ts, "
+        assertEquals("MERGE INTO fact_metric t USING (SELECT TO_TIMESTAMP_NTZ(ts, 3) AS ts, instance_key, metric_key, "
                         + "value, correlation_id, CAST('2026-03-01 12:00:00.123' AS TIMESTAMP_NTZ(3)) AS loaded_at "
-                        + "FROM stg_fact_metric) s ON t.instance_key = s.instance_key AND t.metric_key = s.metric_key "
-                        + "AND t.ts = s.ts WHEN NOT MATCHED THEN INSERT (instance_key, metric_key, ts, value, "
-                        + "correlation_id, loaded_at) VALUES (s.instance_key, s.metric_key, s.ts, s.value, "
+                        + "FROM stg_fact_metric) s ON t.ts = s.ts AND t.instance_key = s.instance_key "
+                        + "AND t.metric_key = s.metric_key WHEN NOT MATCHED THEN INSERT (ts, instance_key, metric_key, "
+                        + "value, correlation_id, loaded_at) VALUES (s.ts, s.instance_key, s.metric_key, s.value, "
                         + "s.correlation_id, s.loaded_at)",
                 dialect.mergeFromStaging(StarSchema.FACT_METRIC, LOAD));
         assertFalse(dialect.mergeFromStaging(StarSchema.FACT_ALERT_EVENT, LOAD).contains("WHEN MATCHED"),
@@ -79,7 +79,7 @@ class SnowflakeDialectTest {
         assertEquals(List.of(
                 "PUT 'file:///var/tmp/gds/stg_fact_metric-b1.csv.gz' @~/gds-dw-importer/b1 AUTO_COMPRESS = FALSE "
                         + "SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE",
-                "COPY INTO stg_fact_metric (instance_key, metric_key, ts, value, correlation_id) FROM "
+                "COPY INTO stg_fact_metric (ts, instance_key, metric_key, value, correlation_id) FROM "
                         + "@~/gds-dw-importer/b1 FILES = ('stg_fact_metric-b1.csv.gz') FILE_FORMAT = (TYPE = CSV "
                         + "FIELD_OPTIONALLY_ENCLOSED_BY = '\"' EMPTY_FIELD_AS_NULL = TRUE NULL_IF = () "
                         + "COMPRESSION = GZIP) ON_ERROR = ABORT_STATEMENT PURGE = TRUE"),
@@ -90,13 +90,13 @@ class SnowflakeDialectTest {
     void stagingFileIsGzipCsvWithNullsEmptyStringsAndNonFiniteNumbersAsSnowflakeReadsThem() throws Exception {
         Path file = dir.resolve("rows.csv.gz");
         SnowflakeDialect.writeStagingFile(file, List.of(
-                new Object[] {1L, 2L, 1_767_225_600_000L, 0.5, "cycle \"7\""},
-                new Object[] {1L, 3L, 1_767_225_600_000L, Double.NaN, null},
-                new Object[] {1L, 4L, 1_767_225_600_000L, Double.NEGATIVE_INFINITY, ""}));
+                new Object[] {1_767_225_600_000L, 1L, 2L, 0.5, "cycle \"7\""},
+                new Object[] {1_767_225_600_000L, 1L, 3L, Double.NaN, null},
+                new Object[] {1_767_225_600_000L, 1L, 4L, Double.NEGATIVE_INFINITY, ""}));
 
-        assertEquals("1,2,1767225600000,0.5,\"cycle \"\"7\"\"\"\n"
-                + "1,3,1767225600000,NaN,\n"
-                + "1,4,1767225600000,-inf,\"\"\n", gunzip(file));
+        assertEquals("1767225600000,1,2,0.5,\"cycle \"\"7\"\"\"\n"
+                + "1767225600000,1,3,NaN,\n"
+                + "1767225600000,1,4,-inf,\"\"\n", gunzip(file));
     }
 
     @Test
