@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -131,6 +135,18 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
+            // The controller acknowledges a creation before the broker's metadata lists the topic;
+            // "ready" means clients can see every topic.
+            Set<String> names = wanted.stream().map(NewTopic::name).collect(Collectors.toSet());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTopics().names().get().containsAll(names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics created but not listed by the broker within 30 s: " + names);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
