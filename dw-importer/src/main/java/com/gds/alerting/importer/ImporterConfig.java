@@ -50,24 +50,24 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
 
     /** Every {@code importer.*} and {@code warehouse.*} key with its default. */
     public static final String USAGE = """
-            warehouse.url                     JDBC URL (default jdbc:duckdb:data/warehouse.duckdb);
-                                              jdbc:duckdb:..., jdbc:postgresql://..., jdbc:snowflake://...
-            warehouse.user                    user name
-            warehouse.password.env            name of the environment variable holding the password
-            warehouse.password.file           file holding the password (first line)
-            warehouse.property.NAME           further JDBC connection property NAME
-            importer.batch.max-records        flush at this many records (default 100000)
-            importer.batch.max-bytes          flush at this many bytes of keys and values (default 67108864)
-            importer.batch.max-wait           flush this long after a batch's first record (default 2s)
-            importer.retry.initial-backoff    first wait after a failed batch (default 500ms)
-            importer.retry.max-backoff        longest wait between attempts (default 30s)
-            importer.retention.days           delete facts older than this many days; 0 = keep (default 0)
-            importer.retention.check-interval how often to purge (default 1h)
-            importer.http.port                /health and /metrics port; 0 = any free one, -1 = off (default 8083)
-            importer.snowflake.staging-dir    local folder for Snowflake batch files (default: temp dir)
+              warehouse.url                     JDBC URL (default jdbc:duckdb:data/warehouse.duckdb);
+                                                jdbc:duckdb:..., jdbc:postgresql://..., jdbc:snowflake://...
+              warehouse.user                    user name
+              warehouse.password.env            name of the environment variable holding the password
+              warehouse.password.file           file holding the password (first line)
+              warehouse.property.NAME           further JDBC connection property NAME
+              importer.batch.max-records        flush at this many records (default 100000)
+              importer.batch.max-bytes          flush at this many bytes of keys and values (default 67108864)
+              importer.batch.max-wait           flush this long after a batch's first record (default 2s)
+              importer.retry.initial-backoff    first wait after a failed batch (default 500ms)
+              importer.retry.max-backoff        longest wait between attempts (default 30s)
+              importer.retention.days           delete facts older than this many days; 0 = keep (default 0)
+              importer.retention.check-interval how often to purge (default 1h)
+              importer.http.port                /health and /metrics port; 0 = any free one, -1 = off (default 8083)
+              importer.snowflake.staging-dir    local folder for Snowflake batch files (default: temp dir)
             """;
 
-    /** Reads a properties file; every key may be overridden by the map given (e.g. from system properties). */
+    /** Reads a properties file (or none); every key may be overridden by {@code overrides} (the -D system properties). */
     public static ImporterConfig load(Path file, Map<String, String> overrides, UnaryOperator<String> env) {
         Map<String, String> raw = new TreeMap<>();
         if (file != null) {
@@ -80,7 +80,8 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
             props.stringPropertyNames().forEach(k -> raw.put(k, props.getProperty(k).trim()));
         }
         raw.putAll(overrides);
-        return parse(raw, file == null ? "defaults and overrides" : file.toString(), env);
+        String source = file == null ? "system properties" : overrides.isEmpty() ? file.toString() : file + " and system properties";
+        return parse(raw, source, env);
     }
 
     /** Parses settings; {@code source} says where they came from, for messages. */

@@ -122,7 +122,7 @@ class ImporterConfigTest {
         ImporterConfig c = ImporterConfig.load(file, Map.of("importer.batch.max-records", "20"), name -> null);
         assertEquals("broker:9092", c.kafka().get("bootstrap.servers"));
         assertEquals(20, c.batch().maxRecords());
-        assertEquals(file.toString(), c.source());
+        assertEquals(file + " and system properties", c.source());
     }
 
     @Test
