@@ -44,6 +44,7 @@ import com.gds.alerting.collectors.config.ConfigLoader;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.importer.WarehouseImporter;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
@@ -63,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     private final GdsTopics topics = GdsTopics.defaults();
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryHttpServer registryServer;
+    private WarehouseImporter importer;
     private List<String> topicNames = List.of();
     private ApplicationContext service;
 
@@ -108,6 +110,9 @@ public final class LocalStack implements AutoCloseable {
         SyntheticCollector collector = new SyntheticCollector(fleet, publisher, Clock.systemUTC(), config.interval());
         collector.start();
         started.add(collector);
+
+        importer = LocalStackImporter.start(config.dataDir(), broker.bootstrapServers(), serdeConfig());
+        started.add(importer);
 
         publishExampleRules();
         service = startAlertingService();
@@ -183,6 +188,11 @@ public final class LocalStack implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    /** Port of the importer's /health and /metrics. */
+    public int importerHttpPort() {
+        return importer.httpPort();
+    }
+
     /** The registry's HTTP address, for processes outside the stack. */
     public String registryUrl() {
         return registryServer.url();
@@ -243,6 +253,8 @@ public final class LocalStack implements AutoCloseable {
                 serviceUrl()));
         b.append(String.format("                      AUTHENTICATION OFF: the local stack is open to anyone on this host;%n"));
         b.append(String.format("                      %d example rules published on %s%n", ExampleRules.all().size(), topics.rules()));
+        b.append(String.format("  Warehouse (DuckDB)  %s%n", LocalStackImporter.warehouseFile(config.dataDir())));
+        b.append(String.format("                      importer /health and /metrics on http://localhost:%d%n", importer.httpPort()));
         b.append("  Topics\n");
         topicNames.forEach(t -> b.append("    ").append(t).append('\n'));
         b.append(String.format("  Ready in %.1f s. Ctrl-C stops.%n", (System.currentTimeMillis() - startMillis) / 1000.0));

@@ -1,0 +1,93 @@
+package com.gds.alerting.importer.consume;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes poison records to the dead-letter topic: original key, value and headers, plus headers
+ * saying why and where from. {@link #publish} returns only once the broker has every one of them,
+ * so the batch's offsets may then be committed.
+ */
+public final class DeadLetterPublisher implements AutoCloseable {
+
+    /** Header: what is wrong, for people. */
+    public static final String REASON = "gds.dlq.reason";
+    /** Header: short reason code, e.g. WRONG_MAGIC_BYTE, MISSING_FIELD. */
+    public static final String REASON_CODE = "gds.dlq.reason.code";
+    /** Headers: where the record came from. */
+    public static final String SOURCE_TOPIC = "gds.dlq.source.topic";
+    public static final String SOURCE_PARTITION = "gds.dlq.source.partition";
+    public static final String SOURCE_OFFSET = "gds.dlq.source.offset";
+    /** Header: who rejected it. */
+    public static final String REJECTED_BY = "gds.dlq.rejected.by";
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final String rejectedBy;
+
+    /**
+     * @param producer   an idempotent producer with acks=all
+     * @param topic      the dead-letter topic, e.g. {@code gds.dlq.metrics}
+     * @param rejectedBy who rejects, e.g. the consumer group id
+     */
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, String rejectedBy) {
+        this.producer = producer;
+        this.topic = topic;
+        this.rejectedBy = rejectedBy;
+    }
+
+    /** Sends every dead letter and waits until the broker has them all. */
+    public void publish(List<DeadLetter> letters) throws BatchNotDurableException {
+        if (letters.isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            sent.add(producer.send(toRecord(letter)));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> future : sent) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new BatchNotDurableException("could not write to dead-letter topic " + topic + ": "
+                        + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BatchNotDurableException("interrupted while writing to dead-letter topic " + topic, e);
+            }
+        }
+    }
+
+    ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : letter.record().headers()) {
+            headers.add(h);
+        }
+        headers.add(REASON, bytes(letter.reason()));
+        headers.add(REASON_CODE, bytes(letter.code()));
+        headers.add(SOURCE_TOPIC, bytes(letter.record().topic()));
+        headers.add(SOURCE_PARTITION, bytes(Integer.toString(letter.record().partition())));
+        headers.add(SOURCE_OFFSET, bytes(Long.toString(letter.record().offset())));
+        headers.add(REJECTED_BY, bytes(rejectedBy));
+        return new ProducerRecord<>(topic, null, letter.record().key(), letter.record().value(), headers);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
