@@ -100,13 +100,21 @@ class TwoInstancesIT {
         send(TOPICS.rules(), "lag", Rule.newBuilder().setRuleId("lag").setKind(RuleKind.THRESHOLD)
                 .setSelector(new Selector("replication_lag_seconds", List.of()))
                 .setConditions(List.of(new Condition(Severity.CRITICAL, Comparison.GT, 30.0, null))).build());
+        send(TOPICS.rules(), "availability", Rule.newBuilder().setRuleId("availability").setKind(RuleKind.SLO)
+                .setSelector(new Selector("up", List.of()))
+                .setSlo(com.gds.alerting.avro.SloSpec.newBuilder().setSli(com.gds.alerting.avro.SliKind.THRESHOLD)
+                        .setGoodOp(Comparison.EQ).setGoodThreshold(1.0).setObjective(0.999)
+                        .setPeriodMs(Duration.ofDays(30).toMillis()).build())
+                .build());
         a = service("a");
         b = service("b");
         clientA = HttpClient.create(a.getBean(EmbeddedServer.class).getURL());
         clientB = HttpClient.create(b.getBean(EmbeddedServer.class).getURL());
         for (HttpClient client : List.of(clientA, clientB)) {
-            await("the rule table holds the rule", () -> client.toBlocking().exchange(
-                    HttpRequest.GET("/api/v1/rules/lag").bearerAuth(READ), String.class).getStatus(), s -> s == HttpStatus.OK);
+            for (String rule : List.of("lag", "availability")) {
+                await("the rule table holds " + rule, () -> client.toBlocking().exchange(
+                        HttpRequest.GET("/api/v1/rules/" + rule).bearerAuth(READ), String.class).getStatus(), s -> s == HttpStatus.OK);
+            }
         }
         Instant now = Instant.now().minusSeconds(10);
         int[] perPartition = new int[6];
@@ -121,6 +129,11 @@ class TwoInstancesIT {
                     .setMetricName("replication_lag_seconds").setValue(45).setTags(Map.of("environment", "prod"))
                     .setMetadata(new MetricMetadata(1L, "it", "c")).build());
             keys.add("lag:" + instance + ":replication_lag_seconds");
+            for (int sample = 0; sample < 2; sample++) {
+                send(METRICS, instance, Metric.newBuilder().setTimestamp(now.plusSeconds(sample)).setDatabaseType("postgresql")
+                        .setInstanceId(instance).setMetricName("up").setValue(sample == 0 ? 1 : 0)
+                        .setTags(Map.of("environment", "prod")).setMetadata(new MetricMetadata(1L, "it", "c")).build());
+            }
         }
     }
 
@@ -172,7 +185,7 @@ class TwoInstancesIT {
     }
 
     private static AlertPage list(HttpClient client) {
-        return client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?limit=1000").bearerAuth(READ), AlertPage.class);
+        return client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?rule_id=lag&limit=1000").bearerAuth(READ), AlertPage.class);
     }
 
     /** Polls until {@code condition} holds; answers 503 count as "not yet", anything else fails. */
@@ -186,7 +199,7 @@ class TwoInstancesIT {
                     return last;
                 }
             } catch (HttpClientResponseException e) {
-                if (e.getStatus() == HttpStatus.NOT_FOUND && what.startsWith("the rule table")) {
+                if (e.getStatus() == HttpStatus.NOT_FOUND && (what.startsWith("the rule table") || what.startsWith("SLO of"))) {
                     continue;
                 }
                 assertEquals(HttpStatus.SERVICE_UNAVAILABLE, e.getStatus(), what + ": only 503 may answer while state moves");
@@ -228,6 +241,24 @@ class TwoInstancesIT {
         HttpClientResponseException missing = assertThrowsHttp(() -> clientA.toBlocking().exchange(
                 HttpRequest.GET("/api/v1/alerts/lag:pg-prod-99:replication_lag_seconds").bearerAuth(READ)));
         assertEquals(HttpStatus.NOT_FOUND, missing.getStatus());
+    }
+
+    @Test
+    @Order(2)
+    void eachInstanceAnswersForTheSloOfEveryInstance() {
+        for (String key : keys) {
+            String instance = key.split(":")[1];
+            for (HttpClient client : List.of(clientA, clientB)) {
+                Map<String, Object> slo = await("SLO of " + instance, () -> client.toBlocking().retrieve(
+                        HttpRequest.GET("/api/v1/slo/availability/" + instance).bearerAuth(READ),
+                        Argument.mapOf(String.class, Object.class)), m -> m.get("windows") != null);
+                assertEquals(0.999, ((Number) slo.get("objective")).doubleValue());
+                List<?> windows = (List<?>) slo.get("windows");
+                assertTrue(windows.size() >= 2, "burn-rate windows and the period: " + slo);
+            }
+        }
+        assertEquals(HttpStatus.NOT_FOUND, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/slo/nope/pg-prod-0").bearerAuth(READ))).getStatus());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,8 +39,11 @@ import jakarta.inject.Singleton;
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.AlertHistory;
+import com.gds.alerting.avro.internal.SloStatus;
+import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.service.api.AlertView;
 import com.gds.alerting.service.api.EventView;
+import com.gds.alerting.service.api.SloView;
 import com.gds.alerting.service.streams.AlertingSettings;
 import com.gds.alerting.topologies.AlertingTopology;
 
@@ -124,13 +128,38 @@ public class AlertQueries {
      * @param staleOk whether this instance may answer from a standby (set on a forwarded request)
      */
     public AlertView one(String alertKey, boolean staleOk, HttpRequest<?> original) {
-        return fromOwner(alertKey, staleOk, original, this::localOne, "", Argument.of(AlertView.class), AlertView::asStale);
+        return fromOwner(alertKey, staleOk, original, this::localOne, stale -> path(alertKey, "", stale),
+                Argument.of(AlertView.class), AlertView::asStale);
     }
 
     /** The newest transitions of one alert (oldest first), from whichever instance owns it. */
     public List<EventView> history(String alertKey, boolean staleOk, HttpRequest<?> original) {
-        return fromOwner(alertKey, staleOk, original, this::localHistory, "/history", Argument.listOf(EventView.class),
-                UnaryOperator.identity());
+        return fromOwner(alertKey, staleOk, original, this::localHistory, stale -> path(alertKey, "/history", stale),
+                Argument.listOf(EventView.class), UnaryOperator.identity());
+    }
+
+    /** An SLO rule's figures for one instance, from the instance that owns it (the SLO state lives with the metrics). */
+    public SloView slo(String ruleId, String instanceId, boolean staleOk, HttpRequest<?> original) {
+        String locatingKey = AlertKeys.of(ruleId, instanceId, "slo");
+        return fromOwner(locatingKey, staleOk, original, (key, stale) -> localSlo(ruleId, instanceId, stale), stale -> {
+            UriBuilder uri = UriBuilder.of("/api/v1/slo").path(ruleId).path(instanceId);
+            return (stale ? uri.queryParam(STALE_OK, "true") : uri).build();
+        }, Argument.of(SloView.class), SloView::asStale);
+    }
+
+    private SloView localSlo(String ruleId, String instanceId, boolean stale) {
+        SloStatus status;
+        try {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, SloStatus>> parameters = StoreQueryParameters
+                    .fromNameAndType(AlertingTopology.Names.SLO_STORE, QueryableStoreTypes.keyValueStore());
+            status = streams.store(stale ? parameters.enableStaleStores() : parameters).get(ruleId + ":" + instanceId);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (status == null) {
+            throw new NotFoundException("no SLO state for rule '" + ruleId + "' on instance '" + instanceId + "'");
+        }
+        return SloView.of(status, stale);
     }
 
     /**
@@ -138,7 +167,7 @@ public class AlertQueries {
      * asks the active owner and, if it does not answer, the standbys, marking their answer stale.
      */
     private <T> T fromOwner(String alertKey, boolean staleOk, HttpRequest<?> original, BiFunction<String, Boolean, T> local,
-                            String suffix, Argument<T> type, UnaryOperator<T> markStale) {
+                            Function<Boolean, URI> remotePath, Argument<T> type, UnaryOperator<T> markStale) {
         KeyQueryMetadata metadata = locator.locate(alertKey);
         if (locator.isSelf(metadata.activeHost())) {
             return local.apply(alertKey, false);
@@ -147,14 +176,14 @@ public class AlertQueries {
             return local.apply(alertKey, true);
         }
         try {
-            return forward(metadata.activeHost(), path(alertKey, suffix, false), original, type);
+            return forward(metadata.activeHost(), remotePath.apply(false), original, type);
         } catch (StateMigratingException unreachable) {
             for (HostInfo standby : metadata.standbyHosts()) {
                 if (locator.isSelf(standby)) {
                     return local.apply(alertKey, true);
                 }
                 try {
-                    return markStale.apply(forward(standby, path(alertKey, suffix, true), original, type));
+                    return markStale.apply(forward(standby, remotePath.apply(true), original, type));
                 } catch (StateMigratingException next) {
                     LOG.debug("standby {} of {} did not answer either", standby, alertKey, next);
                 }
