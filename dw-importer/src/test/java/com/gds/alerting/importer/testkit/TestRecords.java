@@ -54,7 +54,7 @@ public final class TestRecords {
     }
 
     /**
-     * The AlertEvent schema as a later release may have it: a new optional {@code command_id}
+     * The AlertEvent schema as a later release may have it: a new optional {@code future_note}
      * and a new transition symbol {@code COMMAND_REJECTED}.
      */
     public static Schema evolvedAlertEventSchema() {
@@ -67,7 +67,7 @@ public final class TestRecords {
                     ((ArrayNode) field.get("type").get("symbols")).add("COMMAND_REJECTED");
                 }
             }
-            fields.addObject().put("name", "command_id").set("type", json.readTree("[\"null\", \"string\"]"));
+            fields.addObject().put("name", "future_note").set("type", json.readTree("[\"null\", \"string\"]"));
             ((ObjectNode) fields.get(fields.size() - 1)).putNull("default");
             return new Schema.Parser().parse(json.writeValueAsString(schema));
         } catch (IOException e) {
@@ -89,7 +89,7 @@ public final class TestRecords {
         }
         record.put("transition", new GenericData.EnumSymbol(schema.getField("transition").schema(), "COMMAND_REJECTED"));
         record.put("message_id", "rejected-1");
-        record.put("command_id", "cmd-7");
+        record.put("future_note", "cmd-7");
         return wire(registryScope, topic, schema, record);
     }
 
