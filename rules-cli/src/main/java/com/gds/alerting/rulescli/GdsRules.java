@@ -35,7 +35,11 @@ public final class GdsRules implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("gds-rules: " + e.getMessage());
+            StringBuilder message = new StringBuilder("gds-rules: ").append(e.getMessage());
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                message.append("\n  caused by: ").append(cause);
+            }
+            line.getErr().println(message);
             return EXIT_FAILURE;
         });
         int code = cli.execute(args);
