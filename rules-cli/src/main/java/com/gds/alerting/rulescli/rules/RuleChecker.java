@@ -1,0 +1,113 @@
+package com.gds.alerting.rulescli.rules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.regex.Pattern;
+
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.serde.AvroClassTrust;
+import com.gds.alerting.rulescli.yaml.Diagnostics;
+import com.gds.alerting.rulescli.yaml.Location;
+import com.gds.alerting.topologies.rules.RuleValidator;
+
+/**
+ * Reads rule files and checks them as a set: the shape (by {@link RuleFileParser}), each rule's
+ * meaning (by the topology's own {@link RuleValidator}, so the CLI and the topology can never
+ * disagree), and what only a set of files can show (the same id twice).
+ */
+public final class RuleChecker {
+
+    /** RuleValidator speaks in Avro field names; the user wrote the YAML ones. */
+    private static final Map<String, String> YAML_NAMES = new LinkedHashMap<>();
+
+    static {
+        YAML_NAMES.put("selector.metric_name", "metric");
+        YAML_NAMES.put("selector.matchers", "match");
+        YAML_NAMES.put("keep_firing_for_ms", "keep_firing_for");
+        YAML_NAMES.put("for_ms", "for");
+        YAML_NAMES.put("recovery_threshold", "recovery");
+        YAML_NAMES.put("repeat_interval_ms", "repeat_interval");
+        YAML_NAMES.put("escalate_after_ms", "escalate_after");
+        YAML_NAMES.put("escalate_to_severity", "escalate_to");
+        YAML_NAMES.put("runbook_url", "runbook");
+        YAML_NAMES.put("rule_id", "id");
+        YAML_NAMES.put("conditions", "severities");
+        YAML_NAMES.put("matchers", "match");
+    }
+
+    private RuleChecker() {
+    }
+
+    /**
+     * The outcome of checking a set of files.
+     *
+     * @param rules       every rule read, in file order (also the invalid ones)
+     * @param diagnostics every problem found
+     */
+    public record Result(List<ParsedRule> rules, Diagnostics diagnostics) {
+
+        /** The records, when there is no error. */
+        public List<Rule> records() {
+            return rules.stream().map(ParsedRule::rule).toList();
+        }
+    }
+
+    /** Checks {@code files} together. */
+    public static Result check(List<Path> files) {
+        AvroClassTrust.install();
+        Diagnostics diagnostics = new Diagnostics();
+        List<ParsedRule> all = new ArrayList<>();
+        for (Path file : files) {
+            all.addAll(RuleFileParser.parse(file, file.toString(), diagnostics));
+        }
+        Map<String, ParsedRule> byId = new HashMap<>();
+        for (ParsedRule parsed : all) {
+            Rule rule = parsed.rule();
+            String id = rule.getRuleId();
+            ParsedRule first = byId.putIfAbsent(id, parsed);
+            if (first != null && !id.isEmpty()) {
+                diagnostics.error(parsed.locate("rule_id"), "rule id '" + id + "' is already used at " + first.locate("rule_id")
+                        + "; rule ids are unique across all files (the topic is keyed by them)");
+            }
+            Set<Integer> shapeErrorLines = parsed.complete() ? Set.of() : diagnostics.errors().stream()
+                    .filter(d -> d.location().file().equals(parsed.location().file()))
+                    .map(d -> d.location().line()).collect(Collectors.toSet());
+            for (String problem : RuleValidator.validate(rule)) {
+                int colon = problem.indexOf(": ");
+                String path = colon < 0 ? "" : problem.substring(0, colon);
+                Location at = parsed.locate(path);
+                // A field that did not parse was left at its default: what the validator says about
+                // that default is noise next to the parse error already reported on that line.
+                if (!shapeErrorLines.contains(at.line())) {
+                    diagnostics.error(at, "rule '" + id + "': " + yamlNames(problem));
+                }
+            }
+            if (parsed.complete() && rule.getForMs() == 0 && rule.getKeepFiringForMs() > 0) {
+                // Legal in Prometheus, but usually a mistake: without 'for' a single spike pages and
+                // keep_firing_for then holds the page open. Flagged, not refused (--strict refuses it).
+                diagnostics.warning(parsed.locate("keep_firing_for_ms"), "rule '" + id + "': keep_firing_for is set but for is 0,"
+                        + " so one breaching sample fires and stays firing for keep_firing_for; set 'for' to ignore single spikes");
+            }
+        }
+        return new Result(all, diagnostics);
+    }
+
+    static String yamlNames(String problem) {
+        String out = problem;
+        for (Map.Entry<String, String> e : YAML_NAMES.entrySet()) {
+            out = out.replaceAll("(?<![A-Za-z_])" + Pattern.quote(e.getKey()) + "(?![A-Za-z_])", e.getValue());
+        }
+        return out;
+    }
+
+    /** Where a problem sits, for callers that only have the rule. */
+    public static Location locate(ParsedRule rule, String path) {
+        return rule.locate(path);
+    }
+}

@@ -1,0 +1,457 @@
+package com.gds.alerting.rulescli.rules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+import com.gds.alerting.avro.AbsenceSpec;
+import com.gds.alerting.avro.Aggregation;
+import com.gds.alerting.avro.BurnWindow;
+import com.gds.alerting.avro.Comparison;
+import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.MatchOp;
+import com.gds.alerting.avro.Matcher;
+import com.gds.alerting.avro.OverrideMode;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
+import com.gds.alerting.avro.RuleOverride;
+import com.gds.alerting.avro.Schedule;
+import com.gds.alerting.avro.Selector;
+import com.gds.alerting.avro.Severity;
+import com.gds.alerting.avro.SliKind;
+import com.gds.alerting.avro.SloSpec;
+import com.gds.alerting.avro.WindowSpec;
+import com.gds.alerting.avro.WindowType;
+import com.gds.alerting.avro.Weekday;
+import com.gds.alerting.rulescli.yaml.Diagnostics;
+import com.gds.alerting.rulescli.yaml.Location;
+import com.gds.alerting.rulescli.yaml.YamlMap;
+import com.gds.alerting.rulescli.yaml.YamlSource;
+
+/**
+ * Maps a YAML rule file (a top-level {@code rules:} list, one or more documents) to {@link Rule}
+ * records. Only the shape is checked here (types, names, durations, operators); what a rule means
+ * (ordering of thresholds, recovery side, regexes, time zones, templates) is the topology's
+ * {@code RuleValidator}'s job, run by {@link RuleChecker}.
+ */
+public final class RuleFileParser {
+
+    static final Set<String> FILE_KEYS = Set.of("rules");
+    static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
+            "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
+            "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
+            "routing_key");
+    static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
+    static final Set<String> OVERRIDE_KEYS = orderedSet("match", "mode", "severities");
+    static final Set<String> SCHEDULE_KEYS = orderedSet("time_zone", "days", "start", "end", "severities");
+    static final Set<String> WINDOW_KEYS = orderedSet("aggregation", "type", "size", "advance", "grace");
+    static final Set<String> SLO_KEYS = orderedSet("sli", "good_metric", "bad_metric", "total_metric", "good", "objective",
+            "period", "burn_windows", "min_events");
+    static final Set<String> BURN_KEYS = orderedSet("severity", "long", "short", "burn_rate");
+    static final Set<String> ABSENCE_KEYS = orderedSet("severity");
+
+    /** {@code label OP value}; the value may be quoted. */
+    private static final Pattern MATCHER = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|==|=)\\s*(.*?)\\s*");
+    private static final Pattern WHEN = Pattern.compile("\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
+
+    private RuleFileParser() {
+    }
+
+    /** The rules of {@code file} ({@code name} is how messages name it); problems go to {@code diagnostics}. */
+    public static List<ParsedRule> parse(Path file, String name, Diagnostics diagnostics) {
+        List<ParsedRule> rules = new ArrayList<>();
+        for (YamlMap doc : YamlSource.documents(file, name, FILE_KEYS, diagnostics)) {
+            if (!doc.has("rules")) {
+                diagnostics.error(doc.location(), "a rule file holds a top-level 'rules:' list");
+                continue;
+            }
+            for (Node item : doc.list("rules")) {
+                YamlMap rule = doc.child(item, "a rule", RULE_KEYS);
+                if (rule != null) {
+                    rules.add(new RuleMapping(rule).build());
+                }
+            }
+        }
+        return rules;
+    }
+
+    private static Set<String> orderedSet(String... names) {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of(names)));
+    }
+
+    /** One rule mapping being turned into a record, remembering where each field was. */
+    private static final class RuleMapping {
+        private final YamlMap map;
+        private final Diagnostics d;
+        private final Map<String, Location> paths = new HashMap<>();
+        private boolean broken;
+
+        RuleMapping(YamlMap map) {
+            this.map = map;
+            this.d = map.diagnostics();
+        }
+
+        ParsedRule build() {
+            int before = d.errors().size();
+            String id = map.string("id", true);
+            paths.put("rule_id", map.at("id"));
+            Rule.Builder b = Rule.newBuilder();
+            b.setRuleId(id == null ? "" : id);
+            String metric = map.string("metric", true);
+            paths.put("selector.metric_name", map.at("metric"));
+            b.setSelector(new Selector(metric == null ? "" : metric, matchers(map, "match", "selector.matchers")));
+            b.setConditions(levels(map, "severities", "conditions"));
+            paths.put("conditions", map.keyAt("severities"));
+            Boolean enabled = map.bool("enabled");
+            b.setEnabled(enabled == null || enabled);
+            b.setForMs(duration("for", "for_ms", 0L));
+            b.setKeepFiringForMs(duration("keep_firing_for", "keep_firing_for_ms", 0L));
+            b.setOverrides(overrides());
+            b.setSchedules(schedules());
+            b.setWindow(window());
+            b.setSlo(slo());
+            b.setAbsence(absence());
+            b.setKind(kind(b));
+            paths.put("kind", map.has("kind") ? map.at("kind") : map.location());
+            Boolean sendResolved = map.bool("send_resolved");
+            b.setSendResolved(sendResolved == null || sendResolved);
+            b.setRepeatIntervalMs(duration("repeat_interval", "repeat_interval_ms", null));
+            b.setEscalateAfterMs(duration("escalate_after", "escalate_after_ms", null));
+            b.setEscalateToSeverity(severity(map, "escalate_to", false));
+            // "escalate_after is set but no target" is about a key that is absent: point at escalate_after.
+            paths.put("escalate_to_severity", map.has("escalate_to") ? map.at("escalate_to") : map.at("escalate_after"));
+            b.setEscalateRoutingKey(map.string("escalate_routing_key", false));
+            paths.put("escalate_routing_key", map.at("escalate_routing_key"));
+            b.setSummary(map.string("summary", false));
+            paths.put("summary", map.at("summary"));
+            b.setDescription(map.string("description", false));
+            paths.put("description", map.at("description"));
+            b.setRunbookUrl(map.string("runbook", false));
+            b.setLabels(map.stringMap("labels"));
+            b.setRoutingKey(map.string("routing_key", false));
+            Location at = map.location();
+            b.setSource(at.file() + ":" + at.line());
+            boolean complete = !broken && d.errors().size() == before;
+            return new ParsedRule(b.build(), at, Map.copyOf(paths), complete);
+        }
+
+        private Long duration(String key, String path, Long absent) {
+            paths.put(path, map.at(key));
+            Long ms = map.duration(key, false);
+            return ms == null ? absent : ms;
+        }
+
+        private RuleKind kind(Rule.Builder b) {
+            String text = map.string("kind", false);
+            if (text != null) {
+                try {
+                    return RuleKind.valueOf(text.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    d.error(map.at("kind"), "unknown kind '" + text + "'; one of threshold, window, slo, absence");
+                    broken = true;
+                }
+            }
+            // The block that is present says what kind of rule this is, so 'kind' is optional.
+            if (b.getWindow() != null) {
+                return RuleKind.WINDOW;
+            }
+            if (b.getSlo() != null) {
+                return RuleKind.SLO;
+            }
+            if (b.getAbsence() != null) {
+                return RuleKind.ABSENCE;
+            }
+            return RuleKind.THRESHOLD;
+        }
+
+        private List<Matcher> matchers(YamlMap in, String key, String path) {
+            List<Matcher> out = new ArrayList<>();
+            List<Node> items = in.list(key);
+            for (int i = 0; i < items.size(); i++) {
+                Node item = items.get(i);
+                String text = in.scalar(item, key);
+                Location at = Location.of(in.file(), item);
+                if (text == null) {
+                    continue;
+                }
+                var m = MATCHER.matcher(text);
+                if (!m.matches()) {
+                    d.error(at, "matcher '" + text + "' is not 'label OP value' with OP one of =, !=, =~, !~"
+                            + " (e.g. database_type = postgresql, instance_id =~ \"pg-prod-.*\")");
+                    broken = true;
+                    continue;
+                }
+                MatchOp op = switch (m.group(2)) {
+                    case "!=" -> MatchOp.NEQ;
+                    case "=~" -> MatchOp.RE;
+                    case "!~" -> MatchOp.NRE;
+                    default -> MatchOp.EQ;
+                };
+                String p = path + "[" + out.size() + "]";
+                paths.put(p, at);
+                out.add(new Matcher(m.group(1), op, unquote(m.group(3))));
+            }
+            paths.putIfAbsent(path, in.at(key));
+            return out;
+        }
+
+        private List<Condition> levels(YamlMap in, String key, String path) {
+            List<Condition> out = new ArrayList<>();
+            for (NodeTuple t : in.tuples(key)) {
+                String sevText = in.scalar(t.getKeyNode(), key);
+                Location sevAt = Location.of(in.file(), t.getKeyNode());
+                Severity severity = severityOf(sevText, sevAt);
+                String p = path + "[" + out.size() + "]";
+                paths.put(p, sevAt);
+                paths.put(p + ".severity", sevAt);
+                Node value = t.getValueNode();
+                String when;
+                Double recovery = null;
+                Location whenAt = Location.of(in.file(), value);
+                if (value instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+                    when = in.scalar(value, sevText);
+                } else {
+                    YamlMap level = in.child(value, "severity '" + sevText + "'", LEVEL_KEYS);
+                    if (level == null) {
+                        broken = true;
+                        continue;
+                    }
+                    when = level.string("when", true);
+                    whenAt = level.at("when");
+                    recovery = level.number("recovery", false);
+                    paths.put(p + ".recovery_threshold", level.at("recovery"));
+                }
+                paths.put(p + ".threshold", whenAt);
+                paths.put(p + ".op", whenAt);
+                if (when == null || severity == null) {
+                    broken = true;
+                    continue;
+                }
+                var m = WHEN.matcher(when);
+                Double threshold = m.matches() ? YamlMap.parseNumber(m.group(2)) : null;
+                if (threshold == null) {
+                    d.error(whenAt, "'" + when + "' is not 'OP number' with OP one of >, >=, <, <=, ==, != (e.g. '> 0.9')");
+                    broken = true;
+                    continue;
+                }
+                out.add(new Condition(severity, op(m.group(1)), threshold, recovery));
+            }
+            return out;
+        }
+
+        private Severity severityOf(String text, Location at) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return Severity.valueOf(text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                d.error(at, "unknown severity '" + text + "'; one of critical, high, warning, info");
+                broken = true;
+                return null;
+            }
+        }
+
+        private Severity severity(YamlMap in, String key, boolean required) {
+            String text = in.string(key, required);
+            return text == null ? null : severityOf(text, in.at(key));
+        }
+
+        private List<RuleOverride> overrides() {
+            List<RuleOverride> out = new ArrayList<>();
+            for (Node item : map.list("overrides")) {
+                String p = "overrides[" + out.size() + "]";
+                YamlMap o = map.child(item, "an override", OVERRIDE_KEYS);
+                if (o == null) {
+                    broken = true;
+                    continue;
+                }
+                paths.put(p, o.location());
+                List<Matcher> matchers = matchers(o, "match", p + ".matchers");
+                List<Condition> conditions = levels(o, "severities", p + ".conditions");
+                paths.put(p + ".conditions", o.has("severities") ? o.keyAt("severities") : o.location());
+                String modeText = o.string("mode", false);
+                OverrideMode mode;
+                if (modeText == null) {
+                    // Leaving mode out is the common case: the override gives its own severities.
+                    mode = OverrideMode.CUSTOM;
+                } else {
+                    try {
+                        mode = OverrideMode.valueOf(modeText.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        d.error(o.at("mode"), "unknown override mode '" + modeText + "'; one of custom, default, disabled");
+                        broken = true;
+                        continue;
+                    }
+                }
+                out.add(new RuleOverride(matchers, mode, conditions));
+            }
+            return out;
+        }
+
+        private List<Schedule> schedules() {
+            List<Schedule> out = new ArrayList<>();
+            for (Node item : map.list("schedules")) {
+                String p = "schedules[" + out.size() + "]";
+                YamlMap s = map.child(item, "a schedule", SCHEDULE_KEYS);
+                if (s == null) {
+                    broken = true;
+                    continue;
+                }
+                paths.put(p, s.location());
+                String zone = s.string("time_zone", true);
+                paths.put(p + ".time_zone", s.at("time_zone"));
+                String start = s.string("start", true);
+                paths.put(p + ".start", s.at("start"));
+                String end = s.string("end", true);
+                paths.put(p + ".end", s.at("end"));
+                List<Weekday> days = new ArrayList<>();
+                for (Node day : s.list("days")) {
+                    String text = s.scalar(day, "days");
+                    Weekday w = text == null ? null : weekday(text);
+                    if (w == null) {
+                        d.error(Location.of(s.file(), day), "unknown day '" + text + "'; use monday..sunday or mon..sun");
+                        broken = true;
+                    } else {
+                        days.add(w);
+                    }
+                }
+                List<Condition> conditions = levels(s, "severities", p + ".conditions");
+                paths.put(p + ".conditions", s.has("severities") ? s.keyAt("severities") : s.location());
+                out.add(new Schedule(zone == null ? "" : zone, days, start == null ? "" : start, end == null ? "" : end,
+                        conditions));
+            }
+            return out;
+        }
+
+        private static Weekday weekday(String text) {
+            String t = text.toUpperCase(Locale.ROOT);
+            for (Weekday w : Weekday.values()) {
+                if (w.name().equals(t) || (t.length() == 3 && w.name().startsWith(t))) {
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        private WindowSpec window() {
+            YamlMap w = map.map("window", "the window", WINDOW_KEYS);
+            if (w == null) {
+                return null;
+            }
+            paths.put("window", w.location());
+            Aggregation aggregation = enumOf(Aggregation.class, w, "aggregation", true);
+            WindowType type = enumOf(WindowType.class, w, "type", false);
+            Long size = w.duration("size", true);
+            Long advance = w.duration("advance", false);
+            Long grace = w.duration("grace", false);
+            if (aggregation == null || size == null) {
+                broken = true;
+                return null;
+            }
+            return new WindowSpec(aggregation, type == null ? (advance == null ? WindowType.TUMBLING : WindowType.HOPPING) : type,
+                    size, advance, grace == null ? 0L : grace);
+        }
+
+        private SloSpec slo() {
+            YamlMap s = map.map("slo", "the slo", SLO_KEYS);
+            if (s == null) {
+                return null;
+            }
+            paths.put("slo", s.location());
+            SliKind sli = enumOf(SliKind.class, s, "sli", true);
+            Double objective = s.number("objective", true);
+            Long period = s.duration("period", true);
+            Comparison goodOp = null;
+            Double goodThreshold = null;
+            String good = s.string("good", false);
+            if (good != null) {
+                var m = WHEN.matcher(good);
+                goodThreshold = m.matches() ? YamlMap.parseNumber(m.group(2)) : null;
+                if (goodThreshold == null) {
+                    d.error(s.at("good"), "'" + good + "' is not 'OP number' (e.g. '== 1' for up)");
+                    broken = true;
+                } else {
+                    goodOp = op(m.group(1));
+                }
+            }
+            List<BurnWindow> burns = new ArrayList<>();
+            for (Node item : s.list("burn_windows")) {
+                YamlMap bw = s.child(item, "a burn window", BURN_KEYS);
+                if (bw == null) {
+                    continue;
+                }
+                Severity sev = severity(bw, "severity", true);
+                Long longW = bw.duration("long", true);
+                Long shortW = bw.duration("short", true);
+                Double rate = bw.number("burn_rate", true);
+                if (sev != null && longW != null && shortW != null && rate != null) {
+                    burns.add(new BurnWindow(sev, longW, shortW, rate));
+                }
+            }
+            Long minEvents = s.integer("min_events");
+            if (sli == null || objective == null || period == null) {
+                broken = true;
+                return null;
+            }
+            return new SloSpec(sli, s.string("good_metric", false), s.string("bad_metric", false),
+                    s.string("total_metric", false), goodOp, goodThreshold, objective, period, burns,
+                    minEvents == null ? 0L : minEvents);
+        }
+
+        private AbsenceSpec absence() {
+            YamlMap a = map.map("absence", "the absence", ABSENCE_KEYS);
+            if (a == null) {
+                return null;
+            }
+            paths.put("absence", a.location());
+            Severity sev = severity(a, "severity", true);
+            if (sev == null) {
+                broken = true;
+                return null;
+            }
+            return new AbsenceSpec(sev);
+        }
+
+        private <E extends Enum<E>> E enumOf(Class<E> type, YamlMap in, String key, boolean required) {
+            String text = in.string(key, required);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                d.error(in.at(key), "unknown " + key + " '" + text + "'; one of "
+                        + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+                broken = true;
+                return null;
+            }
+        }
+    }
+
+    static Comparison op(String symbol) {
+        return switch (symbol) {
+            case ">" -> Comparison.GT;
+            case ">=" -> Comparison.GTE;
+            case "<" -> Comparison.LT;
+            case "<=" -> Comparison.LTE;
+            case "==" -> Comparison.EQ;
+            default -> Comparison.NEQ;
+        };
+    }
+
+    static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+}
