@@ -56,7 +56,7 @@ public final class RuleFileParser {
     static final Set<String> SLO_KEYS = orderedSet("sli", "good_metric", "bad_metric", "total_metric", "good", "objective",
             "period", "burn_windows", "min_events");
     static final Set<String> BURN_KEYS = orderedSet("severity", "long", "short", "burn_rate");
-    static final Set<String> ABSENCE_KEYS = orderedSet("severity");
+    static final Set<String> ABSENCE_KEYS = orderedSet("severity", "forget_after");
 
     /** {@code label OP value}; the value may be quoted. */
     private static final Pattern MATCHER = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|==|=)\\s*(.*?)\\s*");
@@ -418,7 +418,7 @@ public final class RuleFileParser {
                 broken = true;
                 return null;
             }
-            return new AbsenceSpec(sev);
+            return new AbsenceSpec(sev, a.duration("forget_after", false));
         }
 
         private <E extends Enum<E>> E enumOf(Class<E> type, YamlMap in, String key, boolean required) {
