@@ -52,6 +52,7 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  *
  * <pre>
  * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.DispatcherBenchmark [--events 30000] [--rate 2500]
+ *     [--concurrency 8]   (gds.dispatcher.concurrency: parallel lanes, each a keep-alive connection)
  * </pre>
  */
 public final class DispatcherBenchmark {
@@ -70,8 +71,10 @@ public final class DispatcherBenchmark {
         Path work = Files.createDirectories(Path.of("target", "dispatcher-bench")).toAbsolutePath();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        int concurrency = Integer.parseInt(args.getOrDefault("concurrency", "8"));
         HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-        sink.setExecutor(Executors.newFixedThreadPool(8));
+        java.util.concurrent.ExecutorService sinkThreads = Executors.newFixedThreadPool(Math.max(8, concurrency));
+        sink.setExecutor(sinkThreads);
         sink.createContext("/ingest", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 Matcher m = MESSAGE_ID.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -113,6 +116,7 @@ public final class DispatcherBenchmark {
             props.put("gds.dispatcher.base-url", "http://127.0.0.1:" + sink.getAddress().getPort());
             props.put("gds.dispatcher.auto-offset-reset", "earliest");
             props.put("gds.dispatcher.storm-enabled", false);
+            props.put("gds.dispatcher.concurrency", concurrency);
             try (ApplicationContext service = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext()) {
                 GdsAvroSerializer<AlertEvent> serializer = new GdsAvroSerializer<>();
                 serializer.configure(Map.of("schema.registry.url", REGISTRY), false);
@@ -150,6 +154,7 @@ public final class DispatcherBenchmark {
             }
         } finally {
             sink.stop(0);
+            sinkThreads.shutdownNow();
         }
     }
 
