@@ -123,7 +123,7 @@ public final class SloBenchmark {
                 List<NewTopic> list = new ArrayList<>();
                 list.add(new NewTopic(metricsTopic, partitions, (short) 1));
                 list.add(new NewTopic(topics.commands(), partitions, (short) 1));
-                for (String name : List.of(topics.rules(), topics.rulesAccepted())) {
+                for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences())) {
                     list.add(new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
                 }
                 for (String name : List.of(topics.events(), topics.dlqMetrics(), topics.dlqRules(), topics.commandResults(),
