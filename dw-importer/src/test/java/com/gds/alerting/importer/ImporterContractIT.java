@@ -157,7 +157,8 @@ abstract class ImporterContractIT {
         assertEquals(8, count("SELECT COUNT(*) FROM dim_instance"));
         assertEquals(1, count("SELECT COUNT(*) FROM fact_alert_event WHERE transition = 'COMMAND_REJECTED'"),
                 "an event written with a newer schema (new field, new enum symbol) loads as written");
-        assertEquals(metricKeys.size(), importer.metrics().metricRowsLoaded());
+        // The counters are updated just after the commit the await above saw: wait for them too.
+        Await.until(WAIT, "the rows-loaded counter", () -> importer.metrics().metricRowsLoaded() == metricKeys.size());
         assertEquals(200, http(importer, "/health").statusCode());
         assertTrue(http(importer, "/metrics").body().contains(
                 "gds_importer_rows_loaded_total{table=\"fact_metric\"} " + metricKeys.size()));
@@ -183,8 +184,8 @@ abstract class ImporterContractIT {
         awaitCommittedToTheEnd();
 
         assertEquals(metricKeys.size(), count("SELECT COUNT(*) FROM fact_metric"));
-        assertEquals(metricKeys.size(), restarted.metrics().metricRowsLoaded(),
-                "the restarted importer loaded the crashed batch again; the merge kept one of each");
+        Await.until(WAIT, "the restarted importer to load the crashed batch again (the merge keeps one of each)",
+                () -> restarted.metrics().metricRowsLoaded() == metricKeys.size());
     }
 
     @Test
