@@ -223,6 +223,12 @@ class TwoInstancesIT {
         AlertPage viaB = await("12 alerts via B", () -> list(clientB), p -> p.total() == INSTANCES);
         assertEquals(viaA.items().stream().map(AlertView::alertKey).sorted().toList(),
                 viaB.items().stream().map(AlertView::alertKey).sorted().toList());
+        AlertPage second = clientB.toBlocking().retrieve(
+                HttpRequest.GET("/api/v1/alerts?rule_id=lag&offset=5&limit=5").bearerAuth(READ), AlertPage.class);
+        assertEquals(INSTANCES, second.total());
+        assertEquals(viaA.items().subList(5, 10).stream().map(AlertView::alertKey).toList(),
+                second.items().stream().map(AlertView::alertKey).toList(),
+                "a page merged from each instance's own first offset+limit equals that slice of the whole list");
         long partitions = keys.stream().map(k -> partitionOf(k.split(":")[1])).distinct().count();
         assertEquals(6, partitions, "two alerts on every partition");
     }

@@ -42,25 +42,24 @@ public class AlertsController {
 
     /**
      * Alerts matching the filters, most urgent and newest first. Without {@code state}: pending,
-     * firing and acknowledged. {@code local=true} answers from this instance only (what the
-     * fan-out asks the others for) and returns the bare list.
+     * firing and acknowledged. {@code local=true} answers from this instance only with its first
+     * {@code limit} (what the fan-out asks the others for); the page of a fan-out is at most
+     * {@code offset + limit} = 11,000 deep.
      */
     @Get
     @Secured(Rights.READ)
     public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String severity,
                                 @Nullable @QueryValue("instance_id") String instanceId,
                                 @Nullable @QueryValue("rule_id") String ruleId,
-                                @QueryValue(defaultValue = "0") @Min(0) int offset,
-                                @QueryValue(defaultValue = "100") @Min(1) @Max(1000) int limit,
+                                @QueryValue(defaultValue = "0") @Min(0) @Max(10_000) int offset,
+                                @QueryValue(defaultValue = "100") @Min(1) @Max(11_000) int limit,
                                 @QueryValue(defaultValue = "false") boolean local,
                                 HttpRequest<?> request) {
         AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId);
         if (local) {
-            return HttpResponse.ok(queries.local(filter));
+            return HttpResponse.ok(queries.localPage(filter, limit));
         }
-        List<AlertView> all = queries.all(filter, request);
-        List<AlertView> page = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
-        return HttpResponse.ok(new AlertPage(List.copyOf(page), all.size(), offset, limit));
+        return HttpResponse.ok(queries.page(filter, offset, Math.min(limit, 1000), request));
     }
 
     /** One alert; {@code stale: true} in the answer when it came from a standby. */

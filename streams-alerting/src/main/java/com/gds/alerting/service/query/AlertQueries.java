@@ -41,6 +41,7 @@ import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.SloStatus;
 import com.gds.alerting.contract.AlertKeys;
+import com.gds.alerting.service.api.AlertPage;
 import com.gds.alerting.service.api.AlertView;
 import com.gds.alerting.service.api.EventView;
 import com.gds.alerting.service.api.SloView;
@@ -104,22 +105,38 @@ public class AlertQueries {
         return matches;
     }
 
-    /** Every instance's alerts matching {@code filter}, sorted most urgent and newest first. */
-    public List<AlertView> all(AlertFilter filter, HttpRequest<?> original) {
-        List<CompletableFuture<List<AlertView>>> parts = new ArrayList<>();
+    /**
+     * One page of every instance's alerts matching {@code filter}, most urgent and newest first.
+     * Each instance is asked only for its own first {@code offset + limit} (and its total), so a
+     * page costs the page, not the fleet's alert count.
+     */
+    public AlertPage page(AlertFilter filter, int offset, int limit, HttpRequest<?> original) {
+        int top = offset + limit;
+        List<CompletableFuture<AlertPage>> parts = new ArrayList<>();
         for (HostInfo host : locator.hosts()) {
             if (locator.isSelf(host)) {
-                parts.add(CompletableFuture.completedFuture(local(filter)));
+                parts.add(CompletableFuture.completedFuture(localPage(filter, top)));
             } else {
-                parts.add(CompletableFuture.supplyAsync(() -> remoteList(host, filter, original), fanOut));
+                parts.add(CompletableFuture.supplyAsync(() -> remotePage(host, filter, top, original), fanOut));
             }
         }
         List<AlertView> merged = new ArrayList<>();
-        for (CompletableFuture<List<AlertView>> part : parts) {
-            merged.addAll(await(part));
+        int total = 0;
+        for (CompletableFuture<AlertPage> part : parts) {
+            AlertPage page = await(part);
+            merged.addAll(page.items());
+            total += page.total();
         }
         merged.sort(ORDER);
-        return merged;
+        List<AlertView> items = merged.subList(Math.min(offset, merged.size()), Math.min(top, merged.size()));
+        return new AlertPage(List.copyOf(items), total, offset, limit);
+    }
+
+    /** This instance's first {@code top} alerts matching {@code filter}, with how many match in all. */
+    public AlertPage localPage(AlertFilter filter, int top) {
+        List<AlertView> all = local(filter);
+        all.sort(ORDER);
+        return new AlertPage(List.copyOf(all.subList(0, Math.min(top, all.size()))), all.size(), 0, top);
     }
 
     /**
@@ -241,8 +258,8 @@ public class AlertQueries {
         return new StateMigratingException("alert state is migrating: " + e.getMessage(), e);
     }
 
-    private List<AlertView> remoteList(HostInfo host, AlertFilter filter, HttpRequest<?> original) {
-        UriBuilder uri = UriBuilder.of("/api/v1/alerts").queryParam(LOCAL, "true");
+    private AlertPage remotePage(HostInfo host, AlertFilter filter, int top, HttpRequest<?> original) {
+        UriBuilder uri = UriBuilder.of("/api/v1/alerts").queryParam(LOCAL, "true").queryParam("limit", Integer.toString(top));
         if (filter.state() != null) {
             uri.queryParam("state", filter.state());
         }
@@ -255,7 +272,7 @@ public class AlertQueries {
         if (filter.ruleId() != null) {
             uri.queryParam("rule_id", filter.ruleId());
         }
-        return forward(host, uri.build(), original, Argument.listOf(AlertView.class));
+        return forward(host, uri.build(), original, Argument.of(AlertPage.class));
     }
 
     private <T> T forward(HostInfo host, URI uri, HttpRequest<?> original, Argument<T> type) {
