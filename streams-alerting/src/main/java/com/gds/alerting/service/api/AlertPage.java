@@ -1,11 +1,28 @@
 package com.gds.alerting.service.api;
 
 import java.util.List;
+import java.util.Map;
 
+import io.micronaut.core.annotation.Creator;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
-/** One page of a list: the items, how many matched in all, and where the page starts. */
+/**
+ * One page of a list: the items, how many matched in all, and where the page starts.
+ * {@code state_counts} and {@code severity_counts} count the alerts per state (over the alerts the
+ * other filters select, every state included) and per severity (over the alerts the other filters
+ * select): the console's filter chips. They are absent in answers from an older instance.
+ */
 @Serdeable(naming = SnakeCaseStrategy.class)
-public record AlertPage(List<AlertView> items, int total, int offset, int limit) {
+public record AlertPage(List<AlertView> items, int total, int offset, int limit,
+                        @Nullable Map<String, Integer> stateCounts, @Nullable Map<String, Integer> severityCounts) {
+
+    @Creator
+    public AlertPage {
+    }
+
+    public AlertPage(List<AlertView> items, int total, int offset, int limit) {
+        this(items, total, offset, limit, null, null);
+    }
 }

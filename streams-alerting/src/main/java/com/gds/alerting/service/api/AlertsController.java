@@ -1,5 +1,6 @@
 package com.gds.alerting.service.api;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.micronaut.core.annotation.Nullable;
@@ -22,6 +23,9 @@ import com.gds.alerting.avro.AlertCommand;
 import com.gds.alerting.avro.CommandType;
 import com.gds.alerting.service.auth.Rights;
 import com.gds.alerting.service.query.AlertFilter;
+import com.gds.alerting.service.query.AlertOrder;
+import com.gds.alerting.service.query.BadRequestException;
+import com.gds.alerting.service.query.MetricSeriesReader;
 import com.gds.alerting.service.query.AlertQueries;
 
 /**
@@ -34,32 +38,44 @@ public class AlertsController {
 
     private final AlertQueries queries;
     private final CommandPublisher publisher;
+    private final MetricSeriesReader series;
 
-    public AlertsController(AlertQueries queries, CommandPublisher publisher) {
+    public AlertsController(AlertQueries queries, CommandPublisher publisher, MetricSeriesReader series) {
         this.queries = queries;
         this.publisher = publisher;
+        this.series = series;
     }
 
     /**
-     * Alerts matching the filters, most urgent and newest first. Without {@code state}: pending,
-     * firing and acknowledged. {@code local=true} answers from this instance only with its first
-     * {@code limit} (what the fan-out asks the others for); the page of a fan-out is at most
-     * {@code offset + limit} = 11,000 deep.
+     * Alerts matching the filters, most urgent and newest first unless {@code sort} says otherwise
+     * ({@link AlertOrder}). Without {@code state}: pending, firing and acknowledged; {@code state}
+     * and {@code severity} also take comma-separated lists, and {@code q} is a case-insensitive
+     * substring of the alert key or summary. {@code local=true} answers from this instance only
+     * with its first {@code limit} (what the fan-out asks the others for); the page of a fan-out is
+     * at most {@code offset + limit} = 11,000 deep.
      */
     @Get
     @Secured(Rights.READ)
     public HttpResponse<?> list(@Nullable @QueryValue String state, @Nullable @QueryValue String severity,
                                 @Nullable @QueryValue("instance_id") String instanceId,
                                 @Nullable @QueryValue("rule_id") String ruleId,
+                                @Nullable @QueryValue String q,
+                                @Nullable @QueryValue String sort,
                                 @QueryValue(defaultValue = "0") @Min(0) @Max(10_000) int offset,
                                 @QueryValue(defaultValue = "100") @Min(1) @Max(11_000) int limit,
                                 @QueryValue(defaultValue = "false") boolean local,
                                 HttpRequest<?> request) {
-        AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId);
-        if (local) {
-            return HttpResponse.ok(queries.localPage(filter, limit));
+        AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId, q);
+        AlertOrder order;
+        try {
+            order = AlertOrder.parse(sort);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
         }
-        return HttpResponse.ok(queries.page(filter, offset, Math.min(limit, 1000), request));
+        if (local) {
+            return HttpResponse.ok(queries.localPage(filter, order, limit));
+        }
+        return HttpResponse.ok(queries.page(filter, order, offset, Math.min(limit, 1000), request));
     }
 
     /** One alert; {@code stale: true} in the answer when it came from a standby. */
@@ -78,6 +94,21 @@ public class AlertsController {
                                    @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
                                    HttpRequest<?> request) {
         return queries.history(alertKey, staleOk, request);
+    }
+
+    /**
+     * The alert's recent values (its instance and metric), read back from its metrics topic over
+     * the last {@code minutes}; at most {@code points} points (min/max per time bucket beyond that).
+     * The console's sparkline. Bounded by {@code gds.console.series-*}.
+     */
+    @Get("/{alertKey}/values")
+    @Secured(Rights.READ)
+    public SeriesView values(@PathVariable String alertKey,
+                             @QueryValue(defaultValue = "60") @Min(1) @Max(1440) int minutes,
+                             @QueryValue(defaultValue = "300") @Min(10) @Max(2000) int points,
+                             HttpRequest<?> request) {
+        AlertView alert = queries.one(alertKey, true, request);
+        return series.read(alert, Duration.ofMinutes(minutes), points);
     }
 
     /** Acknowledge: stops reminders and escalation. 202 with the command id; 404 for an unknown alert. */

@@ -8,11 +8,12 @@ import io.micronaut.http.annotation.Error;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
+import com.gds.alerting.service.query.BadRequestException;
 import com.gds.alerting.service.query.NotFoundException;
 import com.gds.alerting.service.query.StateMigratingException;
 import com.gds.alerting.service.streams.AlertingSettings;
 
-/** Maps "not found" to 404 and "state is moving" to 503 with {@code Retry-After}: never a 500 for a rebalance. */
+/** Maps a bad parameter to 400, "not found" to 404 and "state is moving" to 503 with {@code Retry-After}: never a 500 for a rebalance. */
 @Controller
 public class ErrorsController {
 
@@ -30,6 +31,11 @@ public class ErrorsController {
     @Error(global = true, exception = NotFoundException.class)
     public HttpResponse<ErrorBody> notFound(HttpRequest<?> request, NotFoundException e) {
         return HttpResponse.<ErrorBody>status(HttpStatus.NOT_FOUND).body(new ErrorBody(404, "Not Found", e.getMessage()));
+    }
+
+    @Error(global = true, exception = BadRequestException.class)
+    public HttpResponse<ErrorBody> badRequest(HttpRequest<?> request, BadRequestException e) {
+        return HttpResponse.<ErrorBody>status(HttpStatus.BAD_REQUEST).body(new ErrorBody(400, "Bad Request", e.getMessage()));
     }
 
     @Error(global = true, exception = StateMigratingException.class)

@@ -1,5 +1,6 @@
 package com.gds.alerting.service.api;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -8,11 +9,13 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import com.gds.alerting.service.auth.Rights;
 import com.gds.alerting.service.query.AlertQueries;
 
-/** {@code GET /api/v1/slo/{ruleId}/{instanceId}}: SLI and burn rate per window, error budget left. */
+/** {@code GET /api/v1/slo/{ruleId}/{instanceId}}: SLI and burn rate per window, error budget left; {@code GET /api/v1/slo}: all of them. */
 @Controller("/api/v1/slo")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured(Rights.READ)
@@ -22,6 +25,23 @@ public class SloController {
 
     public SloController(AlertQueries queries) {
         this.queries = queries;
+    }
+
+    /**
+     * Every (SLO rule, instance) the topology tracks, the least error budget left first; filtered
+     * by {@code rule_id} and by {@code q}, a case-insensitive substring of the instance id.
+     * {@code local=true} answers from this instance only (what the fan-out asks the others for).
+     */
+    @Get
+    public SloPage list(@Nullable @QueryValue("rule_id") String ruleId, @Nullable @QueryValue String q,
+                        @QueryValue(defaultValue = "0") @Min(0) @Max(10_000) int offset,
+                        @QueryValue(defaultValue = "100") @Min(1) @Max(11_000) int limit,
+                        @QueryValue(defaultValue = "false") boolean local,
+                        HttpRequest<?> request) {
+        if (local) {
+            return queries.localSloPage(ruleId, q, limit);
+        }
+        return queries.sloPage(ruleId, q, offset, Math.min(limit, 1000), request);
     }
 
     @Get("/{ruleId}/{instanceId}")

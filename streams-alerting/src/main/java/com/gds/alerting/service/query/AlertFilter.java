@@ -1,7 +1,9 @@
 package com.gds.alerting.service.query;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.internal.AlertStatus;
@@ -9,26 +11,73 @@ import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * The filters of {@code GET /api/v1/alerts}; all optional. Without {@code state}, the current
- * alerts: pending, firing and acknowledged (resolved ones only when asked for).
+ * alerts: pending, firing and acknowledged (resolved ones only when asked for). {@code state} and
+ * {@code severity} take one value or a comma-separated list; {@code q} is a case-insensitive
+ * substring of the alert key (rule, instance, metric) or of the summary.
  */
-public record AlertFilter(String state, String severity, String instanceId, String ruleId) {
+public record AlertFilter(String state, String severity, String instanceId, String ruleId, String q) {
 
-    private static final Set<AlertState> CURRENT = Set.of(AlertState.PENDING, AlertState.FIRING, AlertState.ACKNOWLEDGED);
+    private static final Set<String> CURRENT = Set.of(AlertState.PENDING.name(), AlertState.FIRING.name(),
+            AlertState.ACKNOWLEDGED.name());
 
     public AlertFilter {
         state = upper(state);
         severity = upper(severity);
+        instanceId = blankToNull(instanceId);
+        ruleId = blankToNull(ruleId);
+        q = blankToNull(q) == null ? null : q.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public AlertFilter(String state, String severity, String instanceId, String ruleId) {
+        this(state, severity, instanceId, ruleId, null);
     }
 
     private static String upper(String value) {
         return value == null || value.isBlank() ? null : value.trim().toUpperCase(Locale.ROOT);
     }
 
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Set<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    /** The filter, compiled for one store scan: the lists are split once, not per alert. */
+    public Compiled compile() {
+        return new Compiled(state == null ? CURRENT : list(state), severity == null ? null : list(severity), instanceId,
+                ruleId, q);
+    }
+
+    /**
+     * A compiled filter. Its parts are separate so that one scan can count each facet (the
+     * alerts per state, per severity) over the alerts the <em>other</em> filters select.
+     */
+    public record Compiled(Set<String> states, Set<String> severities, String instanceId, String ruleId, String q) {
+
+        /** Instance, rule and text filters. */
+        public boolean matchesBase(AlertStatus s) {
+            return (instanceId == null || s.getInstanceId().equals(instanceId))
+                    && (ruleId == null || s.getRuleId().equals(ruleId))
+                    && (q == null || s.getAlertKey().toLowerCase(Locale.ROOT).contains(q)
+                            || (s.getSummary() != null && s.getSummary().toLowerCase(Locale.ROOT).contains(q)));
+        }
+
+        public boolean matchesState(AlertStatus s) {
+            return states.contains(s.getState().name());
+        }
+
+        public boolean matchesSeverity(AlertStatus s) {
+            return severities == null || severities.contains(Severities.effective(s).name());
+        }
+
+        public boolean matches(AlertStatus s) {
+            return matchesState(s) && matchesSeverity(s) && matchesBase(s);
+        }
+    }
+
     public boolean matches(AlertStatus s) {
-        boolean stateOk = state == null ? CURRENT.contains(s.getState()) : s.getState().name().equals(state);
-        return stateOk
-                && (severity == null || Severities.effective(s).name().equals(severity))
-                && (instanceId == null || s.getInstanceId().equals(instanceId))
-                && (ruleId == null || s.getRuleId().equals(ruleId));
+        return compile().matches(s);
     }
 }

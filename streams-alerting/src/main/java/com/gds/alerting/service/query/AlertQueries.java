@@ -4,6 +4,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +39,6 @@ import io.micronaut.http.uri.UriBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.SloStatus;
@@ -44,9 +46,11 @@ import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.service.api.AlertPage;
 import com.gds.alerting.service.api.AlertView;
 import com.gds.alerting.service.api.EventView;
+import com.gds.alerting.service.api.SloPage;
 import com.gds.alerting.service.api.SloView;
 import com.gds.alerting.service.streams.AlertingSettings;
 import com.gds.alerting.topologies.AlertingTopology;
+import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * Answers alert queries from any instance: reads this instance's stores, forwards a per-key
@@ -62,10 +66,6 @@ public class AlertQueries {
     public static final String STALE_OK = "stale_ok";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertQueries.class);
-    private static final Comparator<AlertView> ORDER = Comparator
-            .comparing((AlertView a) -> Severity.valueOf(a.severity())).reversed()
-            .thenComparing(AlertView::startedAt, Comparator.reverseOrder())
-            .thenComparing(AlertView::alertKey);
 
     private final KafkaStreams streams;
     private final AlertLocator locator;
@@ -89,54 +89,77 @@ public class AlertQueries {
         fanOut.shutdownNow();
     }
 
-    /** This instance's alerts matching {@code filter} (active tasks only, so nothing is counted twice). */
-    public List<AlertView> local(AlertFilter filter) {
+    /**
+     * One page of every instance's alerts matching {@code filter}, in {@code order}. Each instance
+     * is asked only for its own first {@code offset + limit} (and its counts), so a page costs the
+     * page, not the fleet's alert count.
+     */
+    public AlertPage page(AlertFilter filter, AlertOrder order, int offset, int limit, HttpRequest<?> original) {
+        int top = offset + limit;
+        List<CompletableFuture<AlertPage>> parts = new ArrayList<>();
+        for (HostInfo host : locator.hosts()) {
+            if (locator.isSelf(host)) {
+                parts.add(CompletableFuture.completedFuture(localPage(filter, order, top)));
+            } else {
+                parts.add(CompletableFuture.supplyAsync(() -> remotePage(host, filter, order, top, original), fanOut));
+            }
+        }
+        List<AlertView> merged = new ArrayList<>();
+        int total = 0;
+        Map<String, Integer> states = new TreeMap<>();
+        Map<String, Integer> severities = new TreeMap<>();
+        for (CompletableFuture<AlertPage> part : parts) {
+            AlertPage page = await(part);
+            merged.addAll(page.items());
+            total += page.total();
+            addAll(states, page.stateCounts());
+            addAll(severities, page.severityCounts());
+        }
+        merged.sort(order.comparator());
+        List<AlertView> items = merged.subList(Math.min(offset, merged.size()), Math.min(top, merged.size()));
+        return new AlertPage(List.copyOf(items), total, offset, limit, states, severities);
+    }
+
+    private static void addAll(Map<String, Integer> into, Map<String, Integer> counts) {
+        if (counts != null) {
+            counts.forEach((k, v) -> into.merge(k, v, Integer::sum));
+        }
+    }
+
+    /**
+     * This instance's first {@code top} alerts matching {@code filter} (active tasks only, so
+     * nothing is counted twice), with how many match in all and the per-state and per-severity
+     * counts; one scan of the store.
+     */
+    public AlertPage localPage(AlertFilter filter, AlertOrder order, int top) {
+        AlertFilter.Compiled f = filter.compile();
         List<AlertView> matches = new ArrayList<>();
+        Map<String, Integer> states = new TreeMap<>();
+        Map<String, Integer> severities = new TreeMap<>();
         try (KeyValueIterator<String, AlertStatus> it = store(false).all()) {
             while (it.hasNext()) {
                 AlertStatus s = it.next().value;
-                if (filter.matches(s)) {
+                if (!f.matchesBase(s)) {
+                    continue;
+                }
+                boolean stateOk = f.matchesState(s);
+                boolean severityOk = f.matchesSeverity(s);
+                if (severityOk) {
+                    states.merge(s.getState().name(), 1, Integer::sum);
+                }
+                if (stateOk) {
+                    severities.merge(Severities.effective(s).name(), 1, Integer::sum);
+                }
+                if (stateOk && severityOk) {
                     matches.add(AlertView.of(s, false));
                 }
             }
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
-        return matches;
-    }
-
-    /**
-     * One page of every instance's alerts matching {@code filter}, most urgent and newest first.
-     * Each instance is asked only for its own first {@code offset + limit} (and its total), so a
-     * page costs the page, not the fleet's alert count.
-     */
-    public AlertPage page(AlertFilter filter, int offset, int limit, HttpRequest<?> original) {
-        int top = offset + limit;
-        List<CompletableFuture<AlertPage>> parts = new ArrayList<>();
-        for (HostInfo host : locator.hosts()) {
-            if (locator.isSelf(host)) {
-                parts.add(CompletableFuture.completedFuture(localPage(filter, top)));
-            } else {
-                parts.add(CompletableFuture.supplyAsync(() -> remotePage(host, filter, top, original), fanOut));
-            }
-        }
-        List<AlertView> merged = new ArrayList<>();
-        int total = 0;
-        for (CompletableFuture<AlertPage> part : parts) {
-            AlertPage page = await(part);
-            merged.addAll(page.items());
-            total += page.total();
-        }
-        merged.sort(ORDER);
-        List<AlertView> items = merged.subList(Math.min(offset, merged.size()), Math.min(top, merged.size()));
-        return new AlertPage(List.copyOf(items), total, offset, limit);
-    }
-
-    /** This instance's first {@code top} alerts matching {@code filter}, with how many match in all. */
-    public AlertPage localPage(AlertFilter filter, int top) {
-        List<AlertView> all = local(filter);
-        all.sort(ORDER);
-        return new AlertPage(List.copyOf(all.subList(0, Math.min(top, all.size()))), all.size(), 0, top);
+        matches.sort(order.comparator());
+        return new AlertPage(List.copyOf(matches.subList(0, Math.min(top, matches.size()))), matches.size(), 0, top,
+                states, severities);
     }
 
     /**
@@ -162,6 +185,67 @@ public class AlertQueries {
             UriBuilder uri = UriBuilder.of("/api/v1/slo").path(ruleId).path(instanceId);
             return (stale ? uri.queryParam(STALE_OK, "true") : uri).build();
         }, Argument.of(SloView.class), SloView::asStale);
+    }
+
+    /** Least error budget left first (none computed yet last), then rule and instance. */
+    private static final Comparator<SloView> SLO_ORDER = Comparator
+            .comparing(SloView::errorBudgetRemaining, Comparator.nullsLast(Comparator.<Double>naturalOrder()))
+            .thenComparing(SloView::ruleId).thenComparing(SloView::instanceId);
+
+    /**
+     * One page of the SLO figures of every (SLO rule, instance) the topology tracks, the least
+     * error budget left first; filtered by rule id and by a case-insensitive substring of the
+     * instance id. Fans out like {@link #page}.
+     */
+    public SloPage sloPage(String ruleId, String instanceQuery, int offset, int limit, HttpRequest<?> original) {
+        int top = offset + limit;
+        List<CompletableFuture<SloPage>> parts = new ArrayList<>();
+        for (HostInfo host : locator.hosts()) {
+            if (locator.isSelf(host)) {
+                parts.add(CompletableFuture.completedFuture(localSloPage(ruleId, instanceQuery, top)));
+            } else {
+                parts.add(CompletableFuture.supplyAsync(() -> {
+                    UriBuilder uri = UriBuilder.of("/api/v1/slo").queryParam(LOCAL, "true").queryParam("limit", Integer.toString(top));
+                    if (ruleId != null) {
+                        uri.queryParam("rule_id", ruleId);
+                    }
+                    if (instanceQuery != null) {
+                        uri.queryParam("q", instanceQuery);
+                    }
+                    return forward(host, uri.build(), original, Argument.of(SloPage.class));
+                }, fanOut));
+            }
+        }
+        List<SloView> merged = new ArrayList<>();
+        int total = 0;
+        for (CompletableFuture<SloPage> part : parts) {
+            SloPage page = await(part);
+            merged.addAll(page.items());
+            total += page.total();
+        }
+        merged.sort(SLO_ORDER);
+        return new SloPage(List.copyOf(merged.subList(Math.min(offset, merged.size()), Math.min(top, merged.size()))), total,
+                offset, limit);
+    }
+
+    /** This instance's first {@code top} SLO figures (active tasks only), with how many match in all. */
+    public SloPage localSloPage(String ruleId, String instanceQuery, int top) {
+        String q = instanceQuery == null || instanceQuery.isBlank() ? null : instanceQuery.trim().toLowerCase(Locale.ROOT);
+        List<SloView> matches = new ArrayList<>();
+        try (KeyValueIterator<String, SloStatus> it = streams.store(StoreQueryParameters.fromNameAndType(
+                AlertingTopology.Names.SLO_STORE, QueryableStoreTypes.<String, SloStatus>keyValueStore())).all()) {
+            while (it.hasNext()) {
+                SloStatus s = it.next().value;
+                if ((ruleId == null || s.getRuleId().equals(ruleId))
+                        && (q == null || s.getInstanceId().toLowerCase(Locale.ROOT).contains(q))) {
+                    matches.add(SloView.of(s, false));
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        matches.sort(SLO_ORDER);
+        return new SloPage(List.copyOf(matches.subList(0, Math.min(top, matches.size()))), matches.size(), 0, top);
     }
 
     private SloView localSlo(String ruleId, String instanceId, boolean stale) {
@@ -258,8 +342,14 @@ public class AlertQueries {
         return new StateMigratingException("alert state is migrating: " + e.getMessage(), e);
     }
 
-    private AlertPage remotePage(HostInfo host, AlertFilter filter, int top, HttpRequest<?> original) {
+    private AlertPage remotePage(HostInfo host, AlertFilter filter, AlertOrder order, int top, HttpRequest<?> original) {
         UriBuilder uri = UriBuilder.of("/api/v1/alerts").queryParam(LOCAL, "true").queryParam("limit", Integer.toString(top));
+        if (order.spec() != null) {
+            uri.queryParam("sort", order.spec());
+        }
+        if (filter.q() != null) {
+            uri.queryParam("q", filter.q());
+        }
         if (filter.state() != null) {
             uri.queryParam("state", filter.state());
         }

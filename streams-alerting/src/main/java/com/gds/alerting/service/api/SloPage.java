@@ -1,0 +1,11 @@
+package com.gds.alerting.service.api;
+
+import java.util.List;
+
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+/** One page of SLOs per instance, the least error budget left first. */
+@Serdeable(naming = SnakeCaseStrategy.class)
+public record SloPage(List<SloView> items, int total, int offset, int limit) {
+}
