@@ -1,0 +1,99 @@
+// Small SVG charts: an alert's value sparkline, an SLO's burn rate per window, an error-budget bar.
+import { h, number, percent, time, windowName } from './dom.js';
+
+const W = 600, H = 120;
+
+/**
+ * A value sparkline. points: [{t, v}] oldest first; threshold: a dashed line; markers: [{t, label, kind}]
+ * drawn as vertical ticks (the alert's transitions). Scales stretch to the element's width.
+ */
+export function sparkline(points, { threshold = null, markers = [], from = null, to = null, label = 'value' } = {}) {
+  const ts = points.map(p => Date.parse(p.t));
+  const t0 = from ? Date.parse(from) : Math.min(...ts);
+  const t1 = to ? Date.parse(to) : Math.max(...ts);
+  const values = points.map(p => p.v);
+  if (threshold !== null && threshold !== undefined) values.push(threshold);
+  let lo = Math.min(...values), hi = Math.max(...values);
+  if (!isFinite(lo)) { lo = 0; hi = 1; }
+  if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
+  const pad = (hi - lo) * 0.08;
+  lo -= pad; hi += pad;
+  const x = t => (t1 === t0 ? W / 2 : (t - t0) / (t1 - t0) * W);
+  const y = v => H - (v - lo) / (hi - lo) * H;
+  const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(ts[i]).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
+  const svg = h('svg.spark', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img',
+    'aria-label': `${label}: ${points.length} samples from ${number(Math.min(...points.map(p => p.v)))} to ${number(Math.max(...points.map(p => p.v)))}` });
+  if (threshold !== null && threshold !== undefined) {
+    svg.append(h('line.threshold', { x1: 0, x2: W, y1: y(threshold), y2: y(threshold), 'vector-effect': 'non-scaling-stroke' },
+      h('title', `threshold ${number(threshold)}`)));
+  }
+  for (const m of markers) {
+    const mx = x(Date.parse(m.t));
+    if (mx < 0 || mx > W) continue;
+    svg.append(h(`line.marker.marker-${(m.kind || '').toLowerCase()}`, { x1: mx, x2: mx, y1: 0, y2: H, 'vector-effect': 'non-scaling-stroke' },
+      h('title', `${time(m.t)} ${m.label}`)));
+  }
+  svg.append(h('path.line', { d, 'vector-effect': 'non-scaling-stroke' }));
+  if (points.length === 1) {
+    svg.append(h('circle.dot', { cx: x(ts[0]), cy: y(points[0].v), r: 3 }));
+  }
+  const last = points[points.length - 1];
+  return h('figure.chart',
+    svg,
+    h('figcaption.axis',
+      h('span', time(new Date(t0).toISOString())),
+      h('span', `min ${number(Math.min(...points.map(p => p.v)))} · max ${number(Math.max(...points.map(p => p.v)))} · last ${number(last.v)}`
+        + (threshold !== null && threshold !== undefined ? ` · threshold ${number(threshold)}` : '')),
+      h('span', time(new Date(t1).toISOString()))));
+}
+
+/**
+ * Burn rate per window as bars on a log scale (1× = spending the budget exactly over the period), with the
+ * rule's alerting rates as ticks. windows: SloView windows; thresholds: Map windowMs -> burn rate.
+ */
+export function burnChart(windows, thresholds = new Map(), { compact = false } = {}) {
+  const bw = compact ? 46 : 90, gap = compact ? 6 : 16, ch = compact ? 40 : 140, top = compact ? 2 : 14, bottom = compact ? 12 : 30;
+  const width = windows.length * (bw + gap);
+  const max = Math.max(20, ...windows.map(w => w.burn_rate || 0), ...thresholds.values());
+  const scale = v => Math.log10(1 + Math.max(0, v)) / Math.log10(1 + max) * ch;
+  const svg = h('svg.burn', { viewBox: `0 0 ${width} ${ch + top + bottom}`, role: 'img',
+    'aria-label': 'burn rate per window: ' + windows.map(w => `${windowName(w.window_ms)} ${w.burn_rate === null ? 'n/a' : number(w.burn_rate) + '×'}`).join(', ') });
+  windows.forEach((w, i) => {
+    const x = i * (bw + gap) + gap / 2;
+    const v = w.burn_rate;
+    const limit = thresholds.get(w.window_ms);
+    const hot = v !== null && limit !== undefined && v >= limit;
+    const barH = v === null ? 0 : Math.max(1, scale(v));
+    svg.append(h(`rect.bar${hot ? '.hot' : v !== null && v >= 1 ? '.warm' : ''}`, { x, y: top + ch - barH, width: bw, height: barH },
+      h('title', `${windowName(w.window_ms)}: burn rate ${v === null ? 'not computed yet' : number(v) + '×'}`
+        + (limit !== undefined ? ` (alerts at ${number(limit)}×)` : '') + `, SLI ${w.sli === null ? 'n/a' : percent(w.sli, 3)}`
+        + `, ${number(w.bad_events)} bad of ${number(w.events)}` + (w.covered_ms < w.window_ms ? `, ${windowName(w.covered_ms)} covered` : ''))));
+    if (limit !== undefined) {
+      const ly = top + ch - scale(limit);
+      svg.append(h('line.limit', { x1: x - 2, x2: x + bw + 2, y1: ly, y2: ly }));
+    }
+    svg.append(h('text.label', { x: x + bw / 2, y: top + ch + (compact ? 10 : 14), 'text-anchor': 'middle' }, windowName(w.window_ms)));
+    if (!compact) {
+      svg.append(h('text.value', { x: x + bw / 2, y: top + ch - barH - 3, 'text-anchor': 'middle' }, v === null ? 'n/a' : `${number(v)}×`));
+      if (w.covered_ms < w.window_ms) {
+        svg.append(h('text.note', { x: x + bw / 2, y: top + ch + 27, 'text-anchor': 'middle' }, `${windowName(w.covered_ms)} in`));
+      }
+    }
+  });
+  svg.style.width = `${compact ? width : Math.max(width, 300)}px`;
+  if (!compact) return svg;
+  const worst = windows.filter(w => w.burn_rate !== null).sort((a, b) => b.burn_rate - a.burn_rate)[0];
+  return h('span.burn-compact', svg, h('span.burn-max', worst ? `max ${number(worst.burn_rate)}× (${windowName(worst.window_ms)})` : 'n/a'));
+}
+
+/** The error budget left as a bar: green, then amber under 50%, red under 10% or when spent. */
+export function budgetBar(remaining) {
+  if (remaining === null || remaining === undefined) return h('span.muted', 'not computed yet');
+  const clamped = Math.max(0, Math.min(1, remaining));
+  const fill = h(`span.fill${remaining < 0.1 ? '.low' : remaining < 0.5 ? '.mid' : ''}`);
+  fill.style.width = `${(clamped * 100).toFixed(1)}%`;
+  // Below zero the budget is spent: say so, with how far over (−1900% = spent 20 times over).
+  const label = remaining < 0 ? `exhausted (${percent(remaining, 0)})` : percent(remaining, 1);
+  return h('span.budget', { title: `error budget left: ${percent(remaining)}` },
+    h('span.track', fill), h(`span.budget-value${remaining < 0 ? '.spent' : ''}`, label));
+}

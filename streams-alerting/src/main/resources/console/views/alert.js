@@ -1,0 +1,199 @@
+// One alert: its value history with its transitions marked, every transition, the rule and runbook, and the
+// actions someone on call takes (acknowledge, resolve, silence, maintenance mode).
+import { api, explain } from '../api.js';
+import { h, replace, setText, ago, number, badge, time } from '../dom.js';
+import { sparkline } from '../charts.js';
+
+const RANGES = [15, 60, 360, 1440];
+const VALUES_EVERY = 6; // ticks between two reads of the value history (it is read back from Kafka)
+
+export function mount(container, route, ctx) {
+  const key = route.path.slice(1).join('/');
+  let minutes = Number(route.params.get('minutes')) || 60;
+  let alert = null;
+  let transitionsSeen = [];
+  let series = null;
+  let ticks = 0;
+  let chartSig = null;
+
+  const title = h('h1#alert-title', key);
+  const badges = h('div.badges');
+  const summaryText = h('p.lead');
+  const facts = h('dl#alert-facts.facts');
+  const labels = h('div.labels');
+  const description = h('p.description');
+  const chart = h('div#value-chart.chart-box', h('p.muted', 'loading the value history…'));
+  const rangeButtons = h('div.range', { role: 'group', 'aria-label': 'Time range' },
+    RANGES.map(m => h('button', { type: 'button', dataset: { minutes: m }, 'aria-pressed': String(m === minutes),
+      onclick: () => { minutes = m; syncRange(); ctx.setParams({ minutes: m }, true); loadValues(); } },
+    m < 60 ? `${m}m` : `${m / 60}h`)));
+  const transitions = h('tbody');
+  const by = h('input#ack-by', { type: 'text', required: true, maxlength: 200, 'aria-label': 'Your name', value: ctx.by() });
+  const comment = h('textarea#ack-comment', { rows: 2, maxlength: 4000, 'aria-label': 'Comment', placeholder: 'what you are doing about it' });
+  const ackButton = h('button#ack-button', { type: 'button', onclick: () => act('ack') }, 'Acknowledge');
+  const resolveButton = h('button#resolve-button', { type: 'button', onclick: () => act('resolve') }, 'Resolve');
+  const silenceLink = h('a#silence-link.button', { href: ctx.href(['silences', 'new'], { alert: key }) }, 'Silence…');
+  const maintenanceLink = h('a#maintenance-link.button');
+  const result = h('p#action-result.result', { role: 'status' });
+  const rightsNote = h('p.muted');
+
+  replace(container,
+    h('p.back', h('a', { href: '#/alerts' }, '← all alerts')),
+    h('header.alert-head', title, badges, summaryText),
+    h('div.detail-grid',
+      h('section.panel.chart-panel', { 'aria-labelledby': 'chart-h' },
+        h('div.panel-head', h('h2#chart-h', 'Value'), rangeButtons), chart),
+      h('section.panel.actions', { 'aria-labelledby': 'actions-h' },
+        h('h2#actions-h', 'Actions'),
+        h('label', { for: 'ack-by' }, 'By'), by,
+        h('label', { for: 'ack-comment' }, 'Comment'), comment,
+        h('div.buttons', ackButton, resolveButton, silenceLink, maintenanceLink),
+        rightsNote, result),
+      h('section.panel.facts-panel', { 'aria-labelledby': 'facts-h' }, h('h2#facts-h', 'Details'), facts, labels, description)),
+    h('section.panel', { 'aria-labelledby': 'transitions-h' },
+      h('h2#transitions-h', 'Transitions'),
+      h('div.tablewrap', h('table#transitions.transitions',
+        h('thead', h('tr', ['When', 'Transition', 'State', 'Severity', 'Value', 'Threshold', 'Reason', 'By / comment', 'Notification'].map(c => h('th', { scope: 'col' }, c)))),
+        transitions))));
+
+  function syncRange() {
+    for (const b of rangeButtons.children) b.setAttribute('aria-pressed', String(Number(b.dataset.minutes) === minutes));
+  }
+
+  async function act(kind) {
+    if (!alert) return;
+    if (!by.value.trim()) { by.focus(); setText(result, 'Say who you are first.'); return; }
+    ctx.rememberBy(by.value.trim());
+    const body = { by: by.value.trim(), comment: comment.value.trim() || null, incident: alert.incident };
+    const verb = kind === 'ack' ? 'Acknowledge' : 'Resolve';
+    ackButton.disabled = resolveButton.disabled = true;
+    try {
+      const answer = await (kind === 'ack' ? api.ack(key, body) : api.resolve(key, body));
+      result.className = 'result ok';
+      setText(result, `${verb} sent (command ${answer.command_id}); the state changes as soon as the topology applies it.`);
+      comment.value = '';
+      ctx.refreshNow();
+    } catch (e) {
+      result.className = 'result error';
+      setText(result, explain(e, verb));
+      syncButtons();
+    }
+  }
+
+  function syncButtons() {
+    const canWrite = ctx.can('write');
+    ackButton.disabled = !canWrite || !alert || !['FIRING', 'PENDING'].includes(alert.state);
+    resolveButton.disabled = !canWrite || !alert || alert.state === 'RESOLVED';
+    setText(rightsNote, canWrite ? '' : 'Your token can read only: acknowledging, resolving and silencing need the "write" right.');
+    if (alert) {
+      maintenanceLink.setAttribute('href', ctx.href(['silences', 'new'], { instance_id: alert.instance_id, maintenance: 1 }));
+      setText(maintenanceLink, `Maintenance mode for ${alert.instance_id}…`);
+    }
+  }
+
+  function fact(name, value) {
+    return value === null || value === undefined || value === '' ? [] : [h('dt', name), h('dd', value)];
+  }
+
+  function renderAlert(a) {
+    alert = a;
+    setText(title, `${a.rule_id} · ${a.instance_id}`);
+    replace(badges, badge('sev', a.severity), ' ', h('span#alert-state', badge('state', a.state)),
+      a.escalated ? h('span.badge.escalated', 'escalated') : null, a.stale ? h('span.badge', { title: 'read from a standby replica' }, 'stale') : null);
+    setText(summaryText, a.summary || '');
+    const now = Date.now();
+    replace(facts,
+      fact('Alert key', h('code', a.alert_key)),
+      fact('Rule', h('a', { href: ctx.href('rules', { id: a.rule_id }) }, a.rule_id)),
+      fact('Instance', h('a', { href: ctx.href('alerts', { instance_id: a.instance_id }), title: 'every alert of this instance' }, a.instance_id)),
+      fact('Metric', a.metric_name),
+      fact('Database', [a.database_type, a.environment].filter(Boolean).join(' / ')),
+      fact('Value', `${number(a.value)}${a.threshold !== null && a.threshold !== undefined ? ` (threshold ${number(a.threshold)})` : ''}`),
+      fact('Incident', `#${a.incident}`),
+      fact('Started', `${time(a.started_at)} (${ago(a.started_at, now)} ago)`),
+      fact('Fired', a.fired_at && `${time(a.fired_at)} (${ago(a.fired_at, now)} ago)`),
+      fact('Changed', `${time(a.updated_at)} (${ago(a.updated_at, now)} ago)`),
+      fact('Acknowledged', a.acknowledged_by && `by ${a.acknowledged_by}${a.acknowledged_at ? ` at ${time(a.acknowledged_at)}` : ''}${a.ack_comment ? `: “${a.ack_comment}”` : ''}`),
+      fact('Resolved', a.resolved_by && `by ${a.resolved_by}${a.resolve_comment ? `: “${a.resolve_comment}”` : ''}`),
+      fact('Reminders', a.reminders ? String(a.reminders) : null),
+      fact('Routing key', a.routing_key),
+      fact('Runbook', a.runbook_url && h('a#runbook-link', { href: a.runbook_url, target: '_blank', rel: 'noopener noreferrer' }, a.runbook_url)));
+    replace(labels, Object.entries(a.labels || {}).sort().map(([k, v]) => h('span.label', `${k}=${v}`)));
+    setText(description, a.description || '');
+    syncButtons();
+  }
+
+  function renderHistory(events) {
+    transitionsSeen = events;
+    replace(transitions, [...events].reverse().map(e => h('tr',
+      h('td.num', { title: e.updated_at }, time(e.updated_at)),
+      h('td', e.transition.toLowerCase().replaceAll('_', ' ') + (e.number ? ` #${e.number}` : '')),
+      h('td', e.previous_state ? `${e.previous_state.toLowerCase()} → ` : '', badge('state', e.state)),
+      h('td', badge('sev', e.severity)),
+      h('td.num', number(e.value)),
+      h('td.num', number(e.threshold)),
+      h('td', (e.reason || '').toLowerCase().replaceAll('_', ' ')),
+      h('td', [e.acknowledged_by || e.resolved_by, e.ack_comment || e.resolve_comment].filter(Boolean).join(': ')),
+      h('td', e.suppressed_by ? h('span.muted', { title: `suppressed by ${e.suppressed_by}` }, `suppressed (${e.suppressed_by})`) : h('code.muted', { title: 'message_id' }, e.message_id.slice(0, 12))))));
+    if (!events.length) transitions.append(h('tr', h('td', { colspan: 9 }, 'No transitions yet.')));
+  }
+
+  function markers() {
+    return transitionsSeen.map(e => ({ t: e.updated_at, label: `${e.transition.toLowerCase()} → ${e.state.toLowerCase()}`, kind: e.state }));
+  }
+
+  function renderChart() {
+    // Redrawn only when something it shows changed: a live refresh must not flash the chart.
+    const sig = JSON.stringify([series, transitionsSeen.length, alert && alert.threshold]);
+    if (sig === chartSig) return;
+    chartSig = sig;
+    let points = series && series.points.length ? series.points : null;
+    let note = null;
+    if (!points) {
+      // No samples read back (no metrics topic for it, or none in the range): the values the transitions carried.
+      points = transitionsSeen.filter(e => e.value !== null && e.value !== undefined).map(e => ({ t: e.updated_at, v: e.value }));
+      note = series && series.reason ? `No samples: ${series.reason}. Showing the values of its transitions.`
+        : 'No samples in this range; showing the values of its transitions.';
+    } else if (series.truncated) {
+      note = `Only the newest records of ${series.topic} were read (${series.scanned}); older samples may be missing.`;
+    }
+    if (!points.length) {
+      replace(chart, h('p.muted', 'No values to show yet.'));
+      return;
+    }
+    const from = series && series.points.length ? series.from : null;
+    const to = series && series.points.length ? series.to : null;
+    replace(chart, sparkline(points, { threshold: alert ? alert.threshold : null, markers: markers(), from, to, label: alert ? alert.metric_name : 'value' }),
+      note ? h('p.muted.small', note) : null);
+  }
+
+  async function loadValues(signal) {
+    try {
+      series = await api.values(key, minutes, signal);
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      series = { points: [], reason: explain(e) };
+    }
+    renderChart();
+  }
+
+  async function refresh(signal) {
+    const [a, events] = await Promise.all([api.alert(key, signal), api.history(key, signal).catch(e => {
+      if (e.status === 404) return [];
+      throw e;
+    })]);
+    renderAlert(a);
+    renderHistory(events);
+    if (ticks++ % VALUES_EVERY === 0) await loadValues(signal); else renderChart();
+  }
+
+  function onKey(e) {
+    // a and r only move to the button (Enter confirms): one stray key must not acknowledge anything.
+    if (e.key === 'a' && !ackButton.disabled) { e.preventDefault(); ackButton.focus(); }
+    else if (e.key === 'r' && !resolveButton.disabled) { e.preventDefault(); resolveButton.focus(); }
+    else if (e.key === 's') { e.preventDefault(); location.hash = silenceLink.getAttribute('href'); }
+  }
+
+  syncButtons();
+  return { refresh, onKey, update(r) { minutes = Number(r.params.get('minutes')) || minutes; syncRange(); } };
+}
