@@ -18,12 +18,13 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A stand-in for gds_notification on a real socket: records every request and answers what the
  * test scripts (a status, headers, a body, optionally after a delay longer than the client's timeout).
+ * Public for the console's end-to-end test, which follows notifications too.
  */
-final class FakeNotificationService implements AutoCloseable {
+public final class FakeNotificationService implements AutoCloseable {
 
     /** One request as received, and the status it was answered with. */
-    record Request(String method, String path, Map<String, List<String>> headers, String body, Instant at, int status) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body, Instant at, int status) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
@@ -45,7 +46,7 @@ final class FakeNotificationService implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Function<String, Answer> script = body -> Answer.ok();
 
-    FakeNotificationService(int port) throws IOException {
+    public FakeNotificationService(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
@@ -79,16 +80,16 @@ final class FakeNotificationService implements AutoCloseable {
         this.script = script;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** Requests answered with a 2xx. */
-    List<Request> delivered() {
+    public List<Request> delivered() {
         return requests.stream().filter(r -> r.status() >= 200 && r.status() < 300).toList();
     }
 
