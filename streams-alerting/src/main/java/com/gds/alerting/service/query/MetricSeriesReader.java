@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +29,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import com.gds.alerting.avro.Metric;
@@ -53,6 +57,8 @@ public class MetricSeriesReader {
     private final Deserializer<Metric> metrics;
     private final Semaphore permits;
     private final Clock clock;
+    /** Idle consumers, reused: creating one costs more than a typical read. At most series-concurrency exist. */
+    private final Deque<KafkaConsumer<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
 
     public MetricSeriesReader(KafkaClientProperties clients, ConsoleSettings settings) {
         this(clients, settings, Clock.systemUTC());
@@ -89,13 +95,30 @@ public class MetricSeriesReader {
         if (!acquired) {
             throw new StateMigratingException("too many value-history reads at once; retry", null);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            return scan(consumer, alert, topic, from, to, maxPoints);
+        KafkaConsumer<byte[], byte[]> consumer = idle.poll();
+        try {
+            if (consumer == null) {
+                consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            }
+            SeriesView view = scan(consumer, alert, topic, from, to, maxPoints);
+            consumer.unsubscribe();
+            idle.push(consumer);
+            consumer = null;
+            return view;
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new StateMigratingException("could not read " + topic + ": " + e.getMessage(), e);
         } finally {
+            if (consumer != null) {
+                consumer.close(CloseOptions.timeout(Duration.ZERO)); // after a failure: not reused
+            }
             permits.release();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        for (KafkaConsumer<byte[], byte[]> consumer = idle.poll(); consumer != null; consumer = idle.poll()) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 
@@ -199,6 +222,9 @@ public class MetricSeriesReader {
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "gds-console-series");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A bounded read, not a tail: the fetch that runs into the end of the log must not wait for new data
+        // (fetch.max.wait.ms, 500 ms by default), or every read, and the next one on this consumer, waits that long.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         return config;
     }
 
