@@ -157,6 +157,7 @@ export function mount(container, route, ctx) {
     setText(summary, `${from}–${to} of ${answer.total} alert${answer.total === 1 ? '' : 's'}`);
     prev.disabled = answer.offset <= 0;
     next.disabled = to >= answer.total;
+    if (!rendered) performance.mark('gds:alerts-rendered'); // the first render, read by the console benchmark
     rendered = true;
   }
 
