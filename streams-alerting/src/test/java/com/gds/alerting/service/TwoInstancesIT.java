@@ -268,6 +268,33 @@ class TwoInstancesIT {
     }
 
     @Test
+    @Order(2)
+    void sortedFilteredAndCountedListsAndTheSloListSpanBothInstances() {
+        AlertPage all = await("12 alerts via A", () -> list(clientA), p -> p.total() == INSTANCES);
+        List<String> byInstance = all.items().stream().map(AlertView::instanceId).sorted().toList();
+        List<String> descending = all.items().stream().map(AlertView::instanceId).sorted(java.util.Comparator.reverseOrder()).toList();
+        for (HttpClient client : List.of(clientA, clientB)) {
+            AlertPage sorted = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?rule_id=lag&sort=instance&limit=1000")
+                    .bearerAuth(READ), AlertPage.class);
+            assertEquals(byInstance, sorted.items().stream().map(AlertView::instanceId).toList(), "sort=instance across instances");
+            AlertPage slice = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?rule_id=lag&sort=-instance&offset=3&limit=4")
+                    .bearerAuth(READ), AlertPage.class);
+            assertEquals(descending.subList(3, 7), slice.items().stream().map(AlertView::instanceId).toList(),
+                    "a page of a sorted fan-out is that slice of the whole sorted list");
+            assertEquals(Map.of("CRITICAL", INSTANCES), slice.severityCounts(), "counts are summed over the instances");
+            String instance = byInstance.get(5);
+            AlertPage found = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?rule_id=lag&q=" + instance.toUpperCase())
+                    .bearerAuth(READ), AlertPage.class);
+            assertEquals(1, found.total(), "q " + instance);
+
+            Map<String, Object> slos = await("every SLO via one instance", () -> client.toBlocking().retrieve(
+                    HttpRequest.GET("/api/v1/slo?limit=1000").bearerAuth(READ), Argument.mapOf(String.class, Object.class)),
+                    m -> ((Number) m.get("total")).intValue() == INSTANCES);
+            assertEquals(INSTANCES, ((List<?>) slos.get("items")).size());
+        }
+    }
+
+    @Test
     @Order(3)
     void anAckThroughOneInstanceIsVisibleThroughTheOther() {
         String key = keys.get(3);

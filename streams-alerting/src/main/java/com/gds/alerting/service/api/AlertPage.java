@@ -18,8 +18,10 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 public record AlertPage(List<AlertView> items, int total, int offset, int limit,
                         @Nullable Map<String, Integer> stateCounts, @Nullable Map<String, Integer> severityCounts) {
 
+    /** An empty list is left out of the JSON, so an instance with no match sends no {@code items}: read it as empty. */
     @Creator
     public AlertPage {
+        items = items == null ? List.of() : items;
     }
 
     public AlertPage(List<AlertView> items, int total, int offset, int limit) {
