@@ -251,6 +251,7 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("                      a cycle every %s, seed %d%n", config.interval(), config.seed()));
         b.append(String.format("  Alerting service    %s  (REST: /api/v1/alerts, /api/v1/rules, /health, /prometheus)%n",
                 serviceUrl()));
+        b.append(String.format("  Web console         %s/%n", serviceUrl()));
         b.append(String.format("                      AUTHENTICATION OFF: the local stack is open to anyone on this host;%n"));
         b.append(String.format("                      %d example rules published on %s%n", ExampleRules.all().size(), topics.rules()));
         b.append(String.format("  Warehouse (DuckDB)  %s%n", LocalStackImporter.warehouseFile(config.dataDir())));
