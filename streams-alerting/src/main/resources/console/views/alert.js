@@ -95,13 +95,31 @@ export function mount(container, route, ctx) {
     return value === null || value === undefined || value === '' ? [] : [h('dt', name), h('dd', value)];
   }
 
+  // Redrawn only when the alert changed, so a live refresh keeps keyboard focus and a text selection;
+  // in between, only the relative times move.
+  let alertSig = null;
+  let agoSpans = [];
+  function since(iso) {
+    const span = h('span', `(${ago(iso)} ago)`);
+    agoSpans.push([span, iso]);
+    return [`${time(iso)} `, span];
+  }
+
   function renderAlert(a) {
     alert = a;
+    const sig = JSON.stringify(a);
+    if (sig === alertSig) {
+      const now = Date.now();
+      for (const [span, iso] of agoSpans) setText(span, `(${ago(iso, now)} ago)`);
+      syncButtons();
+      return;
+    }
+    alertSig = sig;
+    agoSpans = [];
     setText(title, `${a.rule_id} · ${a.instance_id}`);
     replace(badges, badge('sev', a.severity), ' ', h('span#alert-state', badge('state', a.state)),
       a.escalated ? h('span.badge.escalated', 'escalated') : null, a.stale ? h('span.badge', { title: 'read from a standby replica' }, 'stale') : null);
     setText(summaryText, a.summary || '');
-    const now = Date.now();
     replace(facts,
       fact('Alert key', h('code', a.alert_key)),
       fact('Rule', h('a', { href: ctx.href('rules', { id: a.rule_id }) }, a.rule_id)),
@@ -110,21 +128,27 @@ export function mount(container, route, ctx) {
       fact('Database', [a.database_type, a.environment].filter(Boolean).join(' / ')),
       fact('Value', `${number(a.value)}${a.threshold !== null && a.threshold !== undefined ? ` (threshold ${number(a.threshold)})` : ''}`),
       fact('Incident', `#${a.incident}`),
-      fact('Started', `${time(a.started_at)} (${ago(a.started_at, now)} ago)`),
-      fact('Fired', a.fired_at && `${time(a.fired_at)} (${ago(a.fired_at, now)} ago)`),
-      fact('Changed', `${time(a.updated_at)} (${ago(a.updated_at, now)} ago)`),
+      fact('Started', since(a.started_at)),
+      fact('Fired', a.fired_at && since(a.fired_at)),
+      fact('Changed', since(a.updated_at)),
       fact('Acknowledged', a.acknowledged_by && `by ${a.acknowledged_by}${a.acknowledged_at ? ` at ${time(a.acknowledged_at)}` : ''}${a.ack_comment ? `: “${a.ack_comment}”` : ''}`),
       fact('Resolved', a.resolved_by && `by ${a.resolved_by}${a.resolve_comment ? `: “${a.resolve_comment}”` : ''}`),
       fact('Reminders', a.reminders ? String(a.reminders) : null),
       fact('Routing key', a.routing_key),
-      fact('Runbook', a.runbook_url && h('a#runbook-link', { href: a.runbook_url, target: '_blank', rel: 'noopener noreferrer' }, a.runbook_url)));
+      fact('Runbook', a.runbook_url && (/^https?:\/\//i.test(a.runbook_url)
+        ? h('a#runbook-link', { href: a.runbook_url, target: '_blank', rel: 'noopener noreferrer' }, a.runbook_url)
+        : h('span#runbook-link', a.runbook_url))));
     replace(labels, Object.entries(a.labels || {}).sort().map(([k, v]) => h('span.label', `${k}=${v}`)));
     setText(description, a.description || '');
     syncButtons();
   }
 
+  let historySig = null;
   function renderHistory(events) {
     transitionsSeen = events;
+    const sig = JSON.stringify(events);
+    if (sig === historySig) return;
+    historySig = sig;
     replace(transitions, [...events].reverse().map(e => h('tr',
       h('td.num', { title: e.updated_at }, time(e.updated_at)),
       h('td', e.transition.toLowerCase().replaceAll('_', ' ') + (e.number ? ` #${e.number}` : '')),

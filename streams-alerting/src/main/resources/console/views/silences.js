@@ -73,7 +73,7 @@ function list(container, route, ctx) {
           h('td', h(`span.badge.silence-${st}`, st)),
           h('td.matchers', s.matchers.map(m => h('code.matcher', matcherText(m)))),
           h('td.num', { title: s.starts_at }, time(s.starts_at)),
-          h('td.num', s.ends_at ? h('span', { title: s.ends_at }, time(s.ends_at), st !== 'ended' ? h('span.muted', ` (in ${duration(Date.parse(s.ends_at) - now)})`) : null) : h('span.muted', 'no end')),
+          h('td.num', s.ends_at ? h('span', { title: s.ends_at }, time(s.ends_at), st !== 'ended' ? h('span.muted.left') : null) : h('span.muted', 'no end')),
           h('td', s.created_by),
           h('td.comment', s.comment),
           h('td', button));
@@ -81,6 +81,8 @@ function list(container, route, ctx) {
         r = { tr, sig };
         rows.set(s.silence_id, r);
       }
+      const left = r.tr.querySelector('.left');
+      if (left) setText(left, ` (in ${duration(Date.parse(s.ends_at) - now)})`);
       return r.tr;
     });
     if (!wanted.length) wanted.push(h('tr.empty', h('td', { colspan: 7 }, 'No silences.')));
