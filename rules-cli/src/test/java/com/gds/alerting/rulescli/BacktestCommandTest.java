@@ -75,6 +75,35 @@ class BacktestCommandTest {
         assertTrue(out.contains("conn pg-2 connections_used_ratio | 1 2m 2"), out);
     }
 
+    /**
+     * The replay's wall clock stops at every timer on its way to --to, even with no sample left:
+     * the absence alert fires at last sample + for (10:08), and one reminder per repeat_interval
+     * follows (10:13, 10:18, 10:23, 10:28), rather than one tick at 10:30 doing it all at once.
+     */
+    @Test
+    void absenceAndRemindersFireAtTheirOwnTimesAfterTheLastSample() {
+        Path absence = CliRun.write(dir, "absence.yaml", """
+                rules:
+                  - id: silent
+                    metric: up
+                    absence: {severity: high}
+                    for: 5m
+                    repeat_interval: 5m
+                """);
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i < 4; i++) {
+            csv.append(T0.plusSeconds(60L * i)).append(",postgresql,pg-1,up,1\n");
+        }
+        Path metrics = CliRun.write(dir, "up.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(), "--rules", absence.toString(),
+                "--to", "2026-03-02T10:30:00Z");
+
+        assertEquals(0, run.exit(), run.toString());
+        // 1 incident, firing 10:08 -> 10:30, FIRED + 4 reminders.
+        assertTrue(squeeze(run.out()).contains("silent pg-1 up | 1 22m 5"), run.out());
+    }
+
     @Test
     void aBadMetricLineNamesTheFileAndLine() {
         Path metrics = CliRun.write(dir, "bad.jsonl", "{\"timestamp\":\"2026-03-02T10:00:00Z\"}\n");
