@@ -104,6 +104,34 @@ class BacktestCommandTest {
         assertTrue(squeeze(run.out()).contains("silent pg-1 up | 1 22m 5"), run.out());
     }
 
+    /**
+     * The fleet pack's availability SLO next to the fleet's up == 0 rule, on 6h of good cycles every
+     * 10s, 8 failed cycles (80s), then good ones. The SLO fires at the 3rd failed cycle (the ticket
+     * pair on a 6h-old 3d window), pages at the 6th, steps down when the errors leave the 5m window and
+     * resolves when they leave the 6h window: 12h11m00s, where the 6h window's oldest 15-minute bucket,
+     * counted pro rata, holds under 0.27 of the 8 errors (burn rate 1). fleet-database-down (for 1m)
+     * fires at the 7th failed cycle and resolves at the first good one: 20s.
+     */
+    @Test
+    void replaysAnSloRuleNextToTheThresholdRuleInForce() {
+        Path packs = Path.of(System.getProperty("gds.rules.packs", "../rules/packs"));
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i < 2160 + 8 + 2400; i++) {
+            boolean failed = i >= 2160 && i < 2168;
+            csv.append(T0.plusSeconds(10L * i)).append(",postgresql,pg-1,up,").append(failed ? 0 : 1).append('\n');
+        }
+        Path metrics = CliRun.write(dir, "up.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(),
+                "--rules", packs.resolve("fleet-absence-slo.yaml").toString(), "--current", packs.resolve("fleet.yaml").toString());
+
+        assertEquals(0, run.exit(), run.toString());
+        String out = squeeze(run.out());
+        // 16:00:20 -> 22:11:00; FIRED (warning), SEVERITY_CHANGED (critical), SEVERITY_CHANGED (warning), RESOLVED.
+        assertTrue(out.contains("fleet-availability-slo pg-1 up | 1 6h10m40s 4 | - - -"), run.out());
+        assertTrue(out.contains("fleet-database-down pg-1 up | - - - | 1 20s 2"), run.out());
+    }
+
     @Test
     void aBadMetricLineNamesTheFileAndLine() {
         Path metrics = CliRun.write(dir, "bad.jsonl", "{\"timestamp\":\"2026-03-02T10:00:00Z\"}\n");
