@@ -41,16 +41,16 @@ final class ExampleRules {
                         List.of(level(Severity.WARNING, Comparison.GT, 600, null)), Duration.ofMinutes(2),
                         "{{instance_id}} has a transaction open for {{value}} s",
                         "A long transaction holds back vacuum and may hold locks."),
-                rule("xid-wraparound", "txid_wraparound_age", "postgresql",
+                rule("xid-wraparound", "xid_wraparound_age", "postgresql",
                         List.of(level(Severity.HIGH, Comparison.GT, 1.2e9, null), level(Severity.CRITICAL, Comparison.GT, 1.8e9, null)),
                         Duration.ZERO, "{{instance_id}} transaction ids are {{value}} old",
                         "Approaching wraparound: the database will stop accepting writes; run VACUUM FREEZE."),
                 rule("mssql-log-full", "log_space_used_ratio", "mssql",
                         List.of(level(Severity.WARNING, Comparison.GT, 0.85, 0.8), level(Severity.CRITICAL, Comparison.GT, 0.95, 0.9)),
                         Duration.ofMinutes(1), "{{instance_id}} transaction log {{value}} full", null),
-                rule("warehouse-queueing", "warehouse_queued_queries", "snowflake",
+                rule("warehouse-queueing", "warehouse_avg_queued_load", "snowflake",
                         List.of(level(Severity.WARNING, Comparison.GT, 5, 2.0)), Duration.ofMinutes(2),
-                        "{{instance_id}} has {{value}} queries queued", "The warehouse is too small for its load."));
+                        "{{instance_id}}: {{value}} queries queued on average", "The warehouse is too small for its load."));
     }
 
     private static Condition level(Severity severity, Comparison op, double threshold, Double recovery) {

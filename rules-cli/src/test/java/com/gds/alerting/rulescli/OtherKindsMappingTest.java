@@ -21,8 +21,8 @@ import com.gds.alerting.rulescli.rules.RuleFileParser;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
 
 /**
- * Window, SLO and absence rules map to the Rule record's fields. Only the mapping: the topology does
- * not run these kinds yet, so no rule test covers what they do.
+ * Window, SLO and absence rules map to the Rule record's fields (what they then do is covered by the
+ * pack tests, rules/packs/tests/fleet-absence-slo.test.yaml, run by {@link RulePacksTest}).
  */
 class OtherKindsMappingTest {
 
@@ -46,7 +46,7 @@ class OtherKindsMappingTest {
 
         List<ParsedRule> rules = RuleFileParser.parse(file, "kinds.yaml", d);
         List<ParsedRule> slo = RuleFileParser.parse(Path.of(System.getProperty("gds.rules.packs", "../rules/packs"))
-                .resolve("pending/fleet-absence-slo.yaml"), "slo.yaml", d);
+                .resolve("fleet-absence-slo.yaml"), "slo.yaml", d);
 
         assertFalse(d.hasErrors(), d.sorted().toString());
         Rule window = rules.get(0).rule();
@@ -60,7 +60,7 @@ class OtherKindsMappingTest {
         assertEquals(RuleKind.ABSENCE, absence.getKind());
         assertEquals(Severity.HIGH, absence.getAbsence().getSeverity());
         assertEquals(300_000L, absence.getForMs());
-        Rule availability = slo.get(1).rule();
+        Rule availability = slo.get(2).rule();
         assertEquals(RuleKind.SLO, availability.getKind());
         assertEquals(SliKind.THRESHOLD, availability.getSlo().getSli());
         assertEquals(Comparison.EQ, availability.getSlo().getGoodOp());
@@ -69,6 +69,6 @@ class OtherKindsMappingTest {
         assertEquals(30L * 86_400_000L, availability.getSlo().getPeriodMs());
         assertEquals(3, availability.getSlo().getBurnWindows().size());
         assertEquals(14.4, availability.getSlo().getBurnWindows().get(0).getBurnRate());
-        assertEquals(10L, availability.getSlo().getMinEvents());
+        assertEquals(5L, availability.getSlo().getMinEvents());
     }
 }

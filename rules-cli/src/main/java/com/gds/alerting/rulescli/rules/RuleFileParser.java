@@ -115,12 +115,21 @@ public final class RuleFileParser {
             b.setForMs(duration("for", "for_ms", 0L));
             b.setKeepFiringForMs(duration("keep_firing_for", "keep_firing_for_ms", 0L));
             b.setOverrides(overrides());
+            paths.put("overrides", map.has("overrides") ? map.keyAt("overrides") : map.location());
             b.setSchedules(schedules());
+            paths.put("schedules", map.has("schedules") ? map.keyAt("schedules") : map.location());
             b.setWindow(window());
             b.setSlo(slo());
             b.setAbsence(absence());
+            if (!map.has("for") && map.has("absence")) {
+                paths.put("for_ms", map.at("absence")); // an absence rule without 'for': the block that needs it
+            }
             b.setKind(kind(b));
             paths.put("kind", map.has("kind") ? map.at("kind") : map.location());
+            for (String block : List.of("window", "slo", "absence")) {
+                // "a WINDOW rule needs its window spec": the block is missing, so point at the kind that asks for it.
+                paths.putIfAbsent(block, paths.get("kind"));
+            }
             Boolean sendResolved = map.bool("send_resolved");
             b.setSendResolved(sendResolved == null || sendResolved);
             b.setRepeatIntervalMs(duration("repeat_interval", "repeat_interval_ms", null));
@@ -279,6 +288,8 @@ public final class RuleFileParser {
                 List<Condition> conditions = levels(o, "severities", p + ".conditions");
                 paths.put(p + ".conditions", o.has("severities") ? o.keyAt("severities") : o.location());
                 String modeText = o.string("mode", false);
+                // Left out, the mode is custom: a problem with it is then about the override's severities.
+                paths.put(p + ".mode", o.has("mode") ? o.at("mode") : o.has("severities") ? o.keyAt("severities") : o.location());
                 OverrideMode mode;
                 if (modeText == null) {
                     // Leaving mode out is the common case: the override gives its own severities.
@@ -348,6 +359,12 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("window", w.location());
+            paths.put("window.aggregation", w.at("aggregation"));
+            paths.put("window.type", w.at("type"));
+            paths.put("window.size_ms", w.at("size"));
+            // "advance must divide size" is about the advance when written, else about the size it defaults from.
+            paths.put("window.advance_ms", w.has("advance") ? w.at("advance") : w.at("size"));
+            paths.put("window.grace_ms", w.at("grace"));
             Aggregation aggregation = enumOf(Aggregation.class, w, "aggregation", true);
             WindowType type = enumOf(WindowType.class, w, "type", false);
             Long size = w.duration("size", true);
@@ -367,6 +384,18 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("slo", s.location());
+            paths.put("slo.sli", s.at("sli"));
+            paths.put("slo.objective", s.at("objective"));
+            paths.put("slo.period_ms", s.at("period"));
+            paths.put("slo.min_events", s.at("min_events"));
+            paths.put("slo.total_metric", s.at("total_metric"));
+            paths.put("slo.burn_windows", s.has("burn_windows") ? s.keyAt("burn_windows") : s.location());
+            // RuleValidator names some problems after a pair of fields: point at the one written.
+            paths.put("slo.good_op/good_threshold", s.has("good") ? s.at("good") : s.at("sli"));
+            String counter = s.has("good_metric") ? "good_metric" : s.has("bad_metric") ? "bad_metric" : null;
+            paths.put("slo.good_metric/bad_metric", counter != null ? s.at(counter) : s.at("sli"));
+            paths.put("slo.good_metric/bad_metric/total_metric", counter != null ? s.at(counter)
+                    : s.has("total_metric") ? s.at("total_metric") : s.at("sli"));
             SliKind sli = enumOf(SliKind.class, s, "sli", true);
             Double objective = s.number("objective", true);
             Long period = s.duration("period", true);
@@ -387,14 +416,23 @@ public final class RuleFileParser {
             for (Node item : s.list("burn_windows")) {
                 YamlMap bw = s.child(item, "a burn window", BURN_KEYS);
                 if (bw == null) {
+                    broken = true;
                     continue;
                 }
+                String p = "slo.burn_windows[" + burns.size() + "]";
+                paths.put(p, bw.location());
+                paths.put(p + ".severity", bw.at("severity"));
+                paths.put(p + ".long_window_ms", bw.at("long"));
+                paths.put(p + ".short_window_ms", bw.at("short"));
+                paths.put(p + ".burn_rate", bw.at("burn_rate"));
                 Severity sev = severity(bw, "severity", true);
                 Long longW = bw.duration("long", true);
                 Long shortW = bw.duration("short", true);
                 Double rate = bw.number("burn_rate", true);
                 if (sev != null && longW != null && shortW != null && rate != null) {
                     burns.add(new BurnWindow(sev, longW, shortW, rate));
+                } else {
+                    broken = true;
                 }
             }
             Long minEvents = s.integer("min_events");
@@ -413,6 +451,8 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("absence", a.location());
+            paths.put("absence.severity", a.at("severity"));
+            paths.put("absence.forget_after_ms", a.at("forget_after"));
             Severity sev = severity(a, "severity", true);
             if (sev == null) {
                 broken = true;
