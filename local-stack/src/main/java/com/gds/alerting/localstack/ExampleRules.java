@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.Rule;
@@ -25,10 +26,13 @@ final class ExampleRules {
 
     static List<Rule> all() {
         AvroClassTrust.install();
+        Rule down = rule("database-down", "up", null, List.of(level(Severity.CRITICAL, Comparison.LT, 1, null)), Duration.ZERO,
+                "{{instance_id}} ({{database_type}}) does not answer",
+                "The collector reached the host but the database did not answer the health query.");
+        // A database that does not answer explains its other alerts: they send nothing meanwhile.
+        down.setInhibits(List.of(new Inhibition(List.of(), List.of())));
         return List.of(
-                rule("database-down", "up", null, List.of(level(Severity.CRITICAL, Comparison.LT, 1, null)), Duration.ZERO,
-                        "{{instance_id}} ({{database_type}}) does not answer",
-                        "The collector reached the host but the database did not answer the health query."),
+                down,
                 rule("connections-saturated", "connections_used_ratio", null,
                         List.of(level(Severity.WARNING, Comparison.GT, 0.8, 0.75), level(Severity.CRITICAL, Comparison.GT, 0.95, 0.9)),
                         Duration.ofMinutes(1), "{{instance_id}} uses {{value}} of its connections (> {{threshold}})",

@@ -17,6 +17,7 @@ import com.gds.alerting.avro.Aggregation;
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.OverrideMode;
@@ -48,7 +49,7 @@ public final class RuleFileParser {
     static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
             "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
-            "routing_key");
+            "routing_key", "inhibits");
     static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
     static final Set<String> OVERRIDE_KEYS = orderedSet("match", "mode", "severities");
     static final Set<String> SCHEDULE_KEYS = orderedSet("time_zone", "days", "start", "end", "severities");
@@ -57,6 +58,7 @@ public final class RuleFileParser {
             "period", "burn_windows", "min_events");
     static final Set<String> BURN_KEYS = orderedSet("severity", "long", "short", "burn_rate");
     static final Set<String> ABSENCE_KEYS = orderedSet("severity", "forget_after");
+    static final Set<String> INHIBIT_KEYS = orderedSet("target_match", "equal");
 
     /** {@code label OP value}; the value may be quoted. */
     private static final Pattern MATCHER = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|==|=)\\s*(.*?)\\s*");
@@ -146,6 +148,7 @@ public final class RuleFileParser {
             b.setRunbookUrl(map.string("runbook", false));
             b.setLabels(map.stringMap("labels"));
             b.setRoutingKey(map.string("routing_key", false));
+            b.setInhibits(inhibits());
             Location at = map.location();
             b.setSource(at.file() + ":" + at.line());
             boolean complete = !broken && d.errors().size() == before;
@@ -272,6 +275,29 @@ public final class RuleFileParser {
         private Severity severity(YamlMap in, String key, boolean required) {
             String text = in.string(key, required);
             return text == null ? null : severityOf(text, in.at(key));
+        }
+
+        /** {@code inhibits: [{target_match: [...], equal: [...]}]}: what this rule's firing alerts keep quiet on their instance. */
+        private List<Inhibition> inhibits() {
+            List<Inhibition> out = new ArrayList<>();
+            for (Node item : map.list("inhibits")) {
+                String p = "inhibits[" + out.size() + "]";
+                YamlMap i = map.child(item, "an inhibition", INHIBIT_KEYS);
+                if (i == null) {
+                    broken = true;
+                    continue;
+                }
+                paths.put(p, i.location());
+                List<Matcher> targets = matchers(i, "target_match", p + ".target_matchers");
+                List<String> equal = new ArrayList<>();
+                for (Node label : i.list("equal")) {
+                    String text = i.scalar(label, "equal");
+                    paths.put(p + ".equal[" + equal.size() + "]", Location.of(i.file(), label));
+                    equal.add(text == null ? "" : text);
+                }
+                out.add(new Inhibition(targets, equal));
+            }
+            return out;
         }
 
         private List<RuleOverride> overrides() {
