@@ -49,7 +49,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * Evaluates each metric against the rules that select it — threshold, window, SLO and absence
  * rules, each reaching a {@link Verdict} its own way — and feeds the verdicts to the one
  * {@link AlertLifecycle}; applies operator commands; and on wall-clock punctuation drives
- * reminders, escalation, absence timers and the resolution of alerts whose rule went away. Every
+ * reminders, escalation, absence timers, the end of silences (and silences changed or deleted) and
+ * the resolution of alerts whose rule went away. Every
  * transition is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
  * {@code CommandResult}.
  *
