@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.Rule;
@@ -25,10 +26,13 @@ final class ExampleRules {
 
     static List<Rule> all() {
         AvroClassTrust.install();
+        Rule down = rule("database-down", "up", null, List.of(level(Severity.CRITICAL, Comparison.LT, 1, null)), Duration.ZERO,
+                "{{instance_id}} ({{database_type}}) does not answer",
+                "The collector reached the host but the database did not answer the health query.");
+        // A database that does not answer explains its other alerts: they send nothing meanwhile.
+        down.setInhibits(List.of(new Inhibition(List.of(), List.of())));
         return List.of(
-                rule("database-down", "up", null, List.of(level(Severity.CRITICAL, Comparison.LT, 1, null)), Duration.ZERO,
-                        "{{instance_id}} ({{database_type}}) does not answer",
-                        "The collector reached the host but the database did not answer the health query."),
+                down,
                 rule("connections-saturated", "connections_used_ratio", null,
                         List.of(level(Severity.WARNING, Comparison.GT, 0.8, 0.75), level(Severity.CRITICAL, Comparison.GT, 0.95, 0.9)),
                         Duration.ofMinutes(1), "{{instance_id}} uses {{value}} of its connections (> {{threshold}})",
@@ -41,16 +45,16 @@ final class ExampleRules {
                         List.of(level(Severity.WARNING, Comparison.GT, 600, null)), Duration.ofMinutes(2),
                         "{{instance_id}} has a transaction open for {{value}} s",
                         "A long transaction holds back vacuum and may hold locks."),
-                rule("xid-wraparound", "txid_wraparound_age", "postgresql",
+                rule("xid-wraparound", "xid_wraparound_age", "postgresql",
                         List.of(level(Severity.HIGH, Comparison.GT, 1.2e9, null), level(Severity.CRITICAL, Comparison.GT, 1.8e9, null)),
                         Duration.ZERO, "{{instance_id}} transaction ids are {{value}} old",
                         "Approaching wraparound: the database will stop accepting writes; run VACUUM FREEZE."),
                 rule("mssql-log-full", "log_space_used_ratio", "mssql",
                         List.of(level(Severity.WARNING, Comparison.GT, 0.85, 0.8), level(Severity.CRITICAL, Comparison.GT, 0.95, 0.9)),
                         Duration.ofMinutes(1), "{{instance_id}} transaction log {{value}} full", null),
-                rule("warehouse-queueing", "warehouse_queued_queries", "snowflake",
+                rule("warehouse-queueing", "warehouse_avg_queued_load", "snowflake",
                         List.of(level(Severity.WARNING, Comparison.GT, 5, 2.0)), Duration.ofMinutes(2),
-                        "{{instance_id}} has {{value}} queries queued", "The warehouse is too small for its load."));
+                        "{{instance_id}}: {{value}} queries queued on average", "The warehouse is too small for its load."));
     }
 
     private static Condition level(Severity severity, Comparison op, double threshold, Double recovery) {

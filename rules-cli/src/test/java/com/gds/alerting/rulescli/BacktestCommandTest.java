@@ -75,6 +75,63 @@ class BacktestCommandTest {
         assertTrue(out.contains("conn pg-2 connections_used_ratio | 1 2m 2"), out);
     }
 
+    /**
+     * The replay's wall clock stops at every timer on its way to --to, even with no sample left:
+     * the absence alert fires at last sample + for (10:08), and one reminder per repeat_interval
+     * follows (10:13, 10:18, 10:23, 10:28), rather than one tick at 10:30 doing it all at once.
+     */
+    @Test
+    void absenceAndRemindersFireAtTheirOwnTimesAfterTheLastSample() {
+        Path absence = CliRun.write(dir, "absence.yaml", """
+                rules:
+                  - id: silent
+                    metric: up
+                    absence: {severity: high}
+                    for: 5m
+                    repeat_interval: 5m
+                """);
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i < 4; i++) {
+            csv.append(T0.plusSeconds(60L * i)).append(",postgresql,pg-1,up,1\n");
+        }
+        Path metrics = CliRun.write(dir, "up.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(), "--rules", absence.toString(),
+                "--to", "2026-03-02T10:30:00Z");
+
+        assertEquals(0, run.exit(), run.toString());
+        // 1 incident, firing 10:08 -> 10:30, FIRED + 4 reminders.
+        assertTrue(squeeze(run.out()).contains("silent pg-1 up | 1 22m 5"), run.out());
+    }
+
+    /**
+     * The fleet pack's availability SLO next to the fleet's up == 0 rule, on 6h of good cycles every
+     * 10s, 8 failed cycles (80s), then good ones. The SLO fires at the 3rd failed cycle (the ticket
+     * pair on a 6h-old 3d window), pages at the 6th, steps down when the errors leave the 5m window and
+     * resolves when they leave the 6h window: 12h11m00s, where the 6h window's oldest 15-minute bucket,
+     * counted pro rata, holds under 0.27 of the 8 errors (burn rate 1). fleet-database-down (for 1m)
+     * fires at the 7th failed cycle and resolves at the first good one: 20s.
+     */
+    @Test
+    void replaysAnSloRuleNextToTheThresholdRuleInForce() {
+        Path packs = Path.of(System.getProperty("gds.rules.packs", "../rules/packs"));
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i < 2160 + 8 + 2400; i++) {
+            boolean failed = i >= 2160 && i < 2168;
+            csv.append(T0.plusSeconds(10L * i)).append(",postgresql,pg-1,up,").append(failed ? 0 : 1).append('\n');
+        }
+        Path metrics = CliRun.write(dir, "up.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(),
+                "--rules", packs.resolve("fleet-absence-slo.yaml").toString(), "--current", packs.resolve("fleet.yaml").toString());
+
+        assertEquals(0, run.exit(), run.toString());
+        String out = squeeze(run.out());
+        // 16:00:20 -> 22:11:00; FIRED (warning), SEVERITY_CHANGED (critical), SEVERITY_CHANGED (warning), RESOLVED.
+        assertTrue(out.contains("fleet-availability-slo pg-1 up | 1 6h10m40s 4 | - - -"), run.out());
+        assertTrue(out.contains("fleet-database-down pg-1 up | - - - | 1 20s 2"), run.out());
+    }
+
     @Test
     void aBadMetricLineNamesTheFileAndLine() {
         Path metrics = CliRun.write(dir, "bad.jsonl", "{\"timestamp\":\"2026-03-02T10:00:00Z\"}\n");

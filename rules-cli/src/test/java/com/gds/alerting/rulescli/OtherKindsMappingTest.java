@@ -2,6 +2,7 @@ package com.gds.alerting.rulescli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +22,8 @@ import com.gds.alerting.rulescli.rules.RuleFileParser;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
 
 /**
- * Window, SLO and absence rules map to the Rule record's fields. Only the mapping: the topology does
- * not run these kinds yet, so no rule test covers what they do.
+ * Window, SLO and absence rules map to the Rule record's fields (what they then do is covered by the
+ * pack tests, rules/packs/tests/fleet-absence-slo.test.yaml, run by {@link RulePacksTest}).
  */
 class OtherKindsMappingTest {
 
@@ -46,7 +47,7 @@ class OtherKindsMappingTest {
 
         List<ParsedRule> rules = RuleFileParser.parse(file, "kinds.yaml", d);
         List<ParsedRule> slo = RuleFileParser.parse(Path.of(System.getProperty("gds.rules.packs", "../rules/packs"))
-                .resolve("pending/fleet-absence-slo.yaml"), "slo.yaml", d);
+                .resolve("fleet-absence-slo.yaml"), "slo.yaml", d);
 
         assertFalse(d.hasErrors(), d.sorted().toString());
         Rule window = rules.get(0).rule();
@@ -60,7 +61,7 @@ class OtherKindsMappingTest {
         assertEquals(RuleKind.ABSENCE, absence.getKind());
         assertEquals(Severity.HIGH, absence.getAbsence().getSeverity());
         assertEquals(300_000L, absence.getForMs());
-        Rule availability = slo.get(1).rule();
+        Rule availability = slo.get(2).rule();
         assertEquals(RuleKind.SLO, availability.getKind());
         assertEquals(SliKind.THRESHOLD, availability.getSlo().getSli());
         assertEquals(Comparison.EQ, availability.getSlo().getGoodOp());
@@ -69,6 +70,39 @@ class OtherKindsMappingTest {
         assertEquals(30L * 86_400_000L, availability.getSlo().getPeriodMs());
         assertEquals(3, availability.getSlo().getBurnWindows().size());
         assertEquals(14.4, availability.getSlo().getBurnWindows().get(0).getBurnRate());
-        assertEquals(10L, availability.getSlo().getMinEvents());
+        assertEquals(5L, availability.getSlo().getMinEvents());
+    }
+
+    @Test
+    void mapsInhibitionsAndPointsAtABadTargetMatcher() {
+        Path file = CliRun.write(dir, "inhibits.yaml", """
+                rules:
+                  - id: down
+                    metric: up
+                    severities: {critical: '< 1'}
+                    inhibits:
+                      - target_match: ['severity = warning', 'rule_id =~ "pg-.*"']
+                        equal: [environment, region]
+                      - {}
+                  - id: broken
+                    metric: up
+                    severities: {critical: '< 1'}
+                    inhibits:
+                      - target_match: ['rule_id =~ "("']
+                """);
+        Diagnostics d = new Diagnostics();
+        List<ParsedRule> rules = RuleFileParser.parse(file, "inhibits.yaml", d);
+
+        Rule down = rules.get(0).rule();
+        assertEquals(2, down.getInhibits().size());
+        assertEquals(List.of("environment", "region"), down.getInhibits().get(0).getEqual());
+        assertEquals("severity", down.getInhibits().get(0).getTargetMatchers().get(0).getLabel());
+        assertEquals(com.gds.alerting.avro.MatchOp.RE, down.getInhibits().get(0).getTargetMatchers().get(1).getOp());
+        assertEquals(List.of(), down.getInhibits().get(1).getTargetMatchers(), "no target_match: every other alert");
+
+        List<String> problems = com.gds.alerting.topologies.rules.RuleValidator.validate(rules.get(1).rule());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("inhibits[0].target_matchers[0].value: bad regular expression"), problems.get(0));
+        assertEquals(13, rules.get(1).paths().get("inhibits[0].target_matchers[0]").line(), "the error points at the matcher");
     }
 }

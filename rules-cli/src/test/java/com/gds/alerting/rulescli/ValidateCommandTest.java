@@ -75,7 +75,81 @@ class ValidateCommandTest {
                         """, "rules.yaml:5:14: error: rule 'conn': summary: unknown placeholder {{instance}}"),
                 Arguments.of("YAML syntax", """
                             severities: {warning: '> 0.8'
-                        """, "rules.yaml:5:1: error: YAML syntax:"));
+                        """, "rules.yaml:5:1: error: YAML syntax:"),
+                // Window, SLO and absence rules: the topology's RuleValidator, at the YAML field, in YAML names and durations.
+                Arguments.of("window advance that does not divide the size", """
+                            window: {aggregation: avg, size: 5m, advance: 2m}
+                            severities: {warning: '> 0.8'}
+                        """, "rules.yaml:4:51: error: rule 'conn': window.advance: 2m must be positive and divide size 5m"),
+                Arguments.of("window grace over a day", """
+                            window:
+                              aggregation: p99
+                              size: 5m
+                              grace: 2d
+                            severities: {warning: '> 0.8'}
+                        """, "rules.yaml:7:14: error: rule 'conn': window.grace: 2d must be between 0 and 1d"),
+                Arguments.of("unknown aggregation", """
+                            window: {aggregation: median, size: 5m}
+                            severities: {warning: '> 0.8'}
+                        """, "rules.yaml:4:27: error: unknown aggregation 'median'; one of [avg, min, max, sum, count, p50, p95, p99, rate]"),
+                Arguments.of("window kind without its window block", """
+                            kind: window
+                            severities: {warning: '> 0.8'}
+                        """, "rules.yaml:4:11: error: rule 'conn': window: a WINDOW rule needs its window spec"),
+                Arguments.of("SLO objective out of range", """
+                            slo: {sli: threshold, good: '== 1', objective: 99.9, period: 30d}
+                        """, "rules.yaml:4:52: error: rule 'conn': slo.objective: 99.9 must be strictly between 0 and 1"),
+                Arguments.of("SLO short window not shorter than the long one", """
+                            slo:
+                              sli: threshold
+                              good: '== 1'
+                              objective: 0.999
+                              period: 30d
+                              burn_windows:
+                                - {severity: critical, long: 1h, short: 5m, burn_rate: 14.4}
+                                - {severity: warning, long: 6h, short: 6h, burn_rate: 1}
+                        """, "rules.yaml:11:11: error: rule 'conn': slo.burn_windows[1]: the short window 6h must be shorter than"
+                        + " the long one 6h"),
+                Arguments.of("SLO window not in whole minutes", """
+                            slo:
+                              sli: threshold
+                              good: '== 1'
+                              objective: 0.999
+                              period: 30d
+                              burn_windows: [{severity: critical, long: 1h, short: 90s, burn_rate: 14.4}]
+                        """, "rules.yaml:9:60: error: rule 'conn': slo.burn_windows[0].short: 1m30s must be a positive whole number"
+                        + " of minutes"),
+                Arguments.of("ratio SLI without its good or bad counter", """
+                            slo: {sli: ratio, objective: 0.999, period: 30d}
+                        """, "rules.yaml:4:10: error: rule 'conn': slo: a RATIO SLI needs exactly one of good_metric and bad_metric"),
+                Arguments.of("threshold SLI without its good condition", """
+                            slo: {sli: threshold, objective: 0.999, period: 30d}
+                        """, "rules.yaml:4:16: error: rule 'conn': slo.good: a THRESHOLD SLI needs the condition a good sample meets"),
+                Arguments.of("SLO rule with severities", """
+                            slo: {sli: threshold, good: '== 1', objective: 0.999, period: 30d}
+                            severities: {warning: '> 0.8'}
+                        """, "rules.yaml:5:5: error: rule 'conn': severities: an SLO rule takes its severities from its"
+                        + " slo.burn_windows; leave severities empty"),
+                Arguments.of("SLO rule with a custom override", """
+                            slo: {sli: threshold, good: '== 1', objective: 0.999, period: 30d}
+                            overrides:
+                              - match: [instance_id = pg-1]
+                                severities: {warning: '> 0.8'}
+                        """, "rules.yaml:7:9: error: rule 'conn': overrides[0].mode: an SLO rule has no severities to customise;"
+                        + " use DISABLED or DEFAULT"),
+                Arguments.of("absence without for", """
+                            absence: {severity: high}
+                        """, "rules.yaml:4:14: error: rule 'conn': for: an ABSENCE rule needs how long without a sample"),
+                Arguments.of("absence forgotten before it fires", """
+                            absence: {severity: high, forget_after: 10m}
+                            for: 1h
+                        """, "rules.yaml:4:45: error: rule 'conn': absence.forget_after: 10m must be longer than for 1h"),
+                Arguments.of("absence rule with a schedule", """
+                            absence: {severity: high}
+                            for: 5m
+                            schedules:
+                              - {time_zone: UTC, start: "22:00", end: "06:00", severities: {warning: '< 1'}}
+                        """, "rules.yaml:6:5: error: rule 'conn': schedules: an ABSENCE rule has no severities to schedule"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,10 +200,10 @@ class ValidateCommandTest {
     }
 
     @Test
-    void acceptsAValidFileWithEveryThresholdConstruct() {
+    void acceptsAValidFileWithEveryConstruct() {
         CliRun run = CliRun.of("validate", Path.of("src/test/resources/every-construct.yaml").toString());
 
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.out().contains("OK: 2 rules, 0 errors, 0 warnings"), run.out());
+        assertTrue(run.out().contains("OK: 7 rules, 0 errors, 0 warnings"), run.out());
     }
 }

@@ -1,7 +1,6 @@
 package com.gds.alerting.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -359,7 +358,6 @@ class TwoInstancesIT {
         AlertView acked = clientB.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts/" + keys.get(3)).bearerAuth(READ),
                 AlertView.class);
         assertEquals("ACKNOWLEDGED", acked.state(), "restored from the changelog with its ack");
-        assertNotEquals(0, all.total());
     }
 
     private static HttpClientResponseException assertThrowsHttp(Runnable call) {

@@ -25,7 +25,13 @@ public final class AlertingCounters {
         COMMANDS_DEAD_LETTERED("commands.dead_lettered"),
         EVENTS("events"),
         WINDOWS_EVALUATED("windows.evaluated"),
-        INSTANCES_FORGOTTEN("absence.instances_forgotten");
+        INSTANCES_FORGOTTEN("absence.instances_forgotten"),
+        /** Notifying transitions a silence kept quiet. */
+        NOTIFICATIONS_SILENCED("notifications.silenced"),
+        /** Notifying transitions an inhibition kept quiet. */
+        NOTIFICATIONS_INHIBITED("notifications.inhibited"),
+        /** Alerts that notified when the silence or inhibition that kept them quiet ended. */
+        NOTIFICATIONS_RELEASED("notifications.released");
 
         private final String metricName;
 

@@ -197,7 +197,8 @@ public final class AlertingTopology {
                 Names.SLO_STORE, Names.ABSENCE_STORE, config.punctuationInterval(), config.maxTimersPerTick(),
                 config.absenceRetention());
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
-                .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, counters), Named.as(Names.ALERT_LIFECYCLE));
+                .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, silenceBook, counters),
+                        Named.as(Names.ALERT_LIFECYCLE));
         Map<String, KStream<Object, Object>> byType = outputs.split(Named.as("alert-outputs-"))
                 .branch((key, value) -> value instanceof AlertEvent, Branched.as("events"))
                 .defaultBranch(Branched.as("command-results"));
@@ -278,13 +279,13 @@ public final class AlertingTopology {
 
     /** Declares the lifecycle processor's stores with it ({@code ConnectedStoreProvider}). */
     private record AlertLifecycleSupplier(StoreKind kind, AlertProcessor.AlertProcessorSettings settings, RuleBook ruleBook,
-                                          AlertingCounters counters)
+                                          SilenceBook silenceBook, AlertingCounters counters)
             implements ProcessorSupplier<Object, Object, Object, Object> {
 
         @Override
         @SuppressWarnings({"unchecked", "rawtypes"})
         public Processor<Object, Object, Object, Object> get() {
-            return (Processor) new AlertProcessor(settings, ruleBook, counters);
+            return (Processor) new AlertProcessor(settings, ruleBook, silenceBook, counters);
         }
 
         @Override

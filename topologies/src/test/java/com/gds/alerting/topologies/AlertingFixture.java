@@ -32,6 +32,7 @@ import com.gds.alerting.avro.CommandType;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.SloStatus;
 import com.gds.alerting.avro.serde.AvroSerdes;
@@ -58,6 +59,7 @@ public final class AlertingFixture implements AutoCloseable {
     private final TestInputTopic<String, AlertCommand> commands;
     private final TestOutputTopic<String, AlertEvent> events;
     private final TestOutputTopic<String, CommandResult> results;
+    private final TestInputTopic<String, Silence> silences;
     private final Map<String, Object> serdeConfig;
     private Instant wallClock;
 
@@ -88,6 +90,7 @@ public final class AlertingFixture implements AutoCloseable {
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serde(AlertEvent.class).deserializer());
         results = driver.createOutputTopic(topics.commandResults(), new StringDeserializer(),
                 serde(CommandResult.class).deserializer());
+        silences = driver.createInputTopic(topics.silences(), new StringSerializer(), serde(Silence.class).serializer());
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> Serde<T> serde(Class<T> type) {
@@ -100,6 +103,16 @@ public final class AlertingFixture implements AutoCloseable {
 
     public void deleteRule(String ruleId) {
         rules.pipeInput(ruleId, null);
+    }
+
+    /** Publishes a silence on {@code gds.silences}, as the REST API does. */
+    public void silence(Silence silence) {
+        silences.pipeInput(silence.getSilenceId(), silence);
+    }
+
+    /** Deletes a silence (a tombstone), as {@code DELETE /api/v1/silences/{id}} does. */
+    public void deleteSilence(String silenceId) {
+        silences.pipeInput(silenceId, null);
     }
 
     /** A sample of {@code metric} on {@code instance} (PostgreSQL, prod) measured at {@code at}. */

@@ -7,13 +7,13 @@ package com.gds.alerting.collectors.synthetic;
  * @param kind       what goes wrong
  * @param cyclesLeft collection cycles until it is over
  */
-record Incident(Kind kind, int cyclesLeft) {
+public record Incident(Kind kind, int cyclesLeft) {
 
     /** The incidents the generator knows. */
-    enum Kind {
+    public enum Kind {
         /** connections_used_ratio jumps to 0.92-0.99 (pool exhaustion, a connection leak). */
         CONNECTION_SPIKE,
-        /** replication lag climbs by tens of seconds per cycle (a replica falls behind). */
+        /** replication lag (SQL Server: AG secondary lag) climbs by tens of seconds per cycle (a replica falls behind). */
         REPLICATION_LAG,
         /** the database stops answering: up = 0 and no other metric. */
         INSTANCE_DOWN,

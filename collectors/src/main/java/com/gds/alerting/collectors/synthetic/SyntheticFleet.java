@@ -199,7 +199,8 @@ public final class SyntheticFleet {
             if (kind == Incident.Kind.CONNECTION_SPIKE && name.equals("connections_used_ratio")) {
                 return 0.92 + 0.07 * random.nextDouble();
             }
-            if (kind == Incident.Kind.REPLICATION_LAG && name.equals("replication_lag_seconds")) {
+            if (kind == Incident.Kind.REPLICATION_LAG && (name.equals("replication_lag_seconds")
+                    || name.equals("ag_secondary_lag_seconds"))) {
                 return Math.min(shape.max(), current + 15 + 30 * random.nextDouble());
             }
             if (kind == Incident.Kind.REPLICATION_LAG && name.equals("replication_lag_bytes")) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
+import com.gds.alerting.rulescli.yaml.Durations;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.topologies.rules.RuleValidator;
 
@@ -39,7 +40,19 @@ public final class RuleChecker {
         YAML_NAMES.put("rule_id", "id");
         YAML_NAMES.put("conditions", "severities");
         YAML_NAMES.put("matchers", "match");
+        YAML_NAMES.put("size_ms", "size");
+        YAML_NAMES.put("advance_ms", "advance");
+        YAML_NAMES.put("grace_ms", "grace");
+        YAML_NAMES.put("period_ms", "period");
+        YAML_NAMES.put("long_window_ms", "long");
+        YAML_NAMES.put("short_window_ms", "short");
+        YAML_NAMES.put("forget_after_ms", "forget_after");
+        YAML_NAMES.put("good_op/good_threshold", "good");
+        YAML_NAMES.put("good_op", "good");
     }
+
+    /** A whole number of milliseconds in a message, not part of a decimal and not already followed by a unit. */
+    private static final Pattern MILLIS = Pattern.compile("(?<![\\d.E])(\\d{4,})(?![\\d.E]| ms)");
 
     private RuleChecker() {
     }
@@ -85,7 +98,7 @@ public final class RuleChecker {
                 // A field that did not parse was left at its default: what the validator says about
                 // that default is noise next to the parse error already reported on that line.
                 if (!shapeErrorLines.contains(at.line())) {
-                    diagnostics.error(at, "rule '" + id + "': " + yamlNames(problem));
+                    diagnostics.error(at, "rule '" + id + "': " + yamlNames(durations(path, problem)));
                 }
             }
             if (parsed.complete() && rule.getForMs() == 0 && rule.getKeepFiringForMs() > 0) {
@@ -96,6 +109,18 @@ public final class RuleChecker {
             }
         }
         return new Result(all, diagnostics);
+    }
+
+    /**
+     * RuleValidator states durations in milliseconds, as the record holds them; the file says
+     * {@code 5m}. In a problem about a duration field (or a burn window), whole milliseconds are
+     * shown as durations again: "window.advance: 7m must ... divide size 5m".
+     */
+    static String durations(String path, String problem) {
+        if (!path.endsWith("_ms") && !path.startsWith("slo.burn_windows")) {
+            return problem;
+        }
+        return MILLIS.matcher(problem).replaceAll(m -> Durations.format(Long.parseLong(m.group(1))));
     }
 
     static String yamlNames(String problem) {

@@ -17,6 +17,7 @@ import com.gds.alerting.avro.Aggregation;
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.OverrideMode;
@@ -48,7 +49,7 @@ public final class RuleFileParser {
     static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
             "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
-            "routing_key");
+            "routing_key", "inhibits");
     static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
     static final Set<String> OVERRIDE_KEYS = orderedSet("match", "mode", "severities");
     static final Set<String> SCHEDULE_KEYS = orderedSet("time_zone", "days", "start", "end", "severities");
@@ -57,6 +58,7 @@ public final class RuleFileParser {
             "period", "burn_windows", "min_events");
     static final Set<String> BURN_KEYS = orderedSet("severity", "long", "short", "burn_rate");
     static final Set<String> ABSENCE_KEYS = orderedSet("severity", "forget_after");
+    static final Set<String> INHIBIT_KEYS = orderedSet("target_match", "equal");
 
     /** {@code label OP value}; the value may be quoted. */
     private static final Pattern MATCHER = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|==|=)\\s*(.*?)\\s*");
@@ -115,12 +117,21 @@ public final class RuleFileParser {
             b.setForMs(duration("for", "for_ms", 0L));
             b.setKeepFiringForMs(duration("keep_firing_for", "keep_firing_for_ms", 0L));
             b.setOverrides(overrides());
+            paths.put("overrides", map.has("overrides") ? map.keyAt("overrides") : map.location());
             b.setSchedules(schedules());
+            paths.put("schedules", map.has("schedules") ? map.keyAt("schedules") : map.location());
             b.setWindow(window());
             b.setSlo(slo());
             b.setAbsence(absence());
+            if (!map.has("for") && map.has("absence")) {
+                paths.put("for_ms", map.at("absence")); // an absence rule without 'for': the block that needs it
+            }
             b.setKind(kind(b));
             paths.put("kind", map.has("kind") ? map.at("kind") : map.location());
+            for (String block : List.of("window", "slo", "absence")) {
+                // "a WINDOW rule needs its window spec": the block is missing, so point at the kind that asks for it.
+                paths.putIfAbsent(block, paths.get("kind"));
+            }
             Boolean sendResolved = map.bool("send_resolved");
             b.setSendResolved(sendResolved == null || sendResolved);
             b.setRepeatIntervalMs(duration("repeat_interval", "repeat_interval_ms", null));
@@ -137,6 +148,7 @@ public final class RuleFileParser {
             b.setRunbookUrl(map.string("runbook", false));
             b.setLabels(map.stringMap("labels"));
             b.setRoutingKey(map.string("routing_key", false));
+            b.setInhibits(inhibits());
             Location at = map.location();
             b.setSource(at.file() + ":" + at.line());
             boolean complete = !broken && d.errors().size() == before;
@@ -265,6 +277,29 @@ public final class RuleFileParser {
             return text == null ? null : severityOf(text, in.at(key));
         }
 
+        /** {@code inhibits: [{target_match: [...], equal: [...]}]}: what this rule's firing alerts keep quiet on their instance. */
+        private List<Inhibition> inhibits() {
+            List<Inhibition> out = new ArrayList<>();
+            for (Node item : map.list("inhibits")) {
+                String p = "inhibits[" + out.size() + "]";
+                YamlMap i = map.child(item, "an inhibition", INHIBIT_KEYS);
+                if (i == null) {
+                    broken = true;
+                    continue;
+                }
+                paths.put(p, i.location());
+                List<Matcher> targets = matchers(i, "target_match", p + ".target_matchers");
+                List<String> equal = new ArrayList<>();
+                for (Node label : i.list("equal")) {
+                    String text = i.scalar(label, "equal");
+                    paths.put(p + ".equal[" + equal.size() + "]", Location.of(i.file(), label));
+                    equal.add(text == null ? "" : text);
+                }
+                out.add(new Inhibition(targets, equal));
+            }
+            return out;
+        }
+
         private List<RuleOverride> overrides() {
             List<RuleOverride> out = new ArrayList<>();
             for (Node item : map.list("overrides")) {
@@ -279,6 +314,8 @@ public final class RuleFileParser {
                 List<Condition> conditions = levels(o, "severities", p + ".conditions");
                 paths.put(p + ".conditions", o.has("severities") ? o.keyAt("severities") : o.location());
                 String modeText = o.string("mode", false);
+                // Left out, the mode is custom: a problem with it is then about the override's severities.
+                paths.put(p + ".mode", o.has("mode") ? o.at("mode") : o.has("severities") ? o.keyAt("severities") : o.location());
                 OverrideMode mode;
                 if (modeText == null) {
                     // Leaving mode out is the common case: the override gives its own severities.
@@ -348,6 +385,12 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("window", w.location());
+            paths.put("window.aggregation", w.at("aggregation"));
+            paths.put("window.type", w.at("type"));
+            paths.put("window.size_ms", w.at("size"));
+            // "advance must divide size" is about the advance when written, else about the size it defaults from.
+            paths.put("window.advance_ms", w.has("advance") ? w.at("advance") : w.at("size"));
+            paths.put("window.grace_ms", w.at("grace"));
             Aggregation aggregation = enumOf(Aggregation.class, w, "aggregation", true);
             WindowType type = enumOf(WindowType.class, w, "type", false);
             Long size = w.duration("size", true);
@@ -367,6 +410,18 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("slo", s.location());
+            paths.put("slo.sli", s.at("sli"));
+            paths.put("slo.objective", s.at("objective"));
+            paths.put("slo.period_ms", s.at("period"));
+            paths.put("slo.min_events", s.at("min_events"));
+            paths.put("slo.total_metric", s.at("total_metric"));
+            paths.put("slo.burn_windows", s.has("burn_windows") ? s.keyAt("burn_windows") : s.location());
+            // RuleValidator names some problems after a pair of fields: point at the one written.
+            paths.put("slo.good_op/good_threshold", s.has("good") ? s.at("good") : s.at("sli"));
+            String counter = s.has("good_metric") ? "good_metric" : s.has("bad_metric") ? "bad_metric" : null;
+            paths.put("slo.good_metric/bad_metric", counter != null ? s.at(counter) : s.at("sli"));
+            paths.put("slo.good_metric/bad_metric/total_metric", counter != null ? s.at(counter)
+                    : s.has("total_metric") ? s.at("total_metric") : s.at("sli"));
             SliKind sli = enumOf(SliKind.class, s, "sli", true);
             Double objective = s.number("objective", true);
             Long period = s.duration("period", true);
@@ -387,14 +442,23 @@ public final class RuleFileParser {
             for (Node item : s.list("burn_windows")) {
                 YamlMap bw = s.child(item, "a burn window", BURN_KEYS);
                 if (bw == null) {
+                    broken = true;
                     continue;
                 }
+                String p = "slo.burn_windows[" + burns.size() + "]";
+                paths.put(p, bw.location());
+                paths.put(p + ".severity", bw.at("severity"));
+                paths.put(p + ".long_window_ms", bw.at("long"));
+                paths.put(p + ".short_window_ms", bw.at("short"));
+                paths.put(p + ".burn_rate", bw.at("burn_rate"));
                 Severity sev = severity(bw, "severity", true);
                 Long longW = bw.duration("long", true);
                 Long shortW = bw.duration("short", true);
                 Double rate = bw.number("burn_rate", true);
                 if (sev != null && longW != null && shortW != null && rate != null) {
                     burns.add(new BurnWindow(sev, longW, shortW, rate));
+                } else {
+                    broken = true;
                 }
             }
             Long minEvents = s.integer("min_events");
@@ -413,6 +477,8 @@ public final class RuleFileParser {
                 return null;
             }
             paths.put("absence", a.location());
+            paths.put("absence.severity", a.at("severity"));
+            paths.put("absence.forget_after_ms", a.at("forget_after"));
             Severity sev = severity(a, "severity", true);
             if (sev == null) {
                 broken = true;

@@ -17,6 +17,7 @@ import com.gds.alerting.rulescli.rules.RuleChecker;
 import com.gds.alerting.rulescli.yaml.Diagnostic;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
 import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.topologies.rules.Template;
 
 /**
  * Runs rule test files through the real topology and prints, for each failing evaluation, what
@@ -161,7 +162,7 @@ public final class RuleTestRunner {
         append(b, "metric", e.getMetricName());
         append(b, "severity", e.getSeverity().name().toLowerCase(Locale.ROOT));
         append(b, "state", e.getState().name().toLowerCase(Locale.ROOT));
-        append(b, "value", e.getValue() == null ? null : String.valueOf(e.getValue()));
+        append(b, "value", e.getValue() == null ? null : Template.number(e.getValue()));
         append(b, "since", e.getStartedAt() == null ? null : e.getStartedAt().toString());
         append(b, "summary", e.getSummary() == null ? null : "\"" + e.getSummary() + "\"");
         return b.toString().trim();

@@ -2,6 +2,7 @@ package com.gds.alerting.rulescli.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +18,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.Metric;
@@ -36,8 +40,15 @@ import com.gds.alerting.topologies.StoreKind;
 /**
  * The production alerting topology on a {@link TopologyTestDriver} (in-memory stores, a private
  * in-memory registry scope, a temporary state directory), driven in event time: the wall clock
- * follows the samples, so reminders and escalations happen when they would have. Used by rule
- * tests and backtests alike.
+ * follows the samples, so reminders, escalations and absence timers happen when they would have.
+ * Used by rule tests and backtests alike.
+ *
+ * <p>The wall clock never jumps over a timer: moving it forward stops at each punctuation tick at
+ * or after the earliest timer due in the topology's {@code alert-timers} index (reminder,
+ * escalation, absence, forget), so an absence alert fires at last sample + {@code for} (rounded up
+ * to the tick, as in production) even when no sample arrives for hours, and a long silence yields
+ * one reminder per {@code repeat_interval}, not one in all. A tick with nothing due costs nothing,
+ * so the stepping is proportional to the timers, not to the time replayed.
  */
 public final class TopologyHarness implements AutoCloseable {
 
@@ -49,20 +60,25 @@ public final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, Rule> rules;
     private final TestOutputTopic<String, AlertEvent> events;
     private final Map<String, TestInputTopic<String, Metric>> metricTopics = new HashMap<>();
+    private final KeyValueStore<Bytes, byte[]> timers;
+    private final long startMs;
+    private final long tickMs;
     private Instant wallClock;
 
     /** A harness whose wall clock starts at {@code start}. */
     public TopologyHarness(Instant start) {
         AvroClassTrust.install();
         wallClock = start;
+        startMs = start.toEpochMilli();
         serdeConfig = Map.of("schema.registry.url", InMemorySchemaRegistry.SCHEME + scope);
         try {
             stateDir = Files.createTempDirectory("gds-rules-ttd");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AlertingTopology alerting = AlertingTopology.build(
-                AlertingTopologyConfig.defaults(serdeConfig).withStoreKind(StoreKind.IN_MEMORY));
+        AlertingTopologyConfig config = AlertingTopologyConfig.defaults(serdeConfig).withStoreKind(StoreKind.IN_MEMORY);
+        tickMs = config.punctuationInterval().toMillis();
+        AlertingTopology alerting = AlertingTopology.build(config);
         Properties props = new Properties();
         props.putAll(AlertingTopology.requiredStreamsConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gds-rules");
@@ -71,6 +87,7 @@ public final class TopologyHarness implements AutoCloseable {
         driver = new TopologyTestDriver(alerting.topology(), props, start);
         rules = driver.createInputTopic(topics.rules(), new StringSerializer(), serde(Rule.class).serializer());
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serde(AlertEvent.class).deserializer());
+        timers = driver.getKeyValueStore(AlertingTopology.Names.ALERT_TIMERS_STORE);
     }
 
     private <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
@@ -97,11 +114,42 @@ public final class TopologyHarness implements AutoCloseable {
                 .pipeInput(metric.getInstanceId(), metric, metric.getTimestamp());
     }
 
-    /** Moves the wall clock forward to {@code time} (running the punctuation that becomes due). */
+    /**
+     * Moves the wall clock forward to {@code time} (never back), stopping at every tick where a
+     * timer of the topology comes due on the way, so each fires at its own time.
+     */
     public void advanceTo(Instant time) {
+        long target = time.toEpochMilli();
+        Long due = nextTimerDue();
+        while (due != null) {
+            // The punctuation runs on ticks every tickMs from the start; the first one not before the
+            // timer (and after now, so the loop always moves) is when production would handle it.
+            long from = Math.max(due, wallClock.toEpochMilli() + 1);
+            long tick = startMs + Math.floorDiv(from - startMs + tickMs - 1, tickMs) * tickMs;
+            if (tick > target) {
+                break;
+            }
+            moveTo(tick);
+            due = nextTimerDue();
+        }
+        moveTo(target);
+    }
+
+    private void moveTo(long ms) {
+        Instant time = Instant.ofEpochMilli(ms);
         if (time.isAfter(wallClock)) {
             driver.advanceWallClockTime(Duration.between(wallClock, time));
             wallClock = time;
+        }
+    }
+
+    /**
+     * The earliest due time in the timer index. Its keys start with the due time as 8 big-endian
+     * bytes (topologies' {@code TimerKeys}), so the first key in byte order is the earliest timer.
+     */
+    private Long nextTimerDue() {
+        try (KeyValueIterator<Bytes, byte[]> it = timers.all()) {
+            return it.hasNext() ? ByteBuffer.wrap(it.next().key.get()).getLong() : null;
         }
     }
 

@@ -19,8 +19,8 @@ import com.gds.alerting.topologies.rules.Template;
 /**
  * Builds the {@link AlertEvent} of a transition from the alert's state and its rule: labels,
  * templated summary and description, routing, the deterministic message id, and
- * {@code suppressed_by} for transitions that must not notify by the rule's own policy. When the
- * rule is gone (deleted), what was rendered last is reused.
+ * {@code suppressed_by} as the lifecycle decided it. When the rule is gone (deleted), what was
+ * rendered last is reused.
  */
 final class AlertEvents {
 
@@ -35,13 +35,21 @@ final class AlertEvents {
         this.ruleBook = ruleBook;
     }
 
-    AlertEvent event(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId,
-                     int number) {
+    /**
+     * Renders labels, summary, description, runbook and routing key of {@code s} from its rule (when
+     * the rule still exists) and returns the rule, or {@code null} when it is gone.
+     */
+    CompiledRule refresh(AlertStatus s) {
         CompiledRule rule = ruleBook.rule(s.getRuleId());
-        Severity severity = Severities.effective(s);
         if (rule != null) {
-            render(s, rule, severity);
+            render(s, rule, Severities.effective(s));
         }
+        return rule;
+    }
+
+    /** The event of a transition of {@code s}, rendered by {@link #refresh} just before. */
+    AlertEvent event(AlertStatus s, Transition transition, AlertState previous, Reason reason, String commandId,
+                     int number, String suppressedBy) {
         String routingKey = s.getEscalated() && s.getEscalatedRoutingKey() != null ? s.getEscalatedRoutingKey() : s.getRoutingKey();
         return AlertEvent.newBuilder()
                 .setMessageId(MessageIds.of(s.getAlertKey(), s.getIncident(), transition.name(), number))
@@ -51,7 +59,7 @@ final class AlertEvents {
                 .setMetricName(s.getMetricName())
                 .setDatabaseType(s.getDatabaseType())
                 .setEnvironment(s.getEnvironment())
-                .setSeverity(severity)
+                .setSeverity(Severities.effective(s))
                 .setState(s.getState())
                 .setPreviousState(previous)
                 .setTransition(transition)
@@ -71,13 +79,17 @@ final class AlertEvents {
                 .setSummary(s.getSummary())
                 .setDescription(s.getDescription())
                 .setRoutingKey(routingKey)
-                .setSuppressedBy(suppression(transition, previous, rule))
+                .setSuppressedBy(suppressedBy)
                 .setReason(reason.name())
                 .setCommandId(commandId)
                 .build();
     }
 
-    private static String suppression(Transition transition, AlertState previous, CompiledRule rule) {
+    /**
+     * The rule's own reason for a transition not to notify: a RESOLVED that ends a pending streak, or
+     * of a rule with {@code send_resolved: false}; {@code null} otherwise.
+     */
+    static String policySuppression(Transition transition, AlertState previous, CompiledRule rule) {
         if (transition != Transition.RESOLVED) {
             return null;
         }

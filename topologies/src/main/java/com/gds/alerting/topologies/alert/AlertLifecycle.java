@@ -1,8 +1,13 @@
 package com.gds.alerting.topologies.alert;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -22,6 +27,8 @@ import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Series;
+import com.gds.alerting.topologies.silences.ActiveSilence;
+import com.gds.alerting.topologies.silences.SilenceBook;
 
 /**
  * The alert lifecycle of SEMANTICS.md, shared by every rule kind: a {@link Verdict} at an
@@ -34,22 +41,33 @@ final class AlertLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertLifecycle.class);
     static final byte[] PRESENT = new byte[0];
+    static final String SILENCED_BY = "silence:";
+    static final String INHIBITED_BY = "inhibited-by:";
+    /** Transitions that notify unless something keeps them quiet (SEMANTICS.md, notification policy). */
+    private static final Set<Transition> NOTIFYING = EnumSet.of(Transition.FIRED, Transition.SEVERITY_CHANGED,
+            Transition.RESOLVED, Transition.REMINDER, Transition.ESCALATED);
+    /** Alerts one inhibition source remembers having kept quiet (one instance's alerts: a handful). */
+    private static final int INHIBITED_KEPT = 1_000;
 
     private final ProcessorContext<String, SpecificRecord> context;
     private final KeyValueStore<String, AlertStatus> states;
     private final KeyValueStore<String, byte[]> open;
     private final KeyValueStore<Bytes, byte[]> timers;
     private final AlertEvents events;
+    private final RuleBook ruleBook;
+    private final SilenceBook silences;
     private final AlertingCounters counters;
 
     AlertLifecycle(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, AlertStatus> states,
                    KeyValueStore<String, byte[]> open, KeyValueStore<Bytes, byte[]> timers, RuleBook ruleBook,
-                   AlertingCounters counters) {
+                   SilenceBook silences, AlertingCounters counters) {
         this.context = context;
         this.states = states;
         this.open = open;
         this.timers = timers;
         this.events = new AlertEvents(ruleBook);
+        this.ruleBook = ruleBook;
+        this.silences = silences;
         this.counters = counters;
     }
 
@@ -103,7 +121,7 @@ final class AlertLifecycle {
                         emit(s, Transition.PENDING, null, Reason.CONDITION_MET, null, at);
                     }
                     states.put(key, s);
-                    open.put(key, PRESENT);
+                    markOpen(s);
                 }
             }
             case PENDING -> {
@@ -194,8 +212,13 @@ final class AlertLifecycle {
         s.setResolvedBy(by);
         s.setResolveComment(comment);
         emit(s, Transition.RESOLVED, previous, reason, commandId, at);
+        List<String> inhibited = s.getInhibiting();
+        s.setInhibiting(new ArrayList<>());
         states.put(s.getAlertKey(), s);
         open.delete(s.getAlertKey());
+        for (String target : inhibited) {
+            recheck(target, at);
+        }
     }
 
     /** Schedules the reminder and, if not yet escalated, the escalation, from {@code now}. */
@@ -232,7 +255,143 @@ final class AlertLifecycle {
         counts.put(transition.name(), occurrence + 1);
         s.setTransitionCounts(counts);
         int number = transition == Transition.REMINDER ? s.getReminderNumber() : occurrence;
-        context.forward(new Record<>(s.getAlertKey(), events.event(s, transition, previous, reason, commandId, number), at));
+        CompiledRule rule = events.refresh(s);
+        String suppressedBy = AlertEvents.policySuppression(transition, previous, rule);
+        if (suppressedBy == null && NOTIFYING.contains(transition)) {
+            suppressedBy = quiet(s, transition);
+        }
+        context.forward(new Record<>(s.getAlertKey(), events.event(s, transition, previous, reason, commandId, number,
+                suppressedBy), at));
         counters.increment(Counter.EVENTS);
+    }
+
+    // ---- silences and inhibition ---------------------------------------------------------------
+
+    /**
+     * Whether a notifying transition of {@code s} stays quiet because of a silence or an inhibition,
+     * and the bookkeeping that makes the alert notify when that ends: returns the
+     * {@code suppressed_by} ({@code silence:<id>} or {@code inhibited-by:<alert key>}) or
+     * {@code null}. A RESOLVED of an incident the receiver never heard of stays quiet too.
+     */
+    private String quiet(AlertStatus s, Transition transition) {
+        String mute = muting(s, context.currentSystemTimeMs());
+        if (mute != null) {
+            counters.increment(mute.startsWith(SILENCED_BY) ? Counter.NOTIFICATIONS_SILENCED : Counter.NOTIFICATIONS_INHIBITED);
+        }
+        if (transition == Transition.RESOLVED) {
+            String owed = s.getNotified() ? null : s.getMutedBy();
+            s.setMutedBy(null);
+            return mute != null ? mute : owed;
+        }
+        s.setMutedBy(mute);
+        if (mute == null) {
+            s.setNotified(true);
+        }
+        if (s.getState() != AlertState.RESOLVED) {
+            markOpen(s);
+        }
+        return mute;
+    }
+
+    /**
+     * The silence or inhibition that applies to {@code s} now, or {@code null}. A silence with an end
+     * leaves a timer at that end; an inhibition registers the alert with its source, which looks at it
+     * again when it resolves.
+     */
+    private String muting(AlertStatus s, long now) {
+        Map<String, String> labels = matchLabels(s);
+        ActiveSilence silence = silences.silencing(labels, now);
+        if (silence != null) {
+            if (silence.endsAt() != null) {
+                timers.put(TimerKeys.key(silence.endsAt(), TimerKeys.Kind.UNMUTE, s.getAlertKey()), PRESENT);
+            }
+            return SILENCED_BY + silence.id();
+        }
+        for (CompiledRule source : ruleBook.inhibitors()) {
+            String sourceKey = AlertKeys.of(source.ruleId(), s.getInstanceId(), source.metricName());
+            if (sourceKey.equals(s.getAlertKey())) {
+                continue;
+            }
+            AlertStatus src = null;
+            for (CompiledRule.Inhibition inhibition : source.inhibitions()) {
+                if (!inhibition.targets(labels)) {
+                    continue;
+                }
+                if (src == null) {
+                    src = states.get(sourceKey);
+                    if (src == null || !(src.getState() == AlertState.FIRING || src.getState() == AlertState.ACKNOWLEDGED)) {
+                        break;
+                    }
+                }
+                if (inhibition.sameValues(src.getLabels(), labels)) {
+                    register(src, s.getAlertKey());
+                    return INHIBITED_BY + sourceKey;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Remembers on the inhibition source that it kept {@code targetKey} quiet (bounded). */
+    private void register(AlertStatus source, String targetKey) {
+        if (source.getInhibiting().contains(targetKey)) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(source.getInhibiting());
+        keys.add(targetKey);
+        if (keys.size() > INHIBITED_KEPT) {
+            keys.remove(0);
+        }
+        source.setInhibiting(keys);
+        states.put(source.getAlertKey(), source);
+    }
+
+    /**
+     * Looks again at an alert a silence or an inhibition kept quiet (its silence ended, changed or was
+     * deleted; its inhibition source resolved): still firing and nothing keeps it quiet any more → it
+     * notifies now, as FIRED again with reason SILENCE_ENDED or INHIBITION_ENDED. An acknowledged
+     * alert stays quiet (somebody owns it); a resolved one has nothing to say.
+     */
+    void recheck(String alertKey, long at) {
+        AlertStatus s = states.get(alertKey);
+        if (s == null || s.getMutedBy() == null || s.getState() != AlertState.FIRING) {
+            return;
+        }
+        String was = s.getMutedBy();
+        String mute = muting(s, context.currentSystemTimeMs());
+        if (mute != null) {
+            if (!mute.equals(was)) {
+                s.setMutedBy(mute);
+                markOpen(s);
+                states.put(alertKey, s);
+            }
+            return;
+        }
+        counters.increment(Counter.NOTIFICATIONS_RELEASED);
+        emit(s, Transition.FIRED, AlertState.FIRING, was.startsWith(SILENCED_BY) ? Reason.SILENCE_ENDED
+                : Reason.INHIBITION_ENDED, null, at);
+        states.put(alertKey, s);
+    }
+
+    /** The alerts a firing inhibition source kept quiet, looked at again (its rule changed). */
+    void recheckInhibited(AlertStatus source, long at) {
+        for (String target : List.copyOf(source.getInhibiting())) {
+            recheck(target, at);
+        }
+    }
+
+    /** Labels silences and inhibitions match: the alert's labels plus its effective severity. */
+    private static Map<String, String> matchLabels(AlertStatus s) {
+        Map<String, String> labels = new HashMap<>(s.getLabels());
+        labels.putIfAbsent("instance_id", s.getInstanceId());
+        labels.putIfAbsent("rule_id", s.getRuleId());
+        labels.putIfAbsent("metric_name", s.getMetricName());
+        labels.put("severity", Severities.effective(s).name().toLowerCase(Locale.ROOT));
+        return labels;
+    }
+
+    /** The open-alert entry: what keeps it quiet (UTF-8), so silence changes find those alerts without decoding every state. */
+    private void markOpen(AlertStatus s) {
+        open.put(s.getAlertKey(), s.getMutedBy() == null ? PRESENT : s.getMutedBy().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,9 @@
 package com.gds.alerting.topologies.alert;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +41,7 @@ import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.Levels;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Series;
+import com.gds.alerting.topologies.silences.SilenceBook;
 import com.gds.alerting.topologies.slo.SloTracker;
 import com.gds.alerting.topologies.window.WindowAggregator;
 
@@ -46,7 +49,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * Evaluates each metric against the rules that select it — threshold, window, SLO and absence
  * rules, each reaching a {@link Verdict} its own way — and feeds the verdicts to the one
  * {@link AlertLifecycle}; applies operator commands; and on wall-clock punctuation drives
- * reminders, escalation, absence timers and the resolution of alerts whose rule went away. Every
+ * reminders, escalation, absence timers, the end of silences (and silences changed or deleted) and
+ * the resolution of alerts whose rule went away. Every
  * transition is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
  * {@code CommandResult}.
  *
@@ -61,9 +65,11 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     private static final byte[] PRESENT = AlertLifecycle.PRESENT;
     private static final int COMMAND_IDS_KEPT = 32;
     private static final StringSerializer STRINGS = new StringSerializer();
+    private static final byte[] SILENCED_BY = AlertLifecycle.SILENCED_BY.getBytes(StandardCharsets.UTF_8);
 
     private final AlertProcessorSettings settings;
     private final RuleBook ruleBook;
+    private final SilenceBook silenceBook;
     private final AlertingCounters counters;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, AlertStatus> states;
@@ -74,10 +80,12 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     private SloTracker slos;
     private AbsenceTracker absences;
     private long seenRuleVersion = -1;
+    private long seenSilenceVersion = -1;
 
-    public AlertProcessor(AlertProcessorSettings settings, RuleBook ruleBook, AlertingCounters counters) {
+    public AlertProcessor(AlertProcessorSettings settings, RuleBook ruleBook, SilenceBook silenceBook, AlertingCounters counters) {
         this.settings = settings;
         this.ruleBook = ruleBook;
+        this.silenceBook = silenceBook;
         this.counters = counters;
     }
 
@@ -87,7 +95,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         this.states = context.getStateStore(settings.stateStore());
         this.open = context.getStateStore(settings.openStore());
         this.timers = context.getStateStore(settings.timerStore());
-        this.lifecycle = new AlertLifecycle(context, states, open, timers, ruleBook, counters);
+        this.lifecycle = new AlertLifecycle(context, states, open, timers, ruleBook, silenceBook, counters);
         this.windows = new WindowAggregator(context.getStateStore(settings.windowPanesStore()),
                 context.getStateStore(settings.windowProgressStore()));
         this.slos = new SloTracker(context.getStateStore(settings.sloStore()));
@@ -312,6 +320,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
 
     private void tick(long now) {
         reconcileRules(now);
+        reconcileSilences(now);
         List<TimerKeys.Timer> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = timers.all()) {
             while (it.hasNext() && due.size() < settings.maxTimersPerTick()) {
@@ -326,6 +335,10 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
             timers.delete(TimerKeys.key(timer.due(), timer.kind(), timer.alertKey()));
             if (timer.kind() == TimerKeys.Kind.ABSENCE || timer.kind() == TimerKeys.Kind.FORGET) {
                 onAbsenceTimer(timer, now);
+                continue;
+            }
+            if (timer.kind() == TimerKeys.Kind.UNMUTE) {
+                lifecycle.recheck(timer.alertKey(), now);
                 continue;
             }
             AlertStatus s = states.get(timer.alertKey());
@@ -455,9 +468,41 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                     s.getEnvironment(), s.getTags()))) {
                 lifecycle.resolve(s, now, Reason.NO_LONGER_SELECTED, null, "rule '" + s.getRuleId()
                         + "' changed and no longer selects this series", null);
+            } else if (!s.getInhibiting().isEmpty()) {
+                lifecycle.recheckInhibited(s, now);
             }
         }
         seenRuleVersion = version;
+    }
+
+    /**
+     * After a silence was created, changed or deleted (and once after a start), looks again at the
+     * open alerts a silence keeps quiet: those no longer silenced notify now. Their open-alert entries
+     * name the silence, so no alert state is decoded for the others; silences change by hand, rarely.
+     */
+    private void reconcileSilences(long now) {
+        long version = silenceBook.version();
+        if (version == seenSilenceVersion) {
+            return;
+        }
+        List<String> silenced = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = open.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (startsWith(kv.value, SILENCED_BY)) {
+                    silenced.add(kv.key);
+                }
+            }
+        }
+        for (String key : silenced) {
+            lifecycle.recheck(key, now);
+        }
+        seenSilenceVersion = version;
+    }
+
+    private static boolean startsWith(byte[] value, byte[] prefix) {
+        return value != null && value.length >= prefix.length
+                && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**

@@ -27,5 +27,9 @@ public enum Reason {
     /** Not acknowledged within {@code escalate_after}. */
     NOT_ACKNOWLEDGED_IN_TIME,
     /** An absence rule's instance was silent longer than the retention and is no longer tracked. */
-    INSTANCE_FORGOTTEN
+    INSTANCE_FORGOTTEN,
+    /** FIRED again: the silence that kept the alert quiet ended (or was deleted) and it still fires. */
+    SILENCE_ENDED,
+    /** FIRED again: the alert that inhibited it resolved and it still fires. */
+    INHIBITION_ENDED
 }

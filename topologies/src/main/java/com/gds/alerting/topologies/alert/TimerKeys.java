@@ -14,7 +14,7 @@ final class TimerKeys {
 
     /** Appended only: the ordinal is in stored keys. */
     enum Kind {
-        REMINDER, ESCALATION, ABSENCE, FORGET
+        REMINDER, ESCALATION, ABSENCE, FORGET, UNMUTE
     }
 
     record Timer(long due, Kind kind, String alertKey) {

@@ -1,5 +1,6 @@
 package com.gds.alerting.topologies.rules;
 
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.gds.alerting.avro.MatchOp;
@@ -20,7 +21,15 @@ public record CompiledMatcher(String label, MatchOp op, String value, Pattern pa
     }
 
     public boolean matches(Series series) {
-        String actual = series.label(label);
+        return matchesValue(series.label(label));
+    }
+
+    /** Matches the labels of an alert (a missing label is {@code ""}). */
+    public boolean matches(Map<String, String> labels) {
+        return matchesValue(labels.getOrDefault(label, ""));
+    }
+
+    private boolean matchesValue(String actual) {
         return switch (op) {
             case EQ -> actual.equals(value);
             case NEQ -> !actual.equals(value);

@@ -25,6 +25,33 @@ public final class CompiledRule {
     public record Override(List<CompiledMatcher> matchers, OverrideMode mode, Levels levels) {
     }
 
+    /**
+     * What this rule's firing alerts inhibit on their instance: the target alerts whose labels match
+     * {@code targets} and have the source's values for every label in {@code equal}.
+     */
+    public record Inhibition(List<CompiledMatcher> targets, List<String> equal) {
+
+        /** Whether an alert with {@code targetLabels} is a target (before comparing with a source). */
+        public boolean targets(Map<String, String> targetLabels) {
+            for (CompiledMatcher m : targets) {
+                if (!m.matches(targetLabels)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether source and target have the same value for every label in {@code equal}. */
+        public boolean sameValues(Map<String, String> sourceLabels, Map<String, String> targetLabels) {
+            for (String label : equal) {
+                if (!sourceLabels.getOrDefault(label, "").equals(targetLabels.getOrDefault(label, ""))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private final Rule source;
     private final List<CompiledMatcher> matchers;
     private final String indexedInstance;
@@ -36,6 +63,7 @@ public final class CompiledRule {
     private final List<String> metricNames;
     private final WindowSpecs window;
     private final SloSpecs slo;
+    private final List<Inhibition> inhibitions;
 
     private CompiledRule(Rule source) {
         this.source = source;
@@ -69,6 +97,10 @@ public final class CompiledRule {
         this.schedules = List.copyOf(windows);
         this.summary = Template.parse(source.getSummary());
         this.description = Template.parse(source.getDescription());
+        this.inhibitions = source.getInhibits().stream()
+                .map(i -> new Inhibition(i.getTargetMatchers().stream().map(CompiledMatcher::of).toList(),
+                        List.copyOf(i.getEqual())))
+                .toList();
     }
 
     /**
@@ -111,6 +143,11 @@ public final class CompiledRule {
      */
     public List<String> metricNames() {
         return metricNames;
+    }
+
+    /** What this rule's firing alerts inhibit (empty for most rules). */
+    public List<Inhibition> inhibitions() {
+        return inhibitions;
     }
 
     /** The window of a WINDOW rule, else {@code null}. */

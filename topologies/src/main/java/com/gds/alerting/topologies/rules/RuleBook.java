@@ -36,6 +36,8 @@ public final class RuleBook {
     private final Map<String, MetricRules> byMetric = new ConcurrentHashMap<>();
     private final ConcurrentNavigableMap<Long, String> changes = new ConcurrentSkipListMap<>();
     private volatile long version;
+    private final Map<String, CompiledRule> inhibiting = new HashMap<>();
+    private volatile List<CompiledRule> inhibitors = List.of();
 
     /** Adds or replaces a rule (disabled rules are kept for queries but never evaluated). */
     public synchronized void put(CompiledRule rule) {
@@ -47,6 +49,12 @@ public final class RuleBook {
             index(rule);
         }
         changed(rule.ruleId());
+        if (rule.enabled() && !rule.inhibitions().isEmpty()) {
+            inhibiting.put(rule.ruleId(), rule);
+            inhibitors = List.copyOf(inhibiting.values());
+        } else if (inhibiting.remove(rule.ruleId()) != null) {
+            inhibitors = List.copyOf(inhibiting.values());
+        }
     }
 
     /** Removes a rule; a no-op for an unknown id. */
@@ -55,7 +63,15 @@ public final class RuleBook {
         if (previous != null) {
             unindex(previous);
             changed(ruleId);
+            if (inhibiting.remove(ruleId) != null) {
+                inhibitors = List.copyOf(inhibiting.values());
+            }
         }
+    }
+
+    /** The enabled rules whose firing alerts inhibit others (few: e.g. an instance-down rule). */
+    public List<CompiledRule> inhibitors() {
+        return inhibitors;
     }
 
     /** Replaces everything (when the rule table is loaded from its store). */

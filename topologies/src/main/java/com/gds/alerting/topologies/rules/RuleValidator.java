@@ -14,6 +14,7 @@ import java.util.regex.PatternSyntaxException;
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.OverrideMode;
@@ -80,6 +81,9 @@ public final class RuleValidator {
                     + MIN_REPEAT_MS + " ms; leave it unset for no reminders");
         }
         escalation(rule, problems);
+        for (int i = 0; i < rule.getInhibits().size(); i++) {
+            inhibition("inhibits[" + i + "]", rule.getInhibits().get(i), problems);
+        }
         template("summary", rule.getSummary(), problems);
         template("description", rule.getDescription(), problems);
         return problems;
@@ -234,6 +238,16 @@ public final class RuleValidator {
         if (after != null && !target) {
             problems.add("escalate_to_severity: escalate_after_ms is set but neither escalate_to_severity nor"
                     + " escalate_routing_key says where to escalate");
+        }
+    }
+
+    private static void inhibition(String at, Inhibition inhibition, List<String> problems) {
+        matchers(at + ".target_matchers", inhibition.getTargetMatchers(), problems);
+        for (int i = 0; i < inhibition.getEqual().size(); i++) {
+            String label = inhibition.getEqual().get(i);
+            if (label == null || label.isBlank()) {
+                problems.add(at + ".equal[" + i + "]: empty label name");
+            }
         }
     }
 

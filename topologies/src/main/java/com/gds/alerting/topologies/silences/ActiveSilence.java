@@ -1,10 +1,10 @@
 package com.gds.alerting.topologies.silences;
 
 import java.util.List;
+import java.util.Map;
 
 import com.gds.alerting.avro.Silence;
 import com.gds.alerting.topologies.rules.CompiledMatcher;
-import com.gds.alerting.topologies.rules.Series;
 
 /** A validated silence with its matchers compiled. */
 public record ActiveSilence(Silence source, List<CompiledMatcher> matchers) {
@@ -23,9 +23,15 @@ public record ActiveSilence(Silence source, List<CompiledMatcher> matchers) {
                 && (source.getEndsAt() == null || epochMillis < source.getEndsAt().toEpochMilli());
     }
 
-    public boolean matches(Series series) {
+    /** The end in epoch milliseconds, or {@code null} for maintenance mode (until deleted). */
+    public Long endsAt() {
+        return source.getEndsAt() == null ? null : source.getEndsAt().toEpochMilli();
+    }
+
+    /** Whether every matcher matches the alert's labels. */
+    public boolean matches(Map<String, String> labels) {
         for (CompiledMatcher m : matchers) {
-            if (!m.matches(series)) {
+            if (!m.matches(labels)) {
                 return false;
             }
         }

@@ -62,6 +62,11 @@ class RuleValidatorTest {
                         .setKind(RuleKind.ABSENCE).setForMs(60_000).setAbsence(new AbsenceSpec(Severity.WARNING, null)),
                         "conditions: an ABSENCE rule takes its severities from its absence.severity"),
                 Arguments.of("no conditions", (Consumer<Rule.Builder>) b -> b.setConditions(List.of()), "conditions: a threshold rule"),
+                Arguments.of("a bad regex in an inhibition's target", (Consumer<Rule.Builder>) b -> b.setInhibits(List.of(
+                        new com.gds.alerting.avro.Inhibition(List.of(re("rule_id", "(")), List.of()))),
+                        "inhibits[0].target_matchers[0].value: bad regular expression"),
+                Arguments.of("an empty label in an inhibition's equal", (Consumer<Rule.Builder>) b -> b.setInhibits(List.of(
+                        new com.gds.alerting.avro.Inhibition(List.of(), List.of("region", " ")))), "inhibits[0].equal[1]: empty label name"),
                 Arguments.of("two conditions of one severity", (Consumer<Rule.Builder>) b -> b.setConditions(
                         List.of(above(Severity.WARNING, 80), above(Severity.WARNING, 90))), "appears twice"),
                 Arguments.of("recovery above a '>' threshold", (Consumer<Rule.Builder>) b -> b.setConditions(
