@@ -118,7 +118,9 @@ export function mount(container, route, ctx) {
     agoSpans = [];
     setText(title, `${a.rule_id} · ${a.instance_id}`);
     replace(badges, badge('sev', a.severity), ' ', h('span#alert-state', badge('state', a.state)),
-      a.escalated ? h('span.badge.escalated', 'escalated') : null, a.stale ? h('span.badge', { title: 'read from a standby replica' }, 'stale') : null);
+      a.escalated ? h('span.badge.escalated', 'escalated') : null, a.stale ? h('span.badge', { title: 'read from a standby replica' }, 'stale') : null,
+      a.suppressed_by ? h('span#alert-suppressed.badge.quiet', { title: `its newest notification was suppressed by ${a.suppressed_by}` },
+        a.suppressed_by.startsWith('silence:') ? 'silenced' : 'inhibited') : null);
     setText(summaryText, a.summary || '');
     replace(facts,
       fact('Alert key', h('code', a.alert_key)),
@@ -135,6 +137,9 @@ export function mount(container, route, ctx) {
       fact('Resolved', a.resolved_by && `by ${a.resolved_by}${a.resolve_comment ? `: “${a.resolve_comment}”` : ''}`),
       fact('Reminders', a.reminders ? String(a.reminders) : null),
       fact('Routing key', a.routing_key),
+      fact('Notifications', a.suppressed_by && (a.suppressed_by.startsWith('silence:')
+        ? ['suppressed by ', h('a', { href: ctx.href('silences') }, a.suppressed_by)]
+        : `suppressed: ${a.suppressed_by}`)),
       fact('Runbook', a.runbook_url && (/^https?:\/\//i.test(a.runbook_url)
         ? h('a#runbook-link', { href: a.runbook_url, target: '_blank', rel: 'noopener noreferrer' }, a.runbook_url)
         : h('span#runbook-link', a.runbook_url))));

@@ -198,11 +198,14 @@ export function mount(container, route, ctx) {
       r = { tr, cells, link, sig: null };
       rows.set(a.alert_key, r);
     }
-    const sig = [a.severity, a.state, a.rule_id, a.summary, a.instance_id, a.metric_name, a.value, a.threshold, a.stale].join('\u0000');
+    const sig = [a.severity, a.state, a.rule_id, a.summary, a.instance_id, a.metric_name, a.value, a.threshold, a.stale,
+      a.suppressed_by].join('\u0000');
     if (sig !== r.sig) {
       r.sig = sig;
       replace(r.cells.severity, badge('sev', a.severity));
-      replace(r.cells.state, badge('state', a.state), a.stale ? h('span.muted', { title: 'read from a standby replica' }, ' stale') : null);
+      replace(r.cells.state, badge('state', a.state), a.stale ? h('span.muted', { title: 'read from a standby replica' }, ' stale') : null,
+        a.suppressed_by ? h('div.quiet', { title: `notifications suppressed by ${a.suppressed_by}` },
+          a.suppressed_by.startsWith('silence:') ? 'silenced' : 'inhibited') : null);
       setText(r.link, a.rule_id);
       setText(r.cells.rule.querySelector('.summary-text'), a.summary || '');
       setText(r.cells.instance, a.instance_id);

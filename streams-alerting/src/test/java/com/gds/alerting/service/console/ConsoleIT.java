@@ -250,7 +250,7 @@ class ConsoleIT {
 
     @Test
     @Order(6)
-    void aSilenceCreatedFromTheAlertIsPrefilledListedAndStored() {
+    void aSilenceCreatedFromTheAlertIsPrefilledListedAndSuppressesTheNextNotification() {
         find("#silence-link").click();
         waitFor("the form is pre-filled from the alert", d -> d.findElements(By.cssSelector("#silence-matchers .matcher-row")).size() == 2);
         List<String> matchers = browser.findElements(By.cssSelector("#silence-matchers .matcher-row")).stream()
@@ -279,14 +279,28 @@ class ConsoleIT {
         Duration length = Duration.between(submitted, Instant.parse((String) silence.get("ends_at")));
         assertTrue(length.compareTo(Duration.ofMinutes(119)) > 0 && length.compareTo(Duration.ofMinutes(121)) < 0, "2 h: " + length);
 
-        // The next notification: the lag goes critical, a severity change. The alert keeps its state and
-        // history under a silence (SEMANTICS.md), which the page shows.
+        // The next notification: the lag goes critical, a severity change. Under the silence the alert
+        // keeps its state and history but nothing is sent (SEMANTICS.md).
+        double suppressedBefore = suppressedDecisions();
         sendMetric(INSTANCE, "replication_lag_seconds", 150, Instant.now());
         browser.get(base + "#/alerts/" + KEY);
-        waitFor("the alert goes critical", d -> text("#transitions").contains("severity changed"));
-        // Once the topology applies silences (AlertLifecycle), this transition carries
-        // suppressed_by = "silence:<id>" (the page shows "suppressed") and gds_notification receives
-        // nothing for it: assert both here when that lands.
+        waitFor("the alert goes critical, silenced", d -> text("#transitions").contains("severity changed")
+                && text("#alert-suppressed").equals("silenced"));
+        WebElement change = browser.findElements(By.cssSelector("#transitions tbody tr")).get(0);
+        assertTrue(change.getText().contains("severity changed") && change.getText().contains("suppressed (silence:" + id + ")"),
+                change.getText());
+        assertEquals("silence:" + id, get("/api/v1/alerts/" + KEY, Argument.mapOf(String.class, Object.class)).get("suppressed_by"));
+        awaitRest("the dispatcher decided on the silenced severity change", ConsoleIT::suppressedDecisions,
+                n -> n > suppressedBefore);
+        assertTrue(notifications.delivered().stream().noneMatch(r -> r.body().contains("\"db_instance_id\":\"" + INSTANCE + "\"")
+                && r.body().contains("\"severity\":\"critical\"")), "nothing sent for the silenced severity change");
+    }
+
+    /** The dispatcher's count of events it decided not to send because the topology suppressed them. */
+    private static double suppressedDecisions() {
+        String metrics = rest.toBlocking().retrieve(HttpRequest.GET("/prometheus"));
+        return metrics.lines().filter(l -> l.startsWith("gds_dispatcher_decisions_total") && l.contains("reason=\"suppressed\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
