@@ -5,7 +5,9 @@ import { h, replace, setText, setAttr, time, duration } from '../dom.js';
 
 const OPS = { EQ: '=', NEQ: '!=', RE: '=~', NRE: '!~' };
 const DURATIONS = [['30m', 30], ['1h', 60], ['2h', 120], ['4h', 240], ['8h', 480], ['1d', 1440], ['3d', 4320], ['7d', 10080]];
-const KNOWN_LABELS = ['instance_id', 'metric_name', 'database_type', 'environment'];
+// What a silence matches (the topology's AlertLifecycle): the alert's labels (its series' tags and the rule's
+// labels) plus rule_id, instance_id, metric_name and severity (lower case).
+const KNOWN_LABELS = ['rule_id', 'instance_id', 'metric_name', 'severity', 'database_type', 'environment'];
 
 export function mount(container, route, ctx) {
   return route.path[1] === 'new' ? createForm(container, route, ctx) : list(container, route, ctx);
@@ -123,7 +125,7 @@ function createForm(container, route, ctx) {
   replace(container,
     h('p.back', h('a', { href: fromAlert ? ctx.href(['alerts', fromAlert]) : '#/silences' }, fromAlert ? '← back to the alert' : '← silences')),
     h('h1', maintenance ? 'Maintenance mode' : 'New silence'),
-    fromAlert ? h('p.muted', 'Pre-filled to match this alert\'s instance and metric: every rule\'s alert on that series is silenced.') : null,
+    fromAlert ? h('p.muted', 'Pre-filled to match exactly this alert: its rule, instance and metric. Remove the rule_id matcher to silence every rule on that series.') : null,
     maintenance ? h('p.muted', 'Silences every alert of the instance until you expire it on the Silences page.') : null,
     form);
 
@@ -151,8 +153,8 @@ function createForm(container, route, ctx) {
 
   let alertsForPreview = null;
   function field(a, label) {
-    const known = { instance_id: a.instance_id, metric_name: a.metric_name, database_type: a.database_type || '', environment: a.environment || '' };
-    return label in known ? known[label] : (a.labels[label] || '');
+    const known = { rule_id: a.rule_id, instance_id: a.instance_id, metric_name: a.metric_name, severity: a.severity.toLowerCase() };
+    return label in known ? known[label] : (a.labels[label] || { database_type: a.database_type, environment: a.environment }[label] || '');
   }
   function matches(a, m) {
     const actual = field(a, m.label);
@@ -197,6 +199,7 @@ function createForm(container, route, ctx) {
     if (fromAlert) {
       try {
         const a = await api.alert(fromAlert);
+        addMatcher({ label: 'rule_id', op: '=', value: a.rule_id });
         addMatcher({ label: 'instance_id', op: '=', value: a.instance_id });
         addMatcher({ label: 'metric_name', op: '=', value: a.metric_name });
       } catch (e) {

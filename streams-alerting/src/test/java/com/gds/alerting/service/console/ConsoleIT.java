@@ -252,12 +252,13 @@ class ConsoleIT {
     @Order(6)
     void aSilenceCreatedFromTheAlertIsPrefilledListedAndSuppressesTheNextNotification() {
         find("#silence-link").click();
-        waitFor("the form is pre-filled from the alert", d -> d.findElements(By.cssSelector("#silence-matchers .matcher-row")).size() == 2);
+        waitFor("the form is pre-filled from the alert", d -> d.findElements(By.cssSelector("#silence-matchers .matcher-row")).size() == 3);
         List<String> matchers = browser.findElements(By.cssSelector("#silence-matchers .matcher-row")).stream()
                 .map(r -> r.findElement(By.cssSelector(".m-label")).getAttribute("value") + " "
                         + r.findElement(By.cssSelector(".m-op")).getAttribute("value") + " "
                         + r.findElement(By.cssSelector(".m-value")).getAttribute("value")).toList();
-        assertEquals(List.of("instance_id = " + INSTANCE, "metric_name = replication_lag_seconds"), matchers);
+        assertEquals(List.of("rule_id = replication-lag", "instance_id = " + INSTANCE, "metric_name = replication_lag_seconds"), matchers,
+                "exactly this alert");
         assertEquals("120", new Select(find("#silence-duration")).getFirstSelectedOption().getAttribute("value"), "2 hours");
         waitFor("the preview counts the alerts it silences", d -> text("#silence-preview").startsWith("Matches 1 "));
         find("#silence-comment").sendKeys("replica rebuild in progress");
@@ -269,11 +270,12 @@ class ConsoleIT {
         String id = browser.getCurrentUrl().replaceAll(".*created=", "");
         WebElement row = find("#silences tr[data-id='" + id + "']");
         assertEquals("active", row.getAttribute("data-status"));
-        assertTrue(row.getText().contains("metric_name = \"replication_lag_seconds\"") && row.getText().contains("replica rebuild"),
-                row.getText());
+        assertTrue(row.getText().contains("rule_id = \"replication-lag\"") && row.getText().contains("metric_name = \"replication_lag_seconds\"")
+                && row.getText().contains("replica rebuild"), row.getText());
 
         Map<String, Object> silence = silence(id);
-        assertEquals(List.of(Map.of("label", "instance_id", "op", "EQ", "value", INSTANCE),
+        assertEquals(List.of(Map.of("label", "rule_id", "op", "EQ", "value", "replication-lag"),
+                Map.of("label", "instance_id", "op", "EQ", "value", INSTANCE),
                 Map.of("label", "metric_name", "op", "EQ", "value", "replication_lag_seconds")), silence.get("matchers"));
         assertEquals("oncall", silence.get("created_by"));
         Duration length = Duration.between(submitted, Instant.parse((String) silence.get("ends_at")));
