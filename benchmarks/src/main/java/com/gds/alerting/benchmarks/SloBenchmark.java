@@ -5,25 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,6 +41,7 @@ import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.GdsAvroSerializer;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 import com.gds.alerting.topologies.AlertingTopology;
@@ -119,19 +115,7 @@ public final class SloBenchmark {
                     "slo.dlq.metrics", base.dlqNotifications(), "slo.dlq.rules", "slo.rules.accepted", "slo.results",
                     "slo.dlq.commands");
             String metricsTopic = topics.metricsTopic("postgresql", "prod");
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                List<NewTopic> list = new ArrayList<>();
-                list.add(new NewTopic(metricsTopic, partitions, (short) 1));
-                list.add(new NewTopic(topics.commands(), partitions, (short) 1));
-                for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences())) {
-                    list.add(new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
-                }
-                for (String name : List.of(topics.events(), topics.dlqMetrics(), topics.dlqRules(), topics.commandResults(),
-                        topics.dlqCommands())) {
-                    list.add(new NewTopic(name, 1, (short) 1));
-                }
-                admin.createTopics(list).all().get(60, TimeUnit.SECONDS);
-            }
+            TopicLayout.create(broker.bootstrapServers(), topics, List.of(metricsTopic), partitions);
             long loadStart = System.nanoTime();
             long metrics = preload(broker, topics, metricsTopic);
             System.out.printf(Locale.ROOT, "pre-loaded %,d metrics (%,d SLOs x %,d instances x %d cycles) and %,d rules in %.1f s%n",

@@ -44,6 +44,7 @@ import com.gds.alerting.collectors.config.ConfigLoader;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.importer.WarehouseImporter;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
@@ -58,6 +59,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
     /** The in-memory registry scope every service of the stack shares. */
     public static final String REGISTRY_SCOPE = "local-stack";
+    /** Partitions of the metrics topics and those keyed like them: up to 6 alerting instances share them. */
+    static final int PARTITIONS = 6;
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final LocalStackConfig config;
@@ -94,7 +97,7 @@ public final class LocalStack implements AutoCloseable {
 
         SyntheticFleet fleet = new SyntheticFleet(new Random(config.seed()), config.instancesPerType(),
                 config.incidentProbability());
-        topicNames = createTopics(TopicLayout.topics(topics, fleet.topicsUsed()));
+        topicNames = createTopics(TopicLayout.topics(topics, metricsTopics(fleet.topicsUsed()), PARTITIONS));
 
         try {
             registryServer = new SchemaRegistryHttpServer(InMemorySchemaRegistry.forScope(REGISTRY_SCOPE),
@@ -171,8 +174,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> serde = new HashMap<>(file.serde());
         serde.putAll(serdeConfig());
         CollectorsConfig config = new CollectorsConfig(producer, serde, topics, file.agent(), file.targets());
-        createTopics(TopicLayout.topics(topics, config.targets().stream()
-                .map(t -> Map.entry(t.type().id(), t.environment())).distinct().toList()));
+        createTopics(TopicLayout.topics(topics, metricsTopics(config.targets().stream()
+                .map(t -> Map.entry(t.type().id(), t.environment())).distinct().toList()), PARTITIONS));
         AgentRunner runner = AgentRunner.start(config);
         started.add(runner);
         LOG.info("collector agent started from {}: {} targets", collectorsYaml, config.targets().size());
@@ -219,6 +222,10 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
         return wanted.stream().map(NewTopic::name).toList();
+    }
+
+    private List<String> metricsTopics(List<Map.Entry<String, String>> typeAndEnvironment) {
+        return typeAndEnvironment.stream().map(e -> topics.metricsTopic(e.getKey(), e.getValue())).toList();
     }
 
     /** Created is not yet listed: the broker's metadata follows the controller a moment later. */

@@ -60,7 +60,7 @@ class LocalStackIT {
             }
             for (String type : List.of("postgresql", "mssql", "mongodb", "snowflake")) {
                 String topic = "gds.metrics." + type + ".prod";
-                assertEquals(TopicLayout.PARTITIONS, admin.describeTopics(List.of(topic)).allTopicNames().get()
+                assertEquals(LocalStack.PARTITIONS, admin.describeTopics(List.of(topic)).allTopicNames().get()
                         .get(topic).partitions().size(), topic);
             }
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(

@@ -19,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,6 +51,7 @@ import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 import com.gds.alerting.service.api.AlertPage;
 import com.gds.alerting.service.api.AlertView;
@@ -83,19 +82,7 @@ class TwoInstancesIT {
     static void start() throws Exception {
         AvroClassTrust.install();
         broker = EmbeddedKafkaBroker.startTemporary();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(METRICS, 6, (short) 1));
-            topics.add(new NewTopic(TOPICS.commands(), 6, (short) 1));
-            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted(), TOPICS.silences())) {
-                topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            }
-            for (String name : List.of(TOPICS.events(), TOPICS.commandResults(), TOPICS.dlqMetrics(), TOPICS.dlqRules(),
-                    TOPICS.dlqCommands())) {
-                topics.add(new NewTopic(name, 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        }
+        TopicLayout.create(broker.bootstrapServers(), TOPICS, List.of(METRICS), 6);
         send(TOPICS.rules(), "lag", Rule.newBuilder().setRuleId("lag").setKind(RuleKind.THRESHOLD)
                 .setSelector(new Selector("replication_lag_seconds", List.of()))
                 .setConditions(List.of(new Condition(Severity.CRITICAL, Comparison.GT, 30.0, null))).build());

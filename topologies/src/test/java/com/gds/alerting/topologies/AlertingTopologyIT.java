@@ -15,8 +15,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +38,7 @@ import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
@@ -61,19 +60,7 @@ class AlertingTopologyIT {
         broker = EmbeddedKafkaBroker.startTemporary();
         Files.createDirectories(Path.of("target"));
         stateDir = Files.createTempDirectory(Path.of("target"), "alerting-it-state");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(METRICS, 2, (short) 1));
-            topics.add(new NewTopic(TOPICS.commands(), 2, (short) 1));
-            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted(), TOPICS.silences())) {
-                topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            }
-            for (String name : List.of(TOPICS.events(), TOPICS.commandResults(), TOPICS.dlqMetrics(), TOPICS.dlqRules(),
-                    TOPICS.dlqCommands())) {
-                topics.add(new NewTopic(name, 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        }
+        TopicLayout.create(broker.bootstrapServers(), TOPICS, List.of(METRICS), 2);
     }
 
     @AfterAll

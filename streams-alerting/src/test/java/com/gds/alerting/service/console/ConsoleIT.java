@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,6 +59,7 @@ import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 import com.gds.alerting.service.dispatch.FakeNotificationService;
 
@@ -99,19 +97,7 @@ class ConsoleIT {
         AvroClassTrust.install();
         broker = EmbeddedKafkaBroker.startTemporary();
         notifications = new FakeNotificationService(0);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(METRICS, 2, (short) 1));
-            topics.add(new NewTopic(TOPICS.commands(), 2, (short) 1));
-            for (String name : List.of(TOPICS.rules(), TOPICS.rulesAccepted(), TOPICS.silences())) {
-                topics.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            }
-            for (String name : List.of(TOPICS.events(), TOPICS.commandResults(), TOPICS.dlqMetrics(), TOPICS.dlqRules(),
-                    TOPICS.dlqCommands(), TOPICS.dlqNotifications())) {
-                topics.add(new NewTopic(name, 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        }
+        TopicLayout.create(broker.bootstrapServers(), TOPICS, List.of(METRICS), 2);
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer());
         publishRules();
