@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -134,25 +129,15 @@ class TwoInstancesIT {
         InMemorySchemaRegistry.dropScope(SCOPE);
     }
 
-    private static ApplicationContext service(String name) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "state-" + name);
-        Map<String, Object> props = new HashMap<>();
-        props.put("micronaut.server.port", port);
-        props.put("gds.alerting.advertised-address", "localhost:" + port);
-        props.put("gds.alerting.state-dir", state.toString());
-        props.put("gds.serde.schema.registry.url", InMemorySchemaRegistry.SCHEME + SCOPE);
-        props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+    private static ApplicationContext service(String name) {
+        Map<String, Object> props = TestServices.properties(broker.bootstrapServers(), InMemorySchemaRegistry.SCHEME + SCOPE, name);
         props.put("kafka.session.timeout.ms", "6000");
         props.put("kafka.heartbeat.interval.ms", "1000");
         props.put("gds.auth.tokens.reader.token", READ);
         props.put("gds.auth.tokens.reader.rights", List.of("read"));
         props.put("gds.auth.tokens.writer.token", WRITE);
         props.put("gds.auth.tokens.writer.rights", List.of("read", "write"));
-        return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+        return TestServices.start(props);
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> void send(String topic, String key, T value) {

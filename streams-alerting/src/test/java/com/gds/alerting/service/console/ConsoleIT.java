@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +58,7 @@ import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
+import com.gds.alerting.service.TestServices;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 import com.gds.alerting.service.dispatch.FakeNotificationService;
 
@@ -102,23 +101,15 @@ class ConsoleIT {
                 new ByteArraySerializer());
         publishRules();
 
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Map<String, Object> props = new HashMap<>();
-        props.put("micronaut.server.port", port);
-        props.put("gds.alerting.advertised-address", "localhost:" + port);
-        props.put("gds.alerting.state-dir", Files.createTempDirectory(Files.createDirectories(Path.of("target")), "state-console").toString());
-        props.put("gds.serde.schema.registry.url", InMemorySchemaRegistry.SCHEME + SCOPE);
-        props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        Map<String, Object> props = TestServices.properties(broker.bootstrapServers(), InMemorySchemaRegistry.SCHEME + SCOPE,
+                "console");
         props.put("gds.auth.tokens.reader.token", READ);
         props.put("gds.auth.tokens.reader.rights", List.of("read"));
         props.put("gds.auth.tokens.oncall.token", WRITE);
         props.put("gds.auth.tokens.oncall.rights", List.of("read", "write"));
         props.put("gds.dispatcher.base-url", notifications.url());
         props.put("gds.dispatcher.auto-offset-reset", "earliest");
-        service = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+        service = TestServices.start(props);
         base = service.getBean(EmbeddedServer.class).getURL().toString();
         rest = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
         for (String rule : List.of("replication-lag", "connections-saturated", "availability")) {
@@ -131,26 +122,15 @@ class ConsoleIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
         }
-        if (rest != null) {
-            rest.close();
+        try {
+            TestServices.closeAll(rest, service, producer, notifications, broker);
+        } finally {
+            InMemorySchemaRegistry.dropScope(SCOPE);
         }
-        if (service != null) {
-            service.close();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (notifications != null) {
-            notifications.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        InMemorySchemaRegistry.dropScope(SCOPE);
     }
 
     @Test

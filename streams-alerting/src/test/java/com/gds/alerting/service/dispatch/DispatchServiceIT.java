@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,6 +40,7 @@ import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
+import com.gds.alerting.service.TestServices;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
@@ -74,40 +71,22 @@ class DispatchServiceIT {
                 .setSelector(new Selector("replication_lag_seconds", List.of()))
                 .setConditions(List.of(new Condition(Severity.CRITICAL, Comparison.GT, 30.0, null))).build());
 
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Map<String, Object> props = new HashMap<>();
-        props.put("micronaut.server.port", port);
-        props.put("gds.alerting.advertised-address", "localhost:" + port);
-        props.put("gds.alerting.state-dir",
-                Files.createTempDirectory(Files.createDirectories(Path.of("target")), "state-dispatch").toString());
-        props.put("gds.serde.schema.registry.url", REGISTRY);
-        props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        Map<String, Object> props = TestServices.properties(broker.bootstrapServers(), REGISTRY, "dispatch");
         props.put("gds.dispatcher.base-url", fake.url());
         props.put("gds.dispatcher.auto-offset-reset", "earliest");
         props.put("micronaut.security.enabled", false);
-        service = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+        service = TestServices.start(props);
         http = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
         await("the dispatcher runs", () -> service.getBean(DispatcherLifecycle.class).dispatcher().isRunning());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (http != null) {
-            http.close();
+        try {
+            TestServices.closeAll(http, service, fake, broker);
+        } finally {
+            InMemorySchemaRegistry.dropScope(SCOPE);
         }
-        if (service != null) {
-            service.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        InMemorySchemaRegistry.dropScope(SCOPE);
     }
 
     /** Keeps sending breaching samples of {@code instance} until {@code until} holds (the rule table may still be loading). */

@@ -1,0 +1,72 @@
+package com.gds.alerting.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+/** Starting the real service inside a test, on the in-process broker. */
+public final class TestServices {
+
+    private TestServices() {
+    }
+
+    /**
+     * The properties every service instance in a test needs: a free HTTP port that is also its
+     * advertised address, a fresh state directory under {@code target/}, the broker and the registry.
+     * The caller adds auth, dispatcher and client settings.
+     */
+    public static Map<String, Object> properties(String bootstrapServers, String registryUrl, String name) {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+        Path state;
+        try {
+            state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "state-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory under target/", e);
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", port);
+        props.put("gds.alerting.advertised-address", "localhost:" + port);
+        props.put("gds.alerting.state-dir", state.toString());
+        props.put("gds.serde.schema.registry.url", registryUrl);
+        props.put("kafka.bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    public static ApplicationContext start(Map<String, Object> properties) {
+        return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
+    }
+
+    /** Closes each that is not null, in order, even when one fails; rethrows the first failure. */
+    public static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
