@@ -72,6 +72,11 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<Source> done = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Thread thread;
+    private final long commitIntervalNanos;
+    /** When {@link #commit} last ran (System.nanoTime: it paces I/O, it is not a logical time). */
+    private long lastCommit = System.nanoTime();
+    /** True while this dispatcher holds some partitions paused. */
+    private boolean pausing;
     private volatile boolean stopping;
     private volatile State state = State.CREATED;
     @Nullable
@@ -127,6 +132,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         metrics.gauge("gds.dispatcher.in.flight", "deliveries queued or under way", lanes, DeliveryLanes::inFlight);
         metrics.gauge("gds.dispatcher.pending", "events read and not yet done (their offsets are not committed)", pending,
                 AtomicInteger::get);
+        this.commitIntervalNanos = settings.getCommitInterval().toNanos();
         this.thread = new Thread(this::run, "gds-dispatcher");
     }
 
@@ -197,7 +203,10 @@ public final class NotificationDispatcher implements AutoCloseable {
                 }
                 summarise();
                 drainDone();
-                commit(false);
+                if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+                    commit(false);
+                    lastCommit = System.nanoTime();
+                }
                 flowControl();
             }
         } catch (WakeupException e) {
@@ -360,6 +369,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void flowControl() {
         int owed = trackers.values().stream().mapToInt(OffsetTracker::pending).sum();
         pending.set(owed);
+        if (registryWait.isEmpty() && owed < settings.getMaxInFlight() && !pausing) {
+            return; // the usual case, checked without building sets on every poll
+        }
         Set<TopicPartition> assigned = consumer.assignment();
         Set<TopicPartition> pause = new HashSet<>();
         if (owed >= settings.getMaxInFlight()) {
@@ -380,6 +392,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         if (!toResume.isEmpty()) {
             consumer.resume(toResume);
         }
+        pausing = !pause.isEmpty();
     }
 
     private void shutdown() {
