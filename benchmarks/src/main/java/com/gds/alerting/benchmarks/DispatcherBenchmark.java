@@ -55,9 +55,11 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  * group, the HTTP client with keep-alive) into a fast local sink (the JDK's HTTP server answering
  * 204), and the latency from an event being written to its POST arriving.
  *
- * <p>Two phases. A warm-up written at once (the dispatcher joins its group and drains it, so the
- * JIT compiles the path as it would in a service that has been up for a while) whose events must
- * all arrive before the measured phase starts; then the measured events, written at
+ * <p>Two phases. A warm-up, written the way the measured events will be (at the same rate, or at
+ * once), whose events must all arrive before the measured phase starts: the dispatcher has joined
+ * its group and the JIT has compiled the paths that mode uses, as in a service that has been up
+ * for a while. On a 2-core machine C2 keeps compiling (half a core) for the first ~60 s of a paced
+ * run, so the default warm-up is 120,000 events, 60 s at 2,000/s; then the measured events, written at
  * {@code --rate} per second (paced by parking, not spinning: on a 2-core machine a spinning
  * producer takes a core from the process it measures), or all at once with {@code --rate 0}, which
  * measures the dispatcher draining a backlog: its saturation throughput. Events are built and
@@ -66,7 +68,7 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  *
  * <pre>
  * java -Xmx2g -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.DispatcherBenchmark
- *     [--events 60000] [--rate 2000 | 0] [--warmup 30000]
+ *     [--events 60000] [--rate 2000 | 0] [--warmup 120000]
  *     [--concurrency 8]    (gds.dispatcher.concurrency: parallel lanes, each a keep-alive connection)
  *     [--sink-threads 0]   (0: the sink answers on its server thread; n: a pool of n handler threads)
  * </pre>
@@ -83,7 +85,7 @@ public final class DispatcherBenchmark {
         }
         int events = Integer.parseInt(args.getOrDefault("events", "60000"));
         int rate = Integer.parseInt(args.getOrDefault("rate", "2000"));
-        int warmup = Integer.parseInt(args.getOrDefault("warmup", "30000"));
+        int warmup = Integer.parseInt(args.getOrDefault("warmup", "120000"));
         int concurrency = Integer.parseInt(args.getOrDefault("concurrency", "8"));
         int sinkThreads = Integer.parseInt(args.getOrDefault("sink-threads", "0"));
         System.out.printf(Locale.ROOT, "%s, %d cores, load average %.2f; events %,d at %s after a warm-up of %,d; %d lanes%n",
@@ -146,7 +148,7 @@ public final class DispatcherBenchmark {
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                          broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer())) {
                 long warmStart = System.nanoTime();
-                write(producer, topics.events(), keys, values, sentAt, 0, warmup, 0);
+                write(producer, topics.events(), keys, values, sentAt, 0, warmup, rate);
                 if (!await(received, warmup, TimeUnit.MINUTES.toNanos(3))) {
                     System.out.println("warm-up: only " + received.get() + " of " + warmup + " delivered; giving up");
                     return;
