@@ -2,7 +2,10 @@ package com.gds.alerting.service.dispatch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
@@ -20,11 +23,21 @@ import io.micrometer.core.instrument.Timer;
  * the circuit's state and openings [{@code gds_dispatcher_circuit_state}, {@code gds_dispatcher_circuit_opened_total}],
  * the work in flight, and the latency from the transition to the 2xx
  * [{@code gds_dispatcher_delivery_latency_seconds}, a histogram].
+ *
+ * <p>Counters are looked up once per tag value and kept: registering through a builder on every
+ * event costs an id, a tag sort and a registry lookup each time.
  */
 final class DispatcherMetrics {
 
     private final MeterRegistry registry;
     private final Timer latency;
+    private final Map<NotifyReason, Counter> decisions = new EnumMap<>(NotifyReason.class);
+    private final Counter sentEvents;
+    private final Counter sentSummaries;
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> held = new ConcurrentHashMap<>();
+    private final Map<String, Counter> summaries = new ConcurrentHashMap<>();
 
     DispatcherMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,37 +47,43 @@ final class DispatcherMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+        for (NotifyReason reason : NotifyReason.values()) {
+            decisions.put(reason, counter("gds.dispatcher.decisions", "alert events by the dispatcher's decision", "reason",
+                    reason));
+        }
+        this.sentEvents = counter("gds.dispatcher.sent", "notifications delivered (2xx)", "kind", "event");
+        this.sentSummaries = counter("gds.dispatcher.sent", "notifications delivered (2xx)", "kind", "summary");
     }
 
     void decided(NotifyReason reason) {
-        counter("gds.dispatcher.decisions", "alert events by the dispatcher's decision", "reason", reason).increment();
+        decisions.get(reason).increment();
     }
 
     void delivered(Delivery delivery, Instant now) {
-        counter("gds.dispatcher.sent", "notifications delivered (2xx)", "kind", delivery.summary() ? "summary" : "event")
-                .increment();
+        (delivery.summary() ? sentSummaries : sentEvents).increment();
         if (delivery.eventTime() != null) {
             latency.record(Duration.between(delivery.eventTime(), now).abs());
         }
     }
 
     void retried(String cause) {
-        counter("gds.dispatcher.retries", "failed attempts that will be retried (429, 5xx, timeout, connection)", "cause",
-                cause).increment();
+        retries.computeIfAbsent(cause, c -> counter("gds.dispatcher.retries",
+                "failed attempts that will be retried (429, 5xx, timeout, connection)", "cause", c)).increment();
     }
 
     void deadLettered(String reason) {
-        counter("gds.dispatcher.dead.letters", "alert events written to the notifications dead-letter topic", "reason",
-                reason).increment();
+        deadLetters.computeIfAbsent(reason, r -> counter("gds.dispatcher.dead.letters",
+                "alert events written to the notifications dead-letter topic", "reason", r)).increment();
     }
 
     void held(String scope) {
-        counter("gds.dispatcher.storm.held", "notifications held back by the rate limit, to be summarised", "scope", scope)
-                .increment();
+        held.computeIfAbsent(scope, sc -> counter("gds.dispatcher.storm.held",
+                "notifications held back by the rate limit, to be summarised", "scope", sc)).increment();
     }
 
     void summarised(String scope) {
-        counter("gds.dispatcher.storm.summaries", "storm summaries handed to delivery", "scope", scope).increment();
+        summaries.computeIfAbsent(scope, sc -> counter("gds.dispatcher.storm.summaries", "storm summaries handed to delivery",
+                "scope", sc)).increment();
     }
 
     void circuit(CircuitBreaker breaker) {

@@ -75,6 +75,14 @@ public class DispatcherSettings {
     /** On shutdown, how long deliveries under way may finish; the rest are redelivered after restart. */
     @NotNull
     private Duration shutdownGrace = Duration.ofSeconds(5);
+    /**
+     * How often the offsets of what is done are committed (also on revocation and shutdown). A
+     * crash sends again at most this much of what was already delivered, with the same
+     * {@code message_id}. 0 = after every poll, which at a steady trickle is hundreds of commits a
+     * second, each one a write to {@code __consumer_offsets}.
+     */
+    @NotNull
+    private Duration commitInterval = Duration.ofSeconds(1);
 
     public boolean isEnabled() {
         return enabled;
@@ -235,5 +243,13 @@ public class DispatcherSettings {
 
     public void setShutdownGrace(Duration shutdownGrace) {
         this.shutdownGrace = shutdownGrace;
+    }
+
+    public Duration getCommitInterval() {
+        return commitInterval;
+    }
+
+    public void setCommitInterval(Duration commitInterval) {
+        this.commitInterval = commitInterval;
     }
 }

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
 
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.serde.GdsAvroDeserializer;
@@ -71,8 +72,27 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<Source> done = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Thread thread;
+    private final long commitIntervalNanos;
+    /** When {@link #commit} last ran (System.nanoTime: it paces I/O, it is not a logical time). */
+    private long lastCommit = System.nanoTime();
+    /** True while this dispatcher holds some partitions paused. */
+    private boolean pausing;
     private volatile boolean stopping;
-    private volatile boolean running;
+    private volatile State state = State.CREATED;
+    @Nullable
+    private volatile String failure;
+
+    /** Where the dispatcher's consumer thread is in its life. */
+    public enum State {
+        /** Built, not started. */
+        CREATED,
+        /** Reading and delivering. */
+        RUNNING,
+        /** Stopped because it was told to. */
+        STOPPED,
+        /** Its thread ended on an unexpected error: nothing is delivered until the service restarts. */
+        FAILED
+    }
 
     /**
      * @param settings {@code gds.dispatcher.*}
@@ -112,6 +132,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         metrics.gauge("gds.dispatcher.in.flight", "deliveries queued or under way", lanes, DeliveryLanes::inFlight);
         metrics.gauge("gds.dispatcher.pending", "events read and not yet done (their offsets are not committed)", pending,
                 AtomicInteger::get);
+        this.commitIntervalNanos = settings.getCommitInterval().toNanos();
         this.thread = new Thread(this::run, "gds-dispatcher");
     }
 
@@ -121,13 +142,29 @@ public final class NotificationDispatcher implements AutoCloseable {
                 settings.getGroupId(), topics.events(), notifier.name(), settings.getConcurrency(),
                 storm == null ? "off" : settings.getStormMaxPerRule() + "/rule, " + settings.getStormMaxPerInstance()
                         + "/instance per " + settings.getStormInterval());
-        running = true;
+        state = State.RUNNING;
         thread.start();
     }
 
     /** True while the consumer thread runs. */
     public boolean isRunning() {
-        return running;
+        return state == State.RUNNING;
+    }
+
+    /** Where the consumer thread is in its life. */
+    public State state() {
+        return state;
+    }
+
+    /** Why the thread ended, when {@link #state()} is {@link State#FAILED}; else null. */
+    @Nullable
+    public String failure() {
+        return failure;
+    }
+
+    /** The notifier's name ({@code gds-notification}, {@code log}). */
+    public String notifierName() {
+        return notifier.name();
     }
 
     /** The circuit breaker's state. */
@@ -166,20 +203,38 @@ public final class NotificationDispatcher implements AutoCloseable {
                 }
                 summarise();
                 drainDone();
-                commit(false);
+                if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
+                    commit(false);
+                    lastCommit = System.nanoTime();
+                }
                 flowControl();
             }
         } catch (WakeupException e) {
             if (!stopping) {
                 LOG.error("dispatcher woken up unexpectedly", e);
+                failed(e);
             }
         } catch (RuntimeException e) {
             LOG.error("notification dispatcher stopped on an unexpected error; events after the last commit are "
                     + "delivered when it starts again", e);
+            failed(e);
         } finally {
-            shutdown();
-            running = false;
+            try {
+                shutdown();
+            } finally {
+                if (stopping && state != State.FAILED) {
+                    state = State.STOPPED;
+                } else if (state != State.FAILED) {
+                    failure = "the consumer thread ended without being stopped (an Error, logged by the JVM)";
+                    state = State.FAILED;
+                }
+            }
         }
+    }
+
+    private void failed(Throwable e) {
+        failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        state = State.FAILED;
     }
 
     /** Handles one record; false when it must be read again later (the schema registry did not answer). */
@@ -314,6 +369,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void flowControl() {
         int owed = trackers.values().stream().mapToInt(OffsetTracker::pending).sum();
         pending.set(owed);
+        if (registryWait.isEmpty() && owed < settings.getMaxInFlight() && !pausing) {
+            return; // the usual case, checked without building sets on every poll
+        }
         Set<TopicPartition> assigned = consumer.assignment();
         Set<TopicPartition> pause = new HashSet<>();
         if (owed >= settings.getMaxInFlight()) {
@@ -334,6 +392,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         if (!toResume.isEmpty()) {
             consumer.resume(toResume);
         }
+        pausing = !pause.isEmpty();
     }
 
     private void shutdown() {

@@ -20,6 +20,7 @@ public final class NotificationFormatter {
 
     /** Subjects longer than this are cut: mail clients and pagers cut them anyway, less kindly. */
     static final int MAX_SUBJECT = 200;
+    private static final int LABEL_WIDTH = 12;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -139,18 +140,28 @@ public final class NotificationFormatter {
     static String duration(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s >= 86_400) {
-            return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, (s % 86_400) / 3600);
+            return s / 86_400 + "d " + twoDigits((s % 86_400) / 3600) + "h";
         }
         if (s >= 3600) {
-            return String.format(Locale.ROOT, "%dh %02dm", s / 3600, (s % 3600) / 60);
+            return s / 3600 + "h " + twoDigits((s % 3600) / 60) + "m";
         }
         if (s >= 60) {
-            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+            return s / 60 + "m " + twoDigits(s % 60) + "s";
         }
         return s + "s";
     }
 
+    private static String twoDigits(long n) {
+        return n < 10 ? "0" + n : Long.toString(n);
+    }
+
+    /** {@code label:} padded to 12 columns, then the value. (Not String.format: it parses its pattern on every call.) */
     private static void line(StringBuilder b, String label, String value) {
-        b.append(String.format(Locale.ROOT, "%-12s", label + ":")).append(value).append('\n');
+        int start = b.length();
+        b.append(label).append(':');
+        while (b.length() - start < LABEL_WIDTH) {
+            b.append(' ');
+        }
+        b.append(value).append('\n');
     }
 }

@@ -48,7 +48,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
+import io.micronaut.health.HealthStatus;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.management.health.indicator.HealthResult;
 
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.Severity;
@@ -60,7 +62,7 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
  * The dispatcher against the in-process broker and a real HTTP server playing gds_notification,
- * through the Micronaut declarative client. Every wait is a condition with a deadline.
+ * through the notifier's Micronaut HTTP client. Every wait is a condition with a deadline.
  */
 class DispatchIT {
 
@@ -312,6 +314,33 @@ class DispatchIT {
         assertTrue(summary.contains("\"gds_storm_held\":\"7\""), summary);
         assertTrue(summary.contains("\"severity\":\"critical\""), summary);
         assertEquals(1.0, count("gds.dispatcher.sent", "kind", "summary"));
+    }
+
+    @Test
+    void healthIsDownOnlyWhenTheConsumerThreadDied() throws Exception {
+        FakeNotificationService fake = fake();
+        ApplicationContext first = context(fake.url(), s -> { });
+        NotificationDispatcher healthy = dispatcher(first, Clock.systemUTC());
+        send(TestEvents.fired("lag", "pg-1"));
+        await("delivered", () -> fake.delivered().size() == 1);
+        HealthResult up = new DispatcherHealth(healthy).result();
+        assertEquals(HealthStatus.UP, up.getStatus());
+        assertEquals(Map.of("state", "running", "notifier", "gds-notification", "circuit", "closed"), up.getDetails());
+        healthy.close();
+        assertEquals(HealthStatus.UP, new DispatcherHealth(healthy).result().getStatus(), "stopped on purpose is not a failure");
+        assertEquals("stopped", ((Map<?, ?>) new DispatcherHealth(healthy).result().getDetails()).get("state"));
+        first.close(); // one service context at a time: each would lock the same streams state directory
+
+        // A new group told never to guess where to start has no offset to read from: poll throws, the thread dies.
+        NotificationDispatcher broken = dispatcher(context(fake.url(), s -> s.setAutoOffsetReset("none")), Clock.systemUTC());
+        send(TestEvents.fired("lag", "pg-2"));
+        await("the consumer thread died", () -> broken.state() == NotificationDispatcher.State.FAILED);
+        HealthResult down = new DispatcherHealth(broken).result();
+        assertEquals(HealthStatus.DOWN, down.getStatus());
+        Map<?, ?> details = (Map<?, ?>) down.getDetails();
+        assertEquals("failed", details.get("state"));
+        assertTrue(String.valueOf(details.get("error")).contains("NoOffsetForPartitionException"), String.valueOf(details));
+        assertFalse(broken.isRunning());
     }
 
     @Test

@@ -121,6 +121,9 @@ class DispatchServiceIT {
         assertTrue(metrics.contains("gds_dispatcher_sent_total{kind=\"event\"} 1.0"), "sent counter on /prometheus");
         assertTrue(metrics.contains("gds_dispatcher_delivery_latency_seconds_bucket"), "latency histogram");
         assertTrue(metrics.contains("gds_dispatcher_circuit_state{state=\"closed\"} 1.0"), "circuit state");
+        String liveness = http.toBlocking().retrieve(HttpRequest.GET("/health/liveness"));
+        // retrieve() throws on a 503: liveness is UP; the dispatcher is in it, with its state.
+        assertTrue(liveness.contains("notification-dispatcher") && liveness.contains("\"state\":\"running\""), liveness);
     }
 
     @Test

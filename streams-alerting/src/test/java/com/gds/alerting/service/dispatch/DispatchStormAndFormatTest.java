@@ -96,4 +96,15 @@ class DispatchStormAndFormatTest {
         assertTrue(reminder.subject().startsWith("[CRITICAL] STILL FIRING (reminder 2) pg-1"), reminder.subject());
         assertFalse(p.bodyText().contains("null"), "no 'null' in what people read");
     }
+
+    @Test
+    void durationsReadInTheTwoLargestUnits() {
+        assertEquals("0s", NotificationFormatter.duration(Duration.ofSeconds(-5)), "clock skew is not a negative age");
+        assertEquals("40s", NotificationFormatter.duration(Duration.ofSeconds(40)));
+        assertEquals("1m 00s", NotificationFormatter.duration(Duration.ofSeconds(60)));
+        assertEquals("12m 05s", NotificationFormatter.duration(Duration.ofSeconds(725)));
+        assertEquals("3h 04m", NotificationFormatter.duration(Duration.ofMinutes(184)));
+        assertEquals("2d 03h", NotificationFormatter.duration(Duration.ofHours(51).plusMinutes(59)));
+        assertEquals("400d 00h", NotificationFormatter.duration(Duration.ofDays(400)));
+    }
 }
