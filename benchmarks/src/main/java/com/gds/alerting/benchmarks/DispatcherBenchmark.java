@@ -24,8 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,6 +45,7 @@ import com.gds.alerting.avro.serde.GdsAvroSerializer;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.contract.MessageIds;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
@@ -263,20 +262,7 @@ public final class DispatcherBenchmark {
     }
 
     private static void createTopics(EmbeddedKafkaBroker broker, GdsTopics topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> list = new ArrayList<>();
-            list.add(new NewTopic(topics.events(), 6, (short) 1));
-            list.add(new NewTopic(topics.metricsTopic("postgresql", "prod"), 6, (short) 1));
-            list.add(new NewTopic(topics.commands(), 6, (short) 1));
-            for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences())) {
-                list.add(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            }
-            for (String name : List.of(topics.commandResults(), topics.dlqMetrics(), topics.dlqRules(), topics.dlqCommands(),
-                    topics.dlqNotifications())) {
-                list.add(new NewTopic(name, 1, (short) 1));
-            }
-            admin.createTopics(list).all().get(60, TimeUnit.SECONDS);
-        }
+        TopicLayout.create(broker.bootstrapServers(), topics, List.of(topics.metricsTopic("postgresql", "prod")), 6);
     }
 
     private static AlertEvent event(int i) {
