@@ -73,7 +73,15 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.FaultScenarios --scenario 3 [--down-seconds 120] [--keys 50]
  * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.FaultScenarios --scenario 1 [--seconds 60] [--kill-at 20]
  *     [--restart-after 5] [--keys 200] [--rate 3000] [--service-jar streams-alerting/target/gds-streams-alerting.jar]
+ * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.FaultScenarios --scenario 2 [--down-seconds 60]
+ *     [--seconds 120] [--down-at 20] [--instances-per-type 250]
+ * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.FaultScenarios --scenario 4 [--down-seconds 120]
+ *     [--seconds 180] [--down-at 20] [--rate 5000]
  * </pre>
+ * Scenario 2: the collectors' spool and forwarder (the agent's own classes) publish a synthetic fleet every second;
+ * the broker stops for {@code --down-seconds} and starts again; the importer loads DuckDB throughout. Afterwards the
+ * warehouse holds exactly one row per metric produced. Scenario 4: the warehouse refuses connections for
+ * {@code --down-seconds} while metrics keep coming; afterwards it holds exactly one row per metric produced.
  * Scenario 1: the alerting service runs as its own process (the shaded jar), beside a reference process (another
  * application id, its own events topic) reading the same metrics; under load the first is killed with SIGKILL and
  * restarted on the same state directory. Afterwards its committed transitions per alert key equal the reference's
@@ -122,9 +130,11 @@ public final class FaultScenarios {
             publishRule("fault", "m", 10);
             boolean pass = switch (scenario) {
                 case 1 -> killNineUnderLoad();
+                case 2 -> brokerStopped();
+                case 4 -> warehouseUnavailable();
                 case 3 -> notificationServiceDown();
                 case 6 -> oneOfTwoInstancesStops();
-                default -> throw new IllegalArgumentException("no scenario " + scenario + " here (1, 3 or 6)");
+                default -> throw new IllegalArgumentException("no scenario " + scenario + " here (1 to 4, or 6)");
             };
             System.out.printf(Locale.ROOT, "load average at end: %s%n", PipelineBenchmark.loadAverage());
             System.out.println("VERDICT scenario " + scenario + ": " + (pass ? "PASS" : "FAIL"));
@@ -132,6 +142,222 @@ public final class FaultScenarios {
         } finally {
             broker.close();
         }
+    }
+
+    // ---- scenarios 2 and 4 --------------------------------------------------------------------
+
+    private boolean brokerStopped() throws Exception {
+        int seconds = Integer.parseInt(args.getOrDefault("seconds", "120"));
+        int downAt = Integer.parseInt(args.getOrDefault("down-at", "20"));
+        int downSeconds = Integer.parseInt(args.getOrDefault("down-seconds", "60"));
+        int perType = Integer.parseInt(args.getOrDefault("instances-per-type", "250"));
+        com.gds.alerting.collectors.synthetic.SyntheticFleet fleet =
+                new com.gds.alerting.collectors.synthetic.SyntheticFleet(new java.util.Random(42), perType, 0.01);
+        List<String> topics = fleet.topicsUsed().stream().map(e -> TOPICS.metricsTopic(e.getKey(), e.getValue())).toList();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(topics.stream().filter(t -> !t.equals(METRICS))
+                    .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 6, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
+        }
+        Path dw = Files.createTempDirectory(workDir, "dw").resolve("warehouse.duckdb");
+        Set<String> produced = ConcurrentHashMap.newKeySet();
+        Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        producerProps.put("reconnect.backoff.max.ms", 1000);
+        com.gds.alerting.importer.WarehouseImporter importer = importer(dw, null);
+        long appended;
+        com.gds.alerting.collectors.spool.SpoolForwarder forwarder;
+        com.gds.alerting.collectors.spool.DiskSpool spool =
+                new com.gds.alerting.collectors.spool.DiskSpool(Files.createTempDirectory(workDir, "spool"), 512L << 20);
+        try (org.apache.kafka.common.serialization.Serde<Metric> serde = com.gds.alerting.avro.serde.AvroSerdes.valueSerde(
+                Metric.class, Map.of("schema.registry.url", REGISTRY))) {
+            forwarder = new com.gds.alerting.collectors.spool.SpoolForwarder(spool, new KafkaProducer<>(
+                    com.gds.alerting.collectors.MetricPublisher.withSafeDefaults(producerProps), new StringSerializer(),
+                    serde.serializer()), 1000, java.time.Clock.systemUTC());
+            forwarder.start();
+            com.gds.alerting.collectors.agent.SpoolSink sink =
+                    new com.gds.alerting.collectors.agent.SpoolSink(spool, TOPICS, java.time.Clock.systemUTC());
+            long t0 = System.nanoTime();
+            boolean stopped = false;
+            boolean restarted = false;
+            long deliveredAtStop = 0;
+            long spooledPeak = 0;
+            for (int cycle = 0; cycle < seconds; cycle++) {
+                long due = t0 + TimeUnit.SECONDS.toNanos(cycle);
+                while (System.nanoTime() < due) {
+                    Thread.sleep(5);
+                }
+                if (!stopped && cycle >= downAt) {
+                    broker.close();
+                    stopped = true;
+                    deliveredAtStop = forwarder.deliveredCount();
+                    System.out.printf(Locale.ROOT, "t=%d s: broker stopped (%,d delivered so far)%n", cycle, deliveredAtStop);
+                }
+                if (stopped && !restarted && cycle >= downAt + downSeconds) {
+                    spooledPeak = spool.appendedCount() - forwarder.deliveredCount();
+                    broker.start();
+                    restarted = true;
+                    System.out.printf(Locale.ROOT, "t=%d s: broker started again; %,d records waiting in the spool, %,d delivered "
+                            + "while it was down%n", cycle, spooledPeak, forwarder.deliveredCount() - deliveredAtStop);
+                }
+                List<Metric> metrics = fleet.cycle(Instant.now(), Duration.ofSeconds(1)).metrics();
+                for (Metric m : metrics) {
+                    produced.add(m.getInstanceId() + "|" + m.getMetricName() + "|" + m.getTimestamp().toEpochMilli());
+                }
+                sink.accept(metrics);
+            }
+            appended = spool.appendedCount();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (forwarder.deliveredCount() < appended && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            System.out.printf(Locale.ROOT, "spool: %,d appended, %,d delivered, %,d dropped; forwarder dropped %,d%n", appended,
+                    forwarder.deliveredCount(), spool.droppedCount(), forwarder.droppedCount());
+            awaitImporterCaughtUp(topics);
+            boolean exact = finishAndCount(importer, dw, produced.size());
+            boolean nothingDropped = spool.droppedCount() == 0 && forwarder.droppedCount() == 0
+                    && forwarder.deliveredCount() == appended;
+            forwarder.close();
+            return exact && nothingDropped && spooledPeak > 0;
+        } finally {
+            spool.close();
+        }
+    }
+
+    private boolean warehouseUnavailable() throws Exception {
+        int seconds = Integer.parseInt(args.getOrDefault("seconds", "180"));
+        int downAt = Integer.parseInt(args.getOrDefault("down-at", "20"));
+        int downSeconds = Integer.parseInt(args.getOrDefault("down-seconds", "120"));
+        int rate = Integer.parseInt(args.getOrDefault("rate", "5000"));
+        Path dw = Files.createTempDirectory(workDir, "dw").resolve("warehouse.duckdb");
+        AtomicBoolean down = new AtomicBoolean();
+        // DuckDB has no server to stop: while "down", opening a connection and every call on an open one fails the way
+        // a lost network connection does (as dw-importer's SwitchableConnections in its tests); the file is untouched.
+        com.gds.alerting.importer.WarehouseImporter importer = importer(dw, () -> {
+            failIfDown(down);
+            java.sql.Connection real = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dw);
+            return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
+                    new Class<?>[] {java.sql.Connection.class}, (proxy, method, methodArgs) -> {
+                        if (!method.getName().equals("close") && !method.getName().equals("isClosed")) {
+                            failIfDown(down);
+                        }
+                        try {
+                            return method.invoke(real, methodArgs);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        });
+        GdsAvroSerializer<Metric> serializer = serializer();
+        long produced = 0;
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            long t0 = System.nanoTime();
+            long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+            long now;
+            long committedAtDown = -1;
+            while ((now = System.nanoTime()) < end) {
+                double t = (now - t0) / 1e9;
+                if (!down.get() && committedAtDown < 0 && t >= downAt) {
+                    down.set(true);
+                    committedAtDown = importer.metrics().metricRowsLoaded();
+                    System.out.printf(Locale.ROOT, "t=%.0f s: warehouse down (%,d rows loaded so far)%n", t, committedAtDown);
+                }
+                if (down.get() && t >= downAt + downSeconds) {
+                    down.set(false);
+                    System.out.printf(Locale.ROOT, "t=%.0f s: warehouse back; %,d rows loaded meanwhile, %d failed attempts, "
+                            + "state %s%n", t, importer.metrics().metricRowsLoaded() - committedAtDown,
+                            importer.metrics().failedAttempts(), importer.metrics().state());
+                }
+                long due = (long) ((now - t0) / 1e9 * rate);
+                for (; produced < due; produced++) {
+                    // One sample per (instance, metric, second): each is one fact row.
+                    String instance = "db-" + (produced % 1000);
+                    Metric metric = Metric.newBuilder().setTimestamp(Instant.ofEpochMilli(1_700_000_000_000L + produced))
+                            .setDatabaseType("postgresql").setInstanceId(instance).setMetricName("m_" + (produced % 7))
+                            .setValue(produced % 100).setTags(Map.of("environment", "prod"))
+                            .setMetadata(new MetricMetadata(1L, "fault", "c")).build();
+                    producer.send(new ProducerRecord<>(METRICS, instance, serializer.serialize(METRICS, metric)));
+                }
+                Thread.sleep(5);
+            }
+        }
+        System.out.printf(Locale.ROOT, "produced %,d metrics at %,d/s for %d s%n", produced, rate, seconds);
+        awaitImporterCaughtUp(List.of(METRICS));
+        return finishAndCount(importer, dw, produced);
+    }
+
+    private static void failIfDown(AtomicBoolean down) throws java.sql.SQLException {
+        if (down.get()) {
+            throw new java.sql.SQLTransientConnectionException("connection lost (reliability scenario 4: warehouse unavailable)",
+                    "08006");
+        }
+    }
+
+    private com.gds.alerting.importer.WarehouseImporter importer(Path dw, com.gds.alerting.importer.warehouse.ConnectionFactory connections) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        settings.put("schema.registry.url", REGISTRY);
+        settings.put("warehouse.url", "jdbc:duckdb:" + dw);
+        settings.put("importer.http.port", "0");
+        com.gds.alerting.importer.WarehouseImporter.Builder builder = com.gds.alerting.importer.WarehouseImporter.builder(
+                com.gds.alerting.importer.ImporterConfig.parse(settings, "fault scenario", System::getenv));
+        if (connections != null) {
+            builder.connections(connections);
+        }
+        return builder.start();
+    }
+
+    /** Waits until the importer's committed offsets reach the end of {@code topics} (at most 5 min). */
+    private void awaitImporterCaughtUp(List<String> topics) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+            for (String topic : topics) {
+                for (var info : admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()) {
+                    specs.put(new org.apache.kafka.common.TopicPartition(topic, info.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            long lag;
+            do {
+                Map<org.apache.kafka.common.TopicPartition, Long> ends = new HashMap<>();
+                admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+                var committed = admin.listConsumerGroupOffsets(com.gds.alerting.importer.ImporterConfig.DEFAULT_GROUP)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                lag = 0;
+                for (var end : ends.entrySet()) {
+                    var c = committed.get(end.getKey());
+                    lag += end.getValue() - (c == null ? 0 : c.offset());
+                }
+                if (lag > 0) {
+                    Thread.sleep(200);
+                }
+            } while (lag > 0 && System.nanoTime() < deadline);
+            System.out.printf(Locale.ROOT, "importer lag at the end: %d%n", lag);
+        }
+    }
+
+    /** Stops the importer and counts the fact rows in the DuckDB file (one writer: the importer must be closed first). */
+    private static boolean finishAndCount(com.gds.alerting.importer.WarehouseImporter importer, Path dw, long expected)
+            throws Exception {
+        long dead = importer.metrics().deadLettered();
+        importer.close();
+        long rows;
+        long distinct;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dw);
+                java.sql.Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (ts, instance_key, metric_key)) FROM fact_metric")) {
+                rs.next();
+                rows = rs.getLong(1);
+                distinct = rs.getLong(2);
+            }
+        }
+        System.out.printf(Locale.ROOT, "warehouse: %,d fact_metric rows (%,d distinct keys), %,d metrics produced, %d dead letters: %s%n",
+                rows, distinct, expected, dead, rows == expected && distinct == expected ? "exactly the produced rows" : "MISMATCH");
+        return rows == expected && distinct == expected && dead == 0;
     }
 
     // ---- scenario 1 ---------------------------------------------------------------------------
