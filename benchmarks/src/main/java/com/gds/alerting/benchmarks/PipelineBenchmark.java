@@ -489,6 +489,22 @@ public final class PipelineBenchmark {
                 + "peak heap used %d MiB, max heap %d MiB%n", peakRss >> 20, peakHeap >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "load average at end: %s%n", loadAverage());
+        // The targets on the 2-core machine.
+        // Held: the fleet produced at the rate, and neither group's lag grew by more than 1% of the rate over the second half.
+        boolean held = producedAll >= rate * (long) durationSeconds * 0.99 && slope(tail, 2) < rate * 0.01
+                && lagAfter[0] == 0 && (importer == null || slope(tail, 3) < rate * 0.01 && lagAfter[1] == 0);
+        System.out.printf(Locale.ROOT, "targets: %,d metrics/s held without growing lag: %s; p99 metric -> event <= 1 s: %s; "
+                + "p99 metric -> notification <= 2 s: %s; rule change <= 2 s: %s%n", rate, verdict(held),
+                verdict(toEvent.length > 0 && p99(toEvent) <= 1000), verdict(toNotification.length > 0 && p99(toNotification) <= 2000),
+                verdict(!ruleChangeSeconds.isEmpty() && ruleChangeSeconds.stream().allMatch(x -> x <= 2.0)));
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+
+    private static double p99(double[] sorted) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
     }
 
     private double[] latencies(Map<String, Long> arrived) {
