@@ -426,15 +426,24 @@ public final class FaultScenarios {
                         (System.nanoTime() - t0) / 1e9, crash.pid());
                 awaitReady("http://localhost:" + crashPort, crash);
                 System.out.printf(Locale.ROOT, "t=%.1f s: ready again%n", (System.nanoTime() - t0) / 1e9);
+                long peakRss = 0;
+                long peakReferenceRss = 0;
                 while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(seconds)) {
+                    peakRss = Math.max(peakRss, rssBytes(crash.pid()));
+                    peakReferenceRss = Math.max(peakReferenceRss, rssBytes(reference.pid()));
                     Thread.sleep(200);
                 }
                 stop.set(true);
                 load.join();
+
                 System.out.printf(Locale.ROOT, "produced %,d metrics in %d s%n", producedCount.get(), seconds);
 
                 awaitCaughtUp("gds-alerting");
                 awaitCaughtUp("gds-alerting-reference");
+                peakRss = Math.max(peakRss, rssBytes(crash.pid()));
+                peakReferenceRss = Math.max(peakReferenceRss, rssBytes(reference.pid()));
+                System.out.printf(Locale.ROOT, "service process RSS (-Xmx512m): restarted process %d MiB, reference process %d MiB "
+                        + "(peak of the samples after the restart)%n", peakRss >> 20, peakReferenceRss >> 20);
                 List<AlertEvent> crashed = readAllEvents(TOPICS.events());
                 List<AlertEvent> referenceEventsRead = readAllEvents(referenceEvents);
                 Map<String, List<String>> crashedByKey = transitionsByKey(crashed);
@@ -605,6 +614,20 @@ public final class FaultScenarios {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** The resident set of process {@code pid} (from /proc), 0 when it cannot be read. */
+    private static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private static int freePort() throws IOException {
