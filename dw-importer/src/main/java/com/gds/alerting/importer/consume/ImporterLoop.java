@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,11 @@ public final class ImporterLoop implements Runnable {
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // Loaded but not committed: the partitions' next owner loads them again, which the merge makes a no-op.
             LOG.warn("batch loaded but its offsets were not committed (group rebalanced): {}", e.toString());
+        } catch (RetriableException e) {
+            // Kafka away longer than the commit's timeout (a broker outage): the batch is durable, and the next batch's
+            // commit carries these partitions' offsets forward; a restart before then re-reads them, a no-op merge.
+            LOG.warn("batch loaded but its offsets were not committed (Kafka not answering); the next commit covers them: {}",
+                    e.toString());
         }
         Instant now = clock.instant();
         metrics.batchCommitted(records, written.metricRows(), written.alertRows(), written.deadLetters(),

@@ -38,7 +38,18 @@ class ImporterLoopTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T00:00:00Z"), ZoneOffset.UTC);
 
     @SuppressWarnings("deprecation") // the String constructor's names differ between 3.x and 4.x clients
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (commitTimeouts > 0) {
+                commitTimeouts--;
+                throw new org.apache.kafka.common.errors.TimeoutException("Timeout of 60000ms expired before successfully "
+                        + "committing offsets (test: broker away)");
+            }
+            super.commitSync(offsets);
+        }
+    };
+    private int commitTimeouts;
     private final ImporterMetrics metrics = new ImporterMetrics();
     private final ScriptedSink sink = new ScriptedSink();
     private final Map<TopicPartition, OffsetAndMetadata> commitsSeen = new HashMap<>();
@@ -130,6 +141,32 @@ class ImporterLoopTest {
 
         assertEquals(List.of("0@0", "0@1", "0@2"), sink.written);
         assertEquals(Map.of(P0, new OffsetAndMetadata(3)), commitsSeen);
+    }
+
+    @Test
+    void aCommitThatTimesOutWhileKafkaIsAwayKeepsTheLoopRunningAndTheNextCommitCoversIt() {
+        ImporterLoop loop = loop(1, offsets -> { });
+        commitTimeouts = 1;
+        consumer.schedulePollTask(() -> {
+            assign(P0);
+            consumer.addRecord(record(P0, 0));
+        });
+        List<Long> committedSeen = new ArrayList<>();
+        consumer.schedulePollTask(() -> {
+            committedSeen.add(committed(P0));
+            consumer.addRecord(record(P0, 1));
+        });
+        consumer.schedulePollTask(() -> {
+            committedSeen.add(committed(P0));
+            loop.shutdown();
+        });
+
+        loop.run();
+
+        assertEquals(List.of("0@0", "0@1"), sink.written, "the loop went on after the failed commit");
+        assertEquals(java.util.Arrays.asList(null, 2L), committedSeen,
+                "nothing committed by the timed-out commit; the second batch's commit carries its offset forward");
+        assertEquals(ImporterMetrics.State.STOPPED, metrics.state());
     }
 
     @Test
