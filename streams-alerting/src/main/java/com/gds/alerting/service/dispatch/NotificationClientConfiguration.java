@@ -4,7 +4,7 @@ import io.micronaut.http.client.HttpClientConfiguration;
 import jakarta.inject.Singleton;
 
 /**
- * The settings of {@link HttpNotifier}'s HTTP client, taken from {@code gds.dispatcher.*}
+ * The HTTP client settings of {@link GdsNotificationClient}, taken from {@code gds.dispatcher.*}
  * so that all the dispatcher's knobs live under one prefix: timeouts, a keep-alive pool as large
  * as the delivery concurrency, and error statuses returned as responses (the notifier classifies
  * them) rather than thrown.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -58,14 +57,6 @@ class DispatchDeliveryRulesTest {
         assertEquals(Duration.ofSeconds(30), HttpNotifier.retryAfter("Tue, 03 Nov 2026 03:00:30 GMT", now), "an HTTP date");
         assertNull(HttpNotifier.retryAfter("soon", now), "unreadable = use backoff");
         assertNull(HttpNotifier.retryAfter(null, now));
-    }
-
-    @Test
-    void ingestIsUnderTheBaseUrlPathIncluded() {
-        assertEquals(URI.create("http://gds-notification:8080/ingest"), HttpNotifier.ingestUri("http://gds-notification:8080"));
-        assertEquals(URI.create("http://gds-notification:8080/ingest"), HttpNotifier.ingestUri("http://gds-notification:8080/"));
-        assertEquals(URI.create("https://notify.example/api/v1/ingest"), HttpNotifier.ingestUri("https://notify.example/api/v1/"),
-                "a path in the base URL is kept");
     }
 
     @Test
