@@ -80,10 +80,7 @@ public final class ConsoleBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = BenchArgs.parse(argv);
         new ConsoleBenchmark(args).run();
     }
 

@@ -78,10 +78,7 @@ public final class DispatcherBenchmark {
     private static final byte[] MESSAGE_ID_FIELD = "\"message_id\":\"".getBytes(StandardCharsets.UTF_8);
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = BenchArgs.parse(argv);
         int events = Integer.parseInt(args.getOrDefault("events", "60000"));
         int rate = Integer.parseInt(args.getOrDefault("rate", "2000"));
         int warmup = Integer.parseInt(args.getOrDefault("warmup", "120000"));

@@ -112,10 +112,7 @@ public final class FaultScenarios {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = BenchArgs.parse(argv);
         boolean pass = new FaultScenarios(args).run(Integer.parseInt(args.getOrDefault("scenario", "6")));
         System.exit(pass ? 0 : 1);
     }
