@@ -26,6 +26,11 @@ public final class AlertingCounters {
         EVENTS("events"),
         WINDOWS_EVALUATED("windows.evaluated"),
         INSTANCES_FORGOTTEN("absence.instances_forgotten"),
+        /**
+         * RATIO-SLO collection instants closed by a later one with a counter missing: neither counted nor
+         * decided (a collector that does not publish both counters of the SLI each cycle).
+         */
+        SLO_INSTANTS_INCOMPLETE("slo.instants_incomplete"),
         /** Notifying transitions a silence kept quiet. */
         NOTIFICATIONS_SILENCED("notifications.silenced"),
         /** Notifying transitions an inhibition kept quiet. */

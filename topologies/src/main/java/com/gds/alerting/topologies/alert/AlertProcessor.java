@@ -173,13 +173,22 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         }
     }
 
-    /** The SLO's alert key carries the selector's metric, whichever of its counters the sample is. */
+    /**
+     * The SLO's alert key carries the selector's metric, whichever of its counters the sample is. A RATIO
+     * SLO decides once per collection instant, when its second counter arrives ({@link SloTracker}).
+     */
     private void onSloSample(CompiledRule rule, Series series, double value, long ts) {
-        SloTracker.Decision decision = slos.update(rule, series.instanceId(), series.metricName(), value, ts);
-        if (decision == null) {
+        SloTracker.Update update = slos.update(rule, series.instanceId(), series.metricName(), value, ts);
+        if (update.abandonedAt() != null) {
+            counters.increment(Counter.SLO_INSTANTS_INCOMPLETE);
+        }
+        if (update.outcome() == SloTracker.Outcome.LATE) {
             counters.increment(Counter.SAMPLES_LATE);
+        }
+        if (update.outcome() != SloTracker.Outcome.DECIDED) {
             return;
         }
+        SloTracker.Decision decision = update.decision();
         Series alerted = new Series(rule.metricName(), series.instanceId(), series.databaseType(), series.environment(),
                 series.tags());
         lifecycle.evaluate(rule, alerted, decision.at(), true, firing -> {

@@ -34,16 +34,33 @@ import com.gds.alerting.topologies.rules.SloSpecs.BurnPair;
  * <p><b>Events.</b> THRESHOLD SLI: each sample is an event, bad unless {@code value good_op
  * good_threshold}. RATIO SLI: the increase of the total counter (the selector's metric) counts
  * events, the increase of the good or bad counter counts good or bad ones; a counter that drops
- * was reset and its increase is its new value; the first sample of a counter is its baseline and
- * counts nothing. With a good counter, bad = events - good (never below 0).
+ * was reset and its increase is its new value. With a good counter, bad = events - good (never below 0).
+ *
+ * <p><b>One decision per collection instant.</b> A THRESHOLD-SLI sample is an instant of its own,
+ * counted and decided at once. A RATIO SLI's two counters of one collection share a timestamp (and
+ * a correlation id) and arrive one after the other; the first is <i>held</i> in the state, and the
+ * instant is counted and decided when the other counter of the same timestamp arrives, never on
+ * one counter alone. Both increases are taken from the previous complete instant, so they always
+ * span the same interval; the first complete instant is the baseline and counts nothing. An
+ * instant whose partner never comes is closed by the first sample of a later instant: it is
+ * neither counted nor decided ({@link Update#abandonedAt()}, {@code incomplete_instants}), and the
+ * next complete instant's increases cover its interval, so no event is lost. Nothing waits on a
+ * timer: a complete instant is decided the moment it is complete, and waiting longer could not
+ * complete an incomplete one.
+ *
+ * <p><b>min_events</b> is one thing for every SLI kind: the least number of events (the
+ * denominator: total-counter increase for RATIO, whichever other counter it reads; samples for
+ * THRESHOLD) a window must hold, at the instant decided, to be judged. A window not judged does not
+ * burn; a pair fires only when both its windows are judged and burn faster than its rate.
  *
  * <p><b>Partly-filled windows</b> (a new instance, a new rule, a window added to a rule): a
  * window's ratio is over the events it holds, without extrapolation, so a window with less history
  * than its length is judged on what it has ({@code covered_ms} tells how much); {@code min_events}
  * keeps a window with few events from alerting. This is Prometheus' behaviour over a young series.
  *
- * <p><b>Time.</b> Event time. "Now" is the newest sample counted; a THRESHOLD-SLI sample not newer
- * than it, or a counter sample not newer than that counter's previous one, is late and ignored.
+ * <p><b>Time.</b> Event time. "Now" is the newest instant counted. A THRESHOLD-SLI sample not newer
+ * than it is late and ignored; so is a RATIO counter sample not newer than the newest complete
+ * instant, older than the instant held, or a repeat of the counter held.
  */
 public final class SloTracker {
 
@@ -56,6 +73,27 @@ public final class SloTracker {
         public boolean firing() {
             return severity != null;
         }
+    }
+
+    /** What became of a sample. */
+    public enum Outcome {
+        /** Its instant is complete (every THRESHOLD-SLI sample; a RATIO instant's second counter): counted and decided. */
+        DECIDED,
+        /** RATIO: the first counter of its instant, held until the other one of the same instant arrives. */
+        HELD,
+        /** Not newer than the newest instant counted, older than the instant held, or a repeat of the counter held. */
+        LATE
+    }
+
+    /**
+     * The outcome of one sample.
+     *
+     * @param decision    the decision at the sample's instant when {@link Outcome#DECIDED}, else null
+     * @param abandonedAt RATIO: the instant this sample closed with one counter missing (neither counted
+     *                    nor decided), else null
+     */
+    public record Update(Outcome outcome, Decision decision, Long abandonedAt) {
+        private static final Update LATE = new Update(Outcome.LATE, null, null);
     }
 
     private final KeyValueStore<String, SloStatus> store;
@@ -79,10 +117,11 @@ public final class SloTracker {
     }
 
     /**
-     * Counts a sample of {@code metricName} (the rule's selector metric or its good/bad counter)
-     * and decides; {@code null} when the sample is late.
+     * Takes a sample of {@code metricName} (the rule's selector metric or its good/bad counter):
+     * counts and decides its instant once complete, holds a RATIO instant's first counter, or ignores
+     * a late sample.
      */
-    public Decision update(CompiledRule rule, String instanceId, String metricName, double value, long at) {
+    public Update update(CompiledRule rule, String instanceId, String metricName, double value, long at) {
         SloSpecs spec = rule.slo();
         String key = key(rule.ruleId(), instanceId);
         SloStatus st = store.get(key);
@@ -92,29 +131,93 @@ public final class SloTracker {
                     .setPeriodMs(spec.periodMs()).setFirstSampleAt(at).setUpdatedAt(at).setWindows(new ArrayList<>()).build();
         }
         align(st, spec);
-        double counted = 0;
-        double events = 0;
         if (spec.sli() == SliKind.THRESHOLD) {
             if (!fresh && at <= st.getUpdatedAt()) {
-                return null;
+                return Update.LATE;
             }
-            events = 1;
-            counted = spec.good(value) ? 0 : 1;
-        } else if (metricName.equals(rule.metricName())) {
-            if (st.getCounterTotalAt() != null && at <= st.getCounterTotalAt()) {
-                return null;
+            return decided(st, spec, key, at, spec.good(value) ? 0 : 1, 1);
+        }
+        return ratioSample(st, spec, key, metricName.equals(rule.metricName()), value, at);
+    }
+
+    /** A RATIO counter sample: holds it, completes the instant held, or closes an incomplete one. */
+    private Update ratioSample(SloStatus st, SloSpecs spec, String key, boolean total, double value, long at) {
+        Long newest = newestCounted(st);
+        if (newest != null && at == newest && st.getHeldAt() == null) {
+            Long own = total ? st.getCounterTotalAt() : st.getCounterAAt();
+            if (own == null || own < at) {
+                return completeUnpairedInstant(st, spec, key, total, value, at);
             }
-            events = st.getCounterTotal() == null ? 0 : Counters.increase(st.getCounterTotal(), value);
+        }
+        if (newest != null && at <= newest) {
+            return Update.LATE;
+        }
+        Long heldAt = st.getHeldAt();
+        if (heldAt != null && at < heldAt) {
+            return Update.LATE;
+        }
+        if (heldAt != null && at == heldAt) {
+            Double held = total ? st.getHeldCounterA() : st.getHeldTotal();
+            if (held == null) {
+                return Update.LATE; // a repeat of the counter held
+            }
+            double totalValue = total ? value : held;
+            double other = total ? held : value;
+            hold(st, null, null, null);
+            double events = 0;
+            double counted = 0;
+            if (st.getCounterTotal() != null && st.getCounterA() != null) {
+                events = Counters.increase(st.getCounterTotal(), totalValue);
+                counted = Counters.increase(st.getCounterA(), other);
+            }
+            st.setCounterTotal(totalValue);
+            st.setCounterTotalAt(at);
+            st.setCounterA(other);
+            st.setCounterAAt(at);
+            return decided(st, spec, key, at, counted, events);
+        }
+        Long abandoned = heldAt;
+        if (abandoned != null) {
+            st.setIncompleteInstants(st.getIncompleteInstants() + 1);
+        }
+        hold(st, at, total ? value : null, total ? null : value);
+        store.put(key, st);
+        return new Update(Outcome.HELD, null, abandoned);
+    }
+
+    /** The newest instant a RATIO state counted (either counter's, for a state written before instants were paired). */
+    private static Long newestCounted(SloStatus st) {
+        Long t = st.getCounterTotalAt();
+        Long a = st.getCounterAAt();
+        return t == null ? a : a == null ? t : Long.valueOf(Math.max(t, a));
+    }
+
+    /**
+     * A state written before instants were paired (store format 1) may hold its counters at different
+     * instants, the newer one counted alone; its partner of that instant completes it, counting its own
+     * increase only (the other's is in the buckets already).
+     */
+    private Update completeUnpairedInstant(SloStatus st, SloSpecs spec, String key, boolean total, double value, long at) {
+        Double before = total ? st.getCounterTotal() : st.getCounterA();
+        double increase = before == null ? 0 : Counters.increase(before, value);
+        if (total) {
             st.setCounterTotal(value);
             st.setCounterTotalAt(at);
         } else {
-            if (st.getCounterAAt() != null && at <= st.getCounterAAt()) {
-                return null;
-            }
-            counted = st.getCounterA() == null ? 0 : Counters.increase(st.getCounterA(), value);
             st.setCounterA(value);
             st.setCounterAAt(at);
         }
+        return decided(st, spec, key, at, total ? 0 : increase, total ? increase : 0);
+    }
+
+    private static void hold(SloStatus st, Long at, Double total, Double other) {
+        st.setHeldAt(at);
+        st.setHeldTotal(total);
+        st.setHeldCounterA(other);
+    }
+
+    /** Counts a complete instant into every window, saves the state and decides at {@code at}. */
+    private Update decided(SloStatus st, SloSpecs spec, String key, long at, double counted, double events) {
         long now = Math.max(st.getUpdatedAt(), at);
         st.setUpdatedAt(now);
         st.setErrorBudgetRemaining(null);
@@ -129,7 +232,7 @@ public final class SloTracker {
             }
         }
         store.put(key, st);
-        return decide(st, spec);
+        return new Update(Outcome.DECIDED, decide(st, spec), null);
     }
 
     /** Makes the status hold exactly the rule's windows (a rule change keeps the windows it still uses). */
