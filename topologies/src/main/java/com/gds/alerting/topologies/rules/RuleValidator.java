@@ -213,7 +213,9 @@ public final class RuleValidator {
             }
         }
         if (slo.getMinEvents() < 0) {
-            problems.add("slo.min_events: " + slo.getMinEvents() + " is negative");
+            problems.add("slo.min_events: " + slo.getMinEvents() + " is negative; it is the least number of events a window"
+                    + " must hold to be judged (requests, i.e. the total counter's increase, for a RATIO SLI; samples for a"
+                    + " THRESHOLD SLI)");
         }
     }
 

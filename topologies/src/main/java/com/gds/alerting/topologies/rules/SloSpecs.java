@@ -16,6 +16,9 @@ import com.gds.alerting.avro.Severity;
  * @param counterMetric RATIO: the good or bad counter (the total is the selector's metric)
  * @param goodCounter   RATIO: whether {@code counterMetric} counts good events (else bad ones)
  * @param goodOp        THRESHOLD: a sample is good when {@code value goodOp goodThreshold}
+ * @param minEvents     the least number of events (the SLI's denominator: total-counter increase for RATIO,
+ *                      whichever other counter it reads; samples for THRESHOLD) a window must hold to be
+ *                      judged; a window not judged does not burn
  * @param windowsMs     every distinct window the pairs use, plus the period, ascending
  */
 public record SloSpecs(SliKind sli, String counterMetric, boolean goodCounter, Comparison goodOp, double goodThreshold,

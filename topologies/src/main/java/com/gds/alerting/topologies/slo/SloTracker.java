@@ -88,6 +88,7 @@ public final class SloTracker {
     /**
      * The outcome of one sample.
      *
+     * @param outcome     what became of the sample
      * @param decision    the decision at the sample's instant when {@link Outcome#DECIDED}, else null
      * @param abandonedAt RATIO: the instant this sample closed with one counter missing (neither counted
      *                    nor decided), else null

@@ -147,6 +147,8 @@ class RuleValidatorTest {
                         List.of(burn(Severity.CRITICAL, Duration.ofHours(1), Duration.ofSeconds(90), 14.4)), 0), "whole number of minutes"),
                 Arguments.of("a long window beyond the period", ratioSlo("s", "t", "b", 0.999, Duration.ofDays(1),
                         List.of(burn(Severity.WARNING, Duration.ofDays(3), Duration.ofHours(6), 1)), 0), "longer than the period"),
+                Arguments.of("a negative min_events (the least number of events a window must hold to be judged)",
+                        ratioSlo("s", "t", "b", 0.999, Duration.ofDays(30), List.of(), -1), "slo.min_events: -1 is negative"),
                 Arguments.of("an SLO with conditions", Rule.newBuilder(ratioSlo("s", "t", "b", 0.999, Duration.ofDays(30), List.of(), 0)
                         .build()).setConditions(List.of(above(Severity.WARNING, 1))), "conditions: an SLO rule takes"),
                 Arguments.of("an absence rule without a silence", absence("a", "up", Duration.ZERO, Severity.HIGH, null), "for_ms"),
