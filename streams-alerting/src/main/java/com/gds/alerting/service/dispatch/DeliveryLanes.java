@@ -60,7 +60,7 @@ final class DeliveryLanes {
         this.onFinished = onFinished;
         this.lanes = new Lane[concurrency];
         for (int i = 0; i < concurrency; i++) {
-            lanes[i] = new Lane(i);
+            lanes[i] = new Lane(i, retry.backoff());
         }
     }
 
@@ -111,10 +111,13 @@ final class DeliveryLanes {
 
         private final ScheduledExecutorService executor;
         private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+        /** This lane's own jitter: lanes (and processes) must not retry in lock-step. */
+        private final RetryPolicy.Backoff backoff;
         @Nullable
         private Delivery current;
 
-        Lane(int index) {
+        Lane(int index, RetryPolicy.Backoff backoff) {
+            this.backoff = backoff;
             this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "gds-dispatch-lane-" + index);
                 t.setDaemon(true);
@@ -166,27 +169,32 @@ final class DeliveryLanes {
             }
             switch (result.outcome()) {
                 case DELIVERED -> {
-                    breaker.onSuccess();
+                    breaker.onSuccess("HTTP " + result.status());
                     finish(d, End.DELIVERED, result);
                 }
                 case REJECTED -> {
-                    breaker.onSuccess();
+                    breaker.onSuccess("HTTP " + result.status() + ", refused");
                     finish(d, End.REJECTED, result);
                 }
                 case RETRYABLE -> {
-                    breaker.onFailure(probe);
+                    breaker.onFailure(probe, describe(result));
                     d.failed(!probe);
                     metrics.retried(result.cause());
                     if (retry.exhausted(d.countedFailures())) {
                         finish(d, End.EXHAUSTED, result);
                     } else {
-                        Duration delay = retry.delay(d.failures(), result.retryAfter());
+                        Duration delay = backoff.delay(d.failures(), result.retryAfter());
                         LOG.debug("message_id {} failed ({}), attempt {}; next in {}", d.payload().messageId(),
                                 result.cause(), d.failures(), delay);
                         later(delay);
                     }
                 }
             }
+        }
+
+        private static String describe(NotifyResult result) {
+            String body = result.body() == null ? "" : result.body().strip();
+            return result.cause() + (body.isEmpty() ? "" : ": " + (body.length() <= 200 ? body : body.substring(0, 200) + "..."));
         }
 
         private void later(Duration delay) {

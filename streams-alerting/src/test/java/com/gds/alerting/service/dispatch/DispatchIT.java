@@ -325,7 +325,8 @@ class DispatchIT {
         await("delivered", () -> fake.delivered().size() == 1);
         HealthResult up = new DispatcherHealth(healthy).result();
         assertEquals(HealthStatus.UP, up.getStatus());
-        assertEquals(Map.of("state", "running", "notifier", "gds-notification", "circuit", "closed"), up.getDetails());
+        assertEquals(Map.of("state", "running", "notifier", "gds-notification", "circuit", "closed", "waiting", 0),
+                up.getDetails());
         healthy.close();
         assertEquals(HealthStatus.UP, new DispatcherHealth(healthy).result().getStatus(), "stopped on purpose is not a failure");
         assertEquals("stopped", ((Map<?, ?>) new DispatcherHealth(healthy).result().getDetails()).get("state"));
