@@ -31,9 +31,14 @@ import jakarta.inject.Singleton;
 public class DispatcherHealth implements HealthIndicator {
 
     static final String NAME = "notification-dispatcher";
-    /** Operational (liveness holds, HTTP 200) but shown above UP in the aggregate {@code /health} status. */
+    /**
+     * Above UP and below DOWN in the aggregate {@code /health} status, and answered with HTTP 200.
+     * Its {@code operational} is left unset on purpose: Micronaut orders two operational statuses
+     * as equal (so UP could hide it), an unset one above them, and maps only a non-operational
+     * status to 503.
+     */
     public static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
-            "the circuit to gds_notification is open: notifications wait", true, 500);
+            "the circuit to gds_notification is open: notifications wait", null, 500);
 
     private final NotificationDispatcher dispatcher;
 
