@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -34,9 +35,11 @@ import com.gds.alerting.service.streams.AlertingSettings;
 import com.gds.alerting.service.streams.KafkaClientProperties;
 
 /**
- * Runs the {@link SelfMonitor} every {@code gds.self-monitor.interval} on a thread of its own. The
- * self-metrics topic is created at context start, before the streams subscribe to the metrics
- * pattern, so the topology reads it from its first assignment.
+ * Runs the {@link SelfMonitor} every {@code gds.self-monitor.interval} on a thread of its own, from
+ * when the server is up. The self-metrics topic is created first, before the streams subscribe to
+ * the metrics pattern ({@code StreamsLifecycle} listens to the same event; this listener is ordered
+ * ahead of it), so the topology reads the topic from its first assignment. A context without a
+ * server (a test's, a tool's) never starts it.
  *
  * <p><b>One publisher per interval</b>: every instance runs the round, but only the one whose
  * stream thread holds partition 0 of the self-metrics topic as an active task measures and
@@ -45,7 +48,7 @@ import com.gds.alerting.service.streams.KafkaClientProperties;
  */
 @Singleton
 @Requires(property = "gds.self-monitor.enabled", notEquals = "false")
-public class SelfMonitorLifecycle implements ApplicationEventListener<StartupEvent> {
+public class SelfMonitorLifecycle implements ApplicationEventListener<ServerStartupEvent>, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfMonitorLifecycle.class);
 
@@ -113,8 +116,14 @@ public class SelfMonitorLifecycle implements ApplicationEventListener<StartupEve
         return false;
     }
 
+    /** Ahead of the streams' start, which would otherwise subscribe before the topic exists. */
     @Override
-    public void onApplicationEvent(StartupEvent event) {
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
         try {
             topicSetup.run();
         } catch (RuntimeException e) {
