@@ -38,7 +38,7 @@ import com.gds.alerting.contract.GdsTopics;
 /**
  * Reads {@code gds.alerts.events} in its own consumer group and turns the events that notify into
  * deliveries: decision ({@link NotifyPolicy}) → storm control ({@link StormControl}) → payload
- * ({@link NotificationFormatter}) → delivery lanes (retry, circuit breaker, {@link Notifier}) →
+ * ({@link NotificationFormatter}) → {@link DeliveryLanes} ({@link RetryStage}: retry, circuit breaker, {@link Notifier}) →
  * done or dead-lettered ({@link DeadLetters}).
  *
  * <p>At-least-once: an offset is committed only when every record before it is done (delivered,
