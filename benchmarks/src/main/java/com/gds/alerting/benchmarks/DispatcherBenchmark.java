@@ -140,6 +140,8 @@ public final class DispatcherBenchmark {
             props.put("gds.dispatcher.auto-offset-reset", "earliest");
             props.put("gds.dispatcher.storm-enabled", false);
             props.put("gds.dispatcher.concurrency", concurrency);
+            props.put("gds.watchdog.enabled", false); // the sink counts the benchmark's notifications only
+            props.put("gds.self-monitor.enabled", false);
             try (ApplicationContext service = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                          broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer())) {

@@ -393,10 +393,15 @@ public final class FaultScenarios {
             crashProps.put("gds.dispatcher.base-url", "http://127.0.0.1:" + sink.getAddress().getPort());
             crashProps.put("gds.dispatcher.auto-offset-reset", "earliest");
             crashProps.put("gds.dispatcher.storm-enabled", "false");
+            // The verdict counts the notifications of the events topic: no watchdog beats or self-alerts in the sink.
+            crashProps.put("gds.watchdog.enabled", "false");
+            crashProps.put("gds.self-monitor.enabled", "false");
             Map<String, String> referenceProps = new LinkedHashMap<>();
             referenceProps.put("gds.alerting.application-id", "gds-alerting-reference");
             referenceProps.put("gds.topics.events", referenceEvents);
             referenceProps.put("gds.dispatcher.enabled", "false");
+            referenceProps.put("gds.watchdog.enabled", "false");
+            referenceProps.put("gds.self-monitor.enabled", "false");
             Process reference = launch(jar, "reference", referencePort, Files.createTempDirectory(workDir, "state-reference"),
                     registry.url(), referenceProps);
             Process crash = launch(jar, "crash-1", crashPort, crashState, registry.url(), crashProps);
@@ -830,6 +835,9 @@ public final class FaultScenarios {
             props.put("kafka.session.timeout.ms", sessionTimeoutMs);
             props.put("kafka.heartbeat.interval.ms", String.valueOf(Math.max(500, Integer.parseInt(sessionTimeoutMs) / 6)));
         }
+        // The verdicts count the notifications and alerts of the scenario's own events: no watchdog, no self-alerts.
+        props.put("gds.watchdog.enabled", false);
+        props.put("gds.self-monitor.enabled", false);
         if (notificationUrl == null) {
             props.put("gds.dispatcher.enabled", false);
         } else {

@@ -366,6 +366,9 @@ public final class PipelineBenchmark {
         props.put("gds.dispatcher.auto-offset-reset", "earliest");
         // The rule-change probe fires a fresh instance every tick; storm control would fold those into summaries.
         props.put("gds.dispatcher.storm-enabled", false);
+        // The sink counts the notifications of the load: no watchdog beats or self-alerts in it.
+        props.put("gds.watchdog.enabled", false);
+        props.put("gds.self-monitor.enabled", false);
         return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
     }
 

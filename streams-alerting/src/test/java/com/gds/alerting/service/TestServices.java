@@ -20,7 +20,9 @@ public final class TestServices {
     /**
      * The properties every service instance in a test needs: a free HTTP port that is also its
      * advertised address, a fresh state directory under {@code target/}, the broker and the registry.
-     * The caller adds auth, dispatcher and client settings.
+     * The caller adds auth, dispatcher and client settings. The watchdog and the self-monitor are
+     * off (they add notifications, rules and a topic a test does not expect); a test of them turns
+     * them on.
      */
     public static Map<String, Object> properties(String bootstrapServers, String registryUrl, String name) {
         int port;
@@ -41,6 +43,8 @@ public final class TestServices {
         props.put("gds.alerting.state-dir", state.toString());
         props.put("gds.serde.schema.registry.url", registryUrl);
         props.put("kafka.bootstrap.servers", bootstrapServers);
+        props.put("gds.watchdog.enabled", false);
+        props.put("gds.self-monitor.enabled", false);
         return props;
     }
 

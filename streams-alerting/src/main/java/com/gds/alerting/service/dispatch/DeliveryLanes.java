@@ -20,7 +20,8 @@ import io.micronaut.core.annotation.Nullable;
  * Runs deliveries with bounded concurrency while keeping the order per alert key: each lane is
  * one thread with a queue, a key always maps to the same lane, and a lane starts its next delivery
  * only when the current one is finished (delivered, refused, given up or abandoned). Waiting for a
- * retry or for the circuit is a scheduled task on the lane, never a sleeping thread.
+ * retry or for the circuit is a scheduled task on the lane, never a sleeping thread. Each attempt,
+ * and what follows it, is the {@link RetryStage}'s; each lane has a backoff (jitter) of its own.
  *
  * <p>The price of the simple design: a notification being retried holds up the other keys of its
  * lane. When the whole service is down that changes nothing (every lane waits for the circuit); for
@@ -40,9 +41,7 @@ final class DeliveryLanes {
     }
 
     private final Lane[] lanes;
-    private final Notifier notifier;
-    private final RetryPolicy retry;
-    private final CircuitBreaker breaker;
+    private final RetryStage stage;
     private final DispatcherMetrics metrics;
     private final Clock clock;
     private final Consumer<Finished> onFinished;
@@ -52,15 +51,13 @@ final class DeliveryLanes {
 
     DeliveryLanes(int concurrency, Notifier notifier, RetryPolicy retry, CircuitBreaker breaker, DispatcherMetrics metrics,
                   Clock clock, Consumer<Finished> onFinished) {
-        this.notifier = notifier;
-        this.retry = retry;
-        this.breaker = breaker;
+        this.stage = new RetryStage(notifier, retry, breaker, metrics);
         this.metrics = metrics;
         this.clock = clock;
         this.onFinished = onFinished;
         this.lanes = new Lane[concurrency];
         for (int i = 0; i < concurrency; i++) {
-            lanes[i] = new Lane(i);
+            lanes[i] = new Lane(i, stage.backoff());
         }
     }
 
@@ -111,10 +108,13 @@ final class DeliveryLanes {
 
         private final ScheduledExecutorService executor;
         private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+        /** This lane's own jitter: lanes (and processes) must not retry in lock-step. */
+        private final RetryPolicy.Backoff backoff;
         @Nullable
         private Delivery current;
 
-        Lane(int index) {
+        Lane(int index, RetryPolicy.Backoff backoff) {
+            this.backoff = backoff;
             this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "gds-dispatch-lane-" + index);
                 t.setDaemon(true);
@@ -147,45 +147,11 @@ final class DeliveryLanes {
                 finish(d, End.ABANDONED, null);
                 return;
             }
-            CircuitBreaker.Permit permit = breaker.acquire();
-            if (permit instanceof CircuitBreaker.Wait wait) {
-                later(wait.delay());
-                return;
-            }
-            boolean probe = ((CircuitBreaker.Go) permit).probe();
-            NotifyResult result;
-            try {
-                result = notifier.send(d.payload());
-            } catch (RuntimeException e) {
-                if (stopping) {
-                    return; // the call was interrupted by shutdown; the event is delivered after the restart
-                }
-                // A notifier must not throw; if one does, treat it as a failure worth retrying, within the bound.
-                LOG.error("notifier {} failed on message_id {}", notifier.name(), d.payload().messageId(), e);
-                result = NotifyResult.retryable("NOTIFIER_ERROR", 0, String.valueOf(e.getMessage()), null);
-            }
-            switch (result.outcome()) {
-                case DELIVERED -> {
-                    breaker.onSuccess();
-                    finish(d, End.DELIVERED, result);
-                }
-                case REJECTED -> {
-                    breaker.onSuccess();
-                    finish(d, End.REJECTED, result);
-                }
-                case RETRYABLE -> {
-                    breaker.onFailure(probe);
-                    d.failed(!probe);
-                    metrics.retried(result.cause());
-                    if (retry.exhausted(d.countedFailures())) {
-                        finish(d, End.EXHAUSTED, result);
-                    } else {
-                        Duration delay = retry.delay(d.failures(), result.retryAfter());
-                        LOG.debug("message_id {} failed ({}), attempt {}; next in {}", d.payload().messageId(),
-                                result.cause(), d.failures(), delay);
-                        later(delay);
-                    }
-                }
+            RetryStage.Next next = stage.attempt(d, backoff, () -> stopping);
+            if (next instanceof RetryStage.Finish done) {
+                finish(d, done.end(), done.last());
+            } else if (next instanceof RetryStage.Later later) {
+                later(later.delay());
             }
         }
 

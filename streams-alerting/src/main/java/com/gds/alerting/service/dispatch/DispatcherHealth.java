@@ -20,8 +20,10 @@ import jakarta.inject.Singleton;
  * the dispatcher is enabled and its consumer thread died on an unexpected error. It does not start
  * again by itself, and restarting the service is the cure (it resumes from the last committed
  * offset), which is what a failing liveness probe asks for; readiness would only take healthy
- * REST endpoints out of service. An open circuit is not DOWN: gds_notification being away is not
- * fixed by restarting this service. Details: state, notifier, circuit, and the error when failed.
+ * REST endpoints out of service. An open (or half-open) circuit is DEGRADED, not DOWN: nothing is
+ * delivered, which operators must see, but gds_notification being away is not fixed by restarting
+ * this service, so DEGRADED is operational (HTTP 200). Details: state, notifier, circuit, the
+ * notifications waiting, and the error when failed.
  */
 @Singleton
 @Liveness
@@ -29,6 +31,14 @@ import jakarta.inject.Singleton;
 public class DispatcherHealth implements HealthIndicator {
 
     static final String NAME = "notification-dispatcher";
+    /**
+     * Above UP and below DOWN in the aggregate {@code /health} status, and answered with HTTP 200.
+     * Its {@code operational} is left unset on purpose: Micronaut orders two operational statuses
+     * as equal (so UP could hide it), an unset one above them, and maps only a non-operational
+     * status to 503.
+     */
+    public static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
+            "the circuit to gds_notification is open: notifications wait", null, 500);
 
     private final NotificationDispatcher dispatcher;
 
@@ -51,13 +61,16 @@ public class DispatcherHealth implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name().toLowerCase(Locale.ROOT));
         details.put("notifier", dispatcher.notifierName());
-        details.put("circuit", dispatcher.circuitState().name().toLowerCase(Locale.ROOT));
+        CircuitBreaker.State circuit = dispatcher.circuitState();
+        details.put("circuit", circuit.name().toLowerCase(Locale.ROOT));
+        details.put("waiting", dispatcher.waiting());
         String failure = dispatcher.failure();
         if (failure != null) {
             details.put("error", failure);
         }
-        return HealthResult.builder(NAME, state == NotificationDispatcher.State.FAILED ? HealthStatus.DOWN : HealthStatus.UP)
-                .details(details)
-                .build();
+        HealthStatus status = state == NotificationDispatcher.State.FAILED ? HealthStatus.DOWN
+                : state == NotificationDispatcher.State.RUNNING && circuit != CircuitBreaker.State.CLOSED ? DEGRADED
+                : HealthStatus.UP;
+        return HealthResult.builder(NAME, status).details(details).build();
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +38,7 @@ import com.gds.alerting.contract.GdsTopics;
 /**
  * Reads {@code gds.alerts.events} in its own consumer group and turns the events that notify into
  * deliveries: decision ({@link NotifyPolicy}) → storm control ({@link StormControl}) → payload
- * ({@link NotificationFormatter}) → delivery lanes (retry, circuit breaker, {@link Notifier}) →
+ * ({@link NotificationFormatter}) → {@link DeliveryLanes} ({@link RetryStage}: retry, circuit breaker, {@link Notifier}) →
  * done or dead-lettered ({@link DeadLetters}).
  *
  * <p>At-least-once: an offset is committed only when every record before it is done (delivered,
@@ -75,6 +74,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final long commitIntervalNanos;
     /** When {@link #commit} last ran (System.nanoTime: it paces I/O, it is not a logical time). */
     private long lastCommit = System.nanoTime();
+    /** When the consumer thread last returned from poll (clock millis); the watchdog's "still polling". */
+    private volatile long lastPollMillis = -1;
+    /** Events held for a storm summary, as of the consumer thread's last loop (StormControl is not thread-safe). */
+    private volatile int held;
     /** True while this dispatcher holds some partitions paused. */
     private boolean pausing;
     private volatile boolean stopping;
@@ -110,10 +113,11 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.notifier = notifier;
         this.clock = clock;
         this.metrics = new DispatcherMetrics(registry);
-        this.breaker = new CircuitBreaker(settings.getCircuitFailureThreshold(), settings.getCircuitOpenDuration(), clock);
-        RetryPolicy retry = new RetryPolicy(settings.getMaxAttempts(), settings.getInitialBackoff(), settings.getMaxBackoff(),
-                settings.getMaxRetryAfter(), ThreadLocalRandom.current());
-        this.lanes = new DeliveryLanes(settings.getConcurrency(), notifier, retry, breaker, metrics, clock, this::finished);
+        this.breaker = new CircuitBreaker(settings.getCircuitFailureThreshold(), settings.getCircuitOpenDuration(), clock,
+                new CircuitLog(notifier.name(), settings.getCircuitFailureThreshold(), settings.getCircuitOpenDuration(),
+                        this::waiting, clock));
+        this.lanes = new DeliveryLanes(settings.getConcurrency(), notifier, RetryPolicy.of(settings), breaker, metrics, clock,
+                this::finished);
         this.deadLetters = new DeadLetters(kafka, topics.dlqNotifications(), metrics);
         this.storm = settings.isStormEnabled()
                 ? new StormControl(settings.getStormMaxPerRule(), settings.getStormMaxPerInstance(), settings.getStormInterval(), clock)
@@ -130,6 +134,9 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         metrics.circuit(breaker);
         metrics.gauge("gds.dispatcher.in.flight", "deliveries queued or under way", lanes, DeliveryLanes::inFlight);
+        metrics.gauge("gds.dispatcher.notifications.waiting", "notifications not yet delivered nor dead-lettered: queued,"
+                + " under way, waiting for a retry or for the circuit, or held for a storm summary", this,
+                NotificationDispatcher::waiting);
         metrics.gauge("gds.dispatcher.pending", "events read and not yet done (their offsets are not committed)", pending,
                 AtomicInteger::get);
         this.commitIntervalNanos = settings.getCommitInterval().toNanos();
@@ -167,6 +174,22 @@ public final class NotificationDispatcher implements AutoCloseable {
         return notifier.name();
     }
 
+    /** When the consumer thread last returned from a poll; null before the first. */
+    @Nullable
+    public Instant lastPoll() {
+        long at = lastPollMillis;
+        return at < 0 ? null : Instant.ofEpochMilli(at);
+    }
+
+    /**
+     * Notifications not yet delivered nor dead-lettered: deliveries queued, under way or waiting
+     * (for a retry or the circuit), and events held back for a storm summary.
+     */
+    public int waiting() {
+        DeliveryLanes l = lanes;
+        return (l == null ? 0 : l.inFlight()) + held;
+    }
+
     /** The circuit breaker's state. */
     public CircuitBreaker.State circuitState() {
         return breaker.state();
@@ -192,6 +215,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             consumer.subscribe(List.of(topics.events()), new Rebalance());
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                lastPollMillis = clock.millis();
                 for (TopicPartition tp : records.partitions()) {
                     for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                         if (!handle(record)) {
@@ -202,6 +226,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                     }
                 }
                 summarise();
+                held = storm == null ? 0 : storm.holding();
                 drainDone();
                 if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
                     commit(false);

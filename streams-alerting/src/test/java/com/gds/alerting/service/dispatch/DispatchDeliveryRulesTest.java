@@ -32,24 +32,25 @@ class DispatchDeliveryRulesTest {
     @Test
     void backoffGrowsExponentiallyWithJitterWithinHalfToFullAndIsCapped() {
         RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5),
-                new SplittableRandom(7));
+                () -> new SplittableRandom(7));
+        RetryPolicy.Backoff backoff = policy.backoff();
         for (int failures = 1; failures <= 8; failures++) {
             long nominal = Math.min(100L << (failures - 1), 1000);
             for (int i = 0; i < 50; i++) {
-                long d = policy.delay(failures, null).toMillis();
+                long d = backoff.delay(failures, null).toMillis();
                 assertTrue(d >= nominal / 2 && d <= nominal, "failure " + failures + ": " + d + " in [" + nominal / 2 + ", " + nominal + "]");
             }
         }
         assertFalse(policy.exhausted(4));
         assertTrue(policy.exhausted(5), "bounded at max-attempts");
-        assertFalse(new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, new SplittableRandom())
+        assertFalse(new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, SplittableRandom::new)
                 .exhausted(1_000_000), "0 = no bound");
     }
 
     @Test
     void retryAfterIsHonouredAndCapped() {
-        RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5),
-                new SplittableRandom(7));
+        RetryPolicy.Backoff policy = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                () -> new SplittableRandom(7)).backoff();
         assertEquals(Duration.ofSeconds(7), policy.delay(1, Duration.ofSeconds(7)), "longer than max-backoff, still honoured");
         assertEquals(Duration.ofMinutes(5), policy.delay(1, Duration.ofHours(3)), "cut to max-retry-after");
         Instant now = Instant.parse("2026-11-03T03:00:00Z");
@@ -64,23 +65,23 @@ class DispatchDeliveryRulesTest {
         CircuitBreaker breaker = new CircuitBreaker(3, Duration.ofSeconds(30), clock);
         for (int i = 0; i < 2; i++) {
             assertEquals(new CircuitBreaker.Go(false), breaker.acquire());
-            breaker.onFailure(false);
+            breaker.onFailure(false, "HTTP_503");
         }
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "two failures do not open it");
-        breaker.onFailure(false);
+        breaker.onFailure(false, "HTTP_503");
         assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         assertEquals(new CircuitBreaker.Wait(Duration.ofSeconds(30)), breaker.acquire(), "nobody calls while open");
 
         clock.advance(Duration.ofSeconds(30));
         assertEquals(new CircuitBreaker.Go(true), breaker.acquire(), "one probe after the open period");
         assertInstanceOf(CircuitBreaker.Wait.class, breaker.acquire(), "the others wait for the probe");
-        breaker.onFailure(true);
+        breaker.onFailure(true, "HTTP_503");
         assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a failed probe opens it again");
         assertEquals(2, breaker.timesOpened());
 
         clock.advance(Duration.ofSeconds(30));
         assertEquals(new CircuitBreaker.Go(true), breaker.acquire());
-        breaker.onSuccess();
+        breaker.onSuccess("HTTP 202");
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "a probe that succeeds closes it");
         assertEquals(new CircuitBreaker.Go(false), breaker.acquire());
     }
@@ -88,7 +89,7 @@ class DispatchDeliveryRulesTest {
     @Test
     void aProbeWhoseAnswerNeverCameIsReplacedAfterTheOpenPeriod() {
         CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofSeconds(10), clock);
-        breaker.onFailure(false);
+        breaker.onFailure(false, "HTTP_503");
         clock.advance(Duration.ofSeconds(10));
         assertEquals(new CircuitBreaker.Go(true), breaker.acquire());
         clock.advance(Duration.ofSeconds(10));

@@ -44,6 +44,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -317,15 +322,63 @@ class DispatchIT {
     }
 
     @Test
+    void anOpenCircuitIsLoggedAtWarnShownDegradedAndItsWaitingNotificationsCountedUntilTheServiceAnswers() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ch.qos.logback.classic.Logger circuitLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(CircuitLog.LOGGER);
+        circuitLogger.addAppender(log);
+        closing.push(() -> circuitLogger.detachAppender(log));
+        FakeNotificationService fake = fake();
+        fake.answer(body -> FakeNotificationService.Answer.status(503, "{\"error\":\"maintenance\"}"));
+        NotificationDispatcher dispatcher = dispatcher(context(fake.url(), s -> {
+            s.setCircuitFailureThreshold(2);
+            s.setCircuitOpenDuration(Duration.ofMillis(300));
+        }), Clock.systemUTC());
+        send(TestEvents.fired("lag", "pg-1"));
+        send(TestEvents.fired("lag", "pg-2"));
+
+        await("the circuit opened", () -> messages(log).stream().anyMatch(m -> m.contains("OPEN after 2 consecutive")));
+        String opened = messages(log).stream().filter(m -> m.contains("OPEN after")).findFirst().orElseThrow();
+        assertTrue(opened.contains("HTTP_503") && opened.contains("maintenance"), "the cause is in the line: " + opened);
+        assertTrue(opened.matches(".*; [12] notification\\(s\\) wait$"), "how many wait: " + opened);
+        synchronized (log) {
+            assertTrue(log.list.stream().allMatch(e -> e.getLevel() == Level.WARN), "every circuit change at WARN");
+        }
+        await("probed and opened again", () -> messages(log).stream().anyMatch(m -> m.contains("HALF_OPEN"))
+                && messages(log).stream().anyMatch(m -> m.contains("OPEN again: the probe failed (HTTP_503")));
+
+        await("both wait", () -> dispatcher.waiting() == 2);
+        HealthResult degraded = new DispatcherHealth(dispatcher).result();
+        assertEquals("DEGRADED", degraded.getStatus().getName());
+        assertTrue(degraded.getStatus().getOperational().orElse(true), "degraded is not down: restarting would not help");
+        assertEquals(2, ((Map<?, ?>) degraded.getDetails()).get("waiting"));
+        assertEquals(2.0, meters.get("gds.dispatcher.notifications.waiting").gauge().value());
+
+        fake.answer(body -> FakeNotificationService.Answer.ok());
+        await("closed again", () -> messages(log).stream().anyMatch(m -> m.contains("CLOSED again: it answered (HTTP 202)")));
+        await("both delivered", () -> fake.delivered().size() == 2);
+        await("nothing waits", () -> dispatcher.waiting() == 0);
+        assertEquals(HealthStatus.UP, new DispatcherHealth(dispatcher).result().getStatus());
+    }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    @Test
     void healthIsDownOnlyWhenTheConsumerThreadDied() throws Exception {
         FakeNotificationService fake = fake();
         ApplicationContext first = context(fake.url(), s -> { });
         NotificationDispatcher healthy = dispatcher(first, Clock.systemUTC());
         send(TestEvents.fired("lag", "pg-1"));
         await("delivered", () -> fake.delivered().size() == 1);
+        await("done (the fake records the request before it answers)", () -> healthy.waiting() == 0);
         HealthResult up = new DispatcherHealth(healthy).result();
         assertEquals(HealthStatus.UP, up.getStatus());
-        assertEquals(Map.of("state", "running", "notifier", "gds-notification", "circuit", "closed"), up.getDetails());
+        assertEquals(Map.of("state", "running", "notifier", "gds-notification", "circuit", "closed", "waiting", 0),
+                up.getDetails());
         healthy.close();
         assertEquals(HealthStatus.UP, new DispatcherHealth(healthy).result().getStatus(), "stopped on purpose is not a failure");
         assertEquals("stopped", ((Map<?, ?>) new DispatcherHealth(healthy).result().getDetails()).get("state"));

@@ -31,12 +31,12 @@ public final class FakeNotificationService implements AutoCloseable {
     }
 
     /** What to answer. */
-    record Answer(int status, Map<String, String> headers, String body, long delayMillis) {
-        static Answer ok() {
+    public record Answer(int status, Map<String, String> headers, String body, long delayMillis) {
+        public static Answer ok() {
             return new Answer(202, Map.of(), "{\"status\":\"accepted\"}", 0);
         }
 
-        static Answer status(int status, String body) {
+        public static Answer status(int status, String body) {
             return new Answer(status, Map.of(), body, 0);
         }
     }
@@ -76,7 +76,7 @@ public final class FakeNotificationService implements AutoCloseable {
     }
 
     /** Answers each request with {@code script.apply(requestBody)}. */
-    void answer(Function<String, Answer> script) {
+    public void answer(Function<String, Answer> script) {
         this.script = script;
     }
 
