@@ -54,7 +54,7 @@ import com.gds.alerting.service.streams.KafkaClientProperties;
  */
 @Context
 @Singleton
-public class CommandVerdicts {
+public class CommandVerdicts implements AutoCloseable {
 
     /** What a write request got to know. */
     public enum Answer { APPLIED, REJECTED, TIMED_OUT, NOT_AWAITED }
@@ -263,14 +263,20 @@ public class CommandVerdicts {
         }
     }
 
+    /** Stops the reader; requests still waiting get no verdict (202). */
     @PreDestroy
-    void close() throws InterruptedException {
+    @Override
+    public void close() {
         running = false;
         stopped.countDown();
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
