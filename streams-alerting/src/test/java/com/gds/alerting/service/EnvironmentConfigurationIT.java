@@ -179,7 +179,17 @@ class EnvironmentConfigurationIT {
         assertTrue(line.contains("application id '" + APPLICATION_ID + "'"), line);
         assertTrue(line.contains("Kafka bootstrap servers " + broker.bootstrapServers()), line);
         assertTrue(line.contains("schema registry " + registry.url()), line);
+        assertTrue(line.contains("advertised at " + environment.get("GDS_ALERTING_ADVERTISED_ADDRESS")), line);
+        assertTrue(line.contains("state in " + environment.get("GDS_ALERTING_STATE_DIR")), line);
         assertFalse(log.contains(TOKEN), "the token is never logged");
+    }
+
+    @Test
+    void theStateDirectoryAndTheStandbyReplicasOfTheEnvironmentAreUsed() {
+        Path state = Path.of(environment.get("GDS_ALERTING_STATE_DIR"), APPLICATION_ID);
+        await("the state directory of the application", () -> Files.isDirectory(state), Boolean::booleanValue);
+        // One instance cannot hold a standby of itself: Kafka Streams says so when asked for one.
+        await("standby replicas asked for", service::output, o -> o.contains("standby tasks"));
     }
 
     @SuppressWarnings("unchecked")
