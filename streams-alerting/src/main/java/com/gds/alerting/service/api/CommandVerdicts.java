@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +70,8 @@ public class CommandVerdicts implements AutoCloseable {
     private final int maxWaiting;
     private final Clock clock;
     private final Map<String, CompletableFuture<CommandResult>> waiting = new ConcurrentHashMap<>();
+    /** Requests holding a place among the {@code maxWaiting}; exact, unlike the map's size under races. */
+    private final AtomicInteger slots = new AtomicInteger();
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<Answer, Counter> answers = new HashMap<>();
@@ -125,9 +128,10 @@ public class CommandVerdicts implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
-        if (waiting.size() >= maxWaiting) {
+        if (slots.incrementAndGet() > maxWaiting) {
+            slots.decrementAndGet();
             LOG.warn("{} requests already wait for a verdict (gds.alerting.command-verdict-max-waiting); command {} is"
-                    + " answered without its verdict", waiting.size(), commandId);
+                    + " answered without its verdict", maxWaiting, commandId);
             return null;
         }
         CompletableFuture<CommandResult> verdict = new CompletableFuture<>();
@@ -160,6 +164,7 @@ public class CommandVerdicts implements AutoCloseable {
     public void forget(String commandId) {
         CompletableFuture<CommandResult> verdict = waiting.remove(commandId);
         if (verdict != null) {
+            slots.decrementAndGet();
             verdict.cancel(false);
         }
     }
@@ -249,6 +254,7 @@ public class CommandVerdicts implements AutoCloseable {
         }
         CompletableFuture<CommandResult> verdict = waiting.remove(result.getCommandId());
         if (verdict != null) {
+            slots.decrementAndGet();
             verdict.complete(result);
         }
     }
