@@ -70,7 +70,10 @@ export function mount(container, route, ctx) {
     try {
       const answer = await (kind === 'ack' ? api.ack(key, body) : api.resolve(key, body));
       result.className = 'result ok';
-      setText(result, `${verb} sent (command ${answer.command_id}); the state changes as soon as the topology applies it.`);
+      // 200: the topology applied it; 202: Kafka has it, the verdict did not come in time (409 is an error below).
+      setText(result, answer.outcome === 'APPLIED'
+        ? `${verb}d (command ${answer.command_id}): the alert is now ${String(answer.state).toLowerCase()}.`
+        : `${verb} sent (command ${answer.command_id}); the state changes as soon as the topology applies it.`);
       comment.value = '';
       ctx.refreshNow();
     } catch (e) {

@@ -133,6 +133,7 @@ class TwoInstancesIT {
         Map<String, Object> props = TestServices.properties(broker.bootstrapServers(), InMemorySchemaRegistry.SCHEME + SCOPE, name);
         props.put("kafka.session.timeout.ms", "6000");
         props.put("kafka.heartbeat.interval.ms", "1000");
+        props.put("gds.alerting.command-verdict-timeout", "30s");
         props.put("gds.auth.tokens.reader.token", READ);
         props.put("gds.auth.tokens.reader.rights", List.of("read"));
         props.put("gds.auth.tokens.writer.token", WRITE);
@@ -272,7 +273,8 @@ class TwoInstancesIT {
         HttpResponse<Map<String, Object>> accepted = clientA.toBlocking().exchange(
                 HttpRequest.POST("/api/v1/alerts/" + key + "/ack", Map.of("by", "alice", "comment", "on it")).bearerAuth(WRITE),
                 Argument.mapOf(String.class, Object.class));
-        assertEquals(HttpStatus.ACCEPTED, accepted.getStatus());
+        assertEquals(HttpStatus.OK, accepted.getStatus(), "the topology's verdict: applied");
+        assertEquals("APPLIED", accepted.body().get("outcome"));
         assertNotNull(accepted.body().get("command_id"));
         AlertView acked = await("ack visible via B", () -> clientB.toBlocking().retrieve(
                 HttpRequest.GET("/api/v1/alerts/" + key).bearerAuth(READ), AlertView.class),

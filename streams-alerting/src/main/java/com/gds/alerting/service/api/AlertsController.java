@@ -2,10 +2,12 @@ package com.gds.alerting.service.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -20,6 +22,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import com.gds.alerting.avro.AlertCommand;
+import com.gds.alerting.avro.CommandOutcome;
+import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.CommandType;
 import com.gds.alerting.service.auth.Rights;
 import com.gds.alerting.service.query.AlertFilter;
@@ -27,6 +31,7 @@ import com.gds.alerting.service.query.AlertOrder;
 import com.gds.alerting.service.query.BadRequestException;
 import com.gds.alerting.service.query.MetricSeriesReader;
 import com.gds.alerting.service.query.AlertQueries;
+import com.gds.alerting.service.streams.AlertingSettings;
 
 /**
  * {@code /api/v1/alerts}: current alerts across every instance, one alert from whichever instance
@@ -39,11 +44,16 @@ public class AlertsController {
     private final AlertQueries queries;
     private final CommandPublisher publisher;
     private final MetricSeriesReader series;
+    private final CommandVerdicts verdicts;
+    private final AlertingSettings settings;
 
-    public AlertsController(AlertQueries queries, CommandPublisher publisher, MetricSeriesReader series) {
+    public AlertsController(AlertQueries queries, CommandPublisher publisher, MetricSeriesReader series,
+                            CommandVerdicts verdicts, AlertingSettings settings) {
         this.queries = queries;
         this.publisher = publisher;
         this.series = series;
+        this.verdicts = verdicts;
+        this.settings = settings;
     }
 
     /**
@@ -111,7 +121,12 @@ public class AlertsController {
         return series.read(alert, Duration.ofMinutes(minutes), points);
     }
 
-    /** Acknowledge: stops reminders and escalation. 202 with the command id; 404 for an unknown alert. */
+    /**
+     * Acknowledge: stops reminders and escalation. Waits (up to {@code
+     * gds.alerting.command-verdict-timeout}) for the topology's verdict: 200 applied, 409 rejected
+     * with the reason (pending, already acknowledged, resolved, a stale incident), 202 when the
+     * verdict did not come in time; 404 for an unknown alert.
+     */
     @Post("/{alertKey}/ack")
     @Secured(Rights.WRITE)
     public HttpResponse<CommandAccepted> ack(@PathVariable String alertKey, @Valid @Body CommandRequest body,
@@ -119,7 +134,7 @@ public class AlertsController {
         return command(alertKey, CommandType.ACKNOWLEDGE, body, request);
     }
 
-    /** Resolve by hand. 202 with the command id; 404 for an unknown alert. */
+    /** Resolve by hand. Answers like {@link #ack}: 200 applied, 409 rejected, 202 no verdict in time, 404 unknown. */
     @Post("/{alertKey}/resolve")
     @Secured(Rights.WRITE)
     public HttpResponse<CommandAccepted> resolve(@PathVariable String alertKey, @Valid @Body CommandRequest body,
@@ -130,8 +145,37 @@ public class AlertsController {
     private HttpResponse<CommandAccepted> command(String alertKey, CommandType type, CommandRequest body,
                                                   HttpRequest<?> request) {
         queries.one(alertKey, true, request);
-        AlertCommand command = publisher.command(alertKey, type, body);
-        return HttpResponse.accepted().body(new CommandAccepted(command.getCommandId(), alertKey, type.name(),
-                command.getIncident()));
+        AlertCommand command = publisher.build(alertKey, type, body);
+        String id = command.getCommandId();
+        Duration timeout = settings.getCommandVerdictTimeout();
+        CompletableFuture<CommandResult> pending = verdicts.expect(id, timeout);
+        try {
+            publisher.publish(command);
+        } catch (RuntimeException e) {
+            verdicts.forget(id);
+            throw e;
+        }
+        if (pending == null) {
+            verdicts.count(CommandVerdicts.Answer.NOT_AWAITED);
+            return HttpResponse.accepted().body(CommandAccepted.written(id, alertKey, type.name(), command.getIncident(),
+                    "written to the commands topic; its verdict is not awaited (see gds.alerts.command-results)"));
+        }
+        CommandResult verdict = verdicts.await(id, pending, timeout);
+        if (verdict == null) {
+            verdicts.count(CommandVerdicts.Answer.TIMED_OUT);
+            return HttpResponse.accepted().body(CommandAccepted.written(id, alertKey, type.name(), command.getIncident(),
+                    "written to the commands topic; the topology's verdict did not come within " + timeout
+                            + " (it will be on gds.alerts.command-results)"));
+        }
+        CommandAccepted answer = new CommandAccepted(id, alertKey, type.name(),
+                verdict.getIncident() != null ? verdict.getIncident() : command.getIncident(), verdict.getOutcome().name(),
+                verdict.getRejection() == null ? null : verdict.getRejection().name(),
+                verdict.getState() == null ? null : verdict.getState().name(), verdict.getDetail());
+        if (verdict.getOutcome() == CommandOutcome.REJECTED) {
+            verdicts.count(CommandVerdicts.Answer.REJECTED);
+            return HttpResponse.<CommandAccepted>status(HttpStatus.CONFLICT).body(answer);
+        }
+        verdicts.count(CommandVerdicts.Answer.APPLIED);
+        return HttpResponse.ok(answer);
     }
 }

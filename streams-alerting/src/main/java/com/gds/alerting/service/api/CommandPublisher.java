@@ -26,7 +26,7 @@ import com.gds.alerting.service.streams.KafkaClientProperties;
 
 /**
  * Writes operator commands and silences to their topics and waits for the broker's
- * acknowledgement, so that a 202 means the write is durable.
+ * acknowledgement, so that an answer to a write means the write is durable.
  */
 @Singleton
 @Bean
@@ -50,7 +50,14 @@ public class CommandPublisher {
 
     /** Publishes a command for {@code alertKey} and returns it once the broker has it. */
     public AlertCommand command(String alertKey, CommandType type, CommandRequest request) {
-        AlertCommand command = AlertCommand.newBuilder()
+        AlertCommand command = build(alertKey, type, request);
+        publish(command);
+        return command;
+    }
+
+    /** A command for {@code alertKey} with a new command id, not yet written. */
+    public AlertCommand build(String alertKey, CommandType type, CommandRequest request) {
+        return AlertCommand.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
                 .setAlertKey(alertKey)
                 .setType(type)
@@ -59,8 +66,11 @@ public class CommandPublisher {
                 .setIssuedAt(clock.instant())
                 .setIncident(request.incident())
                 .build();
-        send(clients.topics().commands(), alertKey, command);
-        return command;
+    }
+
+    /** Writes {@code command} to the commands topic and returns once the broker has it. */
+    public void publish(AlertCommand command) {
+        send(clients.topics().commands(), command.getAlertKey(), command);
     }
 
     /** Publishes {@code value} (null = tombstone) on {@code topic} under {@code key}. */

@@ -31,10 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpRequest;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.uri.UriBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -366,19 +362,7 @@ public class AlertQueries {
     }
 
     private <T> T forward(HostInfo host, URI uri, HttpRequest<?> original, Argument<T> type) {
-        HttpClient client = clients.to(host);
-        MutableHttpRequest<?> request = HttpRequest.GET(uri.toString());
-        original.getHeaders().getAuthorization().ifPresent(value -> request.header("Authorization", value));
-        try {
-            return client.toBlocking().retrieve(request, type);
-        } catch (HttpClientResponseException e) {
-            if (e.getStatus() == HttpStatus.NOT_FOUND) {
-                throw new NotFoundException(e.getMessage());
-            }
-            throw new StateMigratingException(host + " answered " + e.getStatus().getCode() + " for " + uri, e);
-        } catch (RuntimeException e) {
-            throw new StateMigratingException(host + " did not answer " + uri + ": " + e.getMessage(), e);
-        }
+        return clients.get(host, uri, original, type);
     }
 
     private <T> T await(CompletableFuture<T> future) {

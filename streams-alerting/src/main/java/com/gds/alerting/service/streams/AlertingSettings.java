@@ -41,6 +41,12 @@ public class AlertingSettings {
     /** The Retry-After of a 503 while state migrates. */
     @NotNull
     private Duration retryAfter = Duration.ofSeconds(2);
+    /** How long an ack or resolve waits for the topology's verdict before answering 202 (0 = never waits). */
+    @NotNull
+    private Duration commandVerdictTimeout = Duration.ofSeconds(5);
+    /** At most this many requests wait for a verdict at once; more answer 202 at once (bounds memory). */
+    @Min(0)
+    private int commandVerdictMaxWaiting = 1000;
 
     public String getApplicationId() {
         return applicationId;
@@ -120,5 +126,21 @@ public class AlertingSettings {
 
     public void setRetryAfter(Duration retryAfter) {
         this.retryAfter = retryAfter;
+    }
+
+    public Duration getCommandVerdictTimeout() {
+        return commandVerdictTimeout;
+    }
+
+    public void setCommandVerdictTimeout(Duration commandVerdictTimeout) {
+        this.commandVerdictTimeout = commandVerdictTimeout;
+    }
+
+    public int getCommandVerdictMaxWaiting() {
+        return commandVerdictMaxWaiting;
+    }
+
+    public void setCommandVerdictMaxWaiting(int commandVerdictMaxWaiting) {
+        this.commandVerdictMaxWaiting = commandVerdictMaxWaiting;
     }
 }

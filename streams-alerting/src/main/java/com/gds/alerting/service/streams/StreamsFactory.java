@@ -42,7 +42,8 @@ public class StreamsFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    KafkaStreams kafkaStreams(AlertingTopology alerting, AlertingSettings settings, KafkaClientProperties clients) {
+    KafkaStreams kafkaStreams(AlertingTopology alerting, AlertingSettings settings, KafkaClientProperties clients,
+                              StreamsStateListeners stateListeners) {
         try {
             Files.createDirectories(settings.getStateDir());
         } catch (IOException e) {
@@ -61,7 +62,7 @@ public class StreamsFactory {
             LOG.error("stream thread failed, replacing it (state is kept; the task resumes from its last commit)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> LOG.info("streams {} -> {}", before, now));
+        streams.setStateListener(stateListeners);
         return streams;
     }
 }

@@ -30,8 +30,12 @@ public class StreamsLifecycle implements ApplicationEventListener<ServerStartupE
 
     @Override
     public void onApplicationEvent(ServerStartupEvent event) {
-        LOG.info("starting the alerting topology as '{}' (advertised at {}, state in {})", settings.getApplicationId(),
-                settings.getAdvertisedAddress(), settings.getStateDir().toAbsolutePath());
+        // Which cluster and registry, said once and plainly: a service that silently joined another
+        // stack's cluster looked healthy. Key names only for the rest: values may hold secrets.
+        LOG.info("starting the alerting topology: application id '{}', Kafka bootstrap servers {}, schema registry {}"
+                        + " (advertised at {}, state in {}; Kafka client settings {})", settings.getApplicationId(),
+                clients.bootstrapServers(), clients.registryUrlForLogs(), settings.getAdvertisedAddress(),
+                settings.getStateDir().toAbsolutePath(), clients.kafka().keySet().stream().sorted().toList());
         PartitionCheck.verify(clients.kafka(), clients.topics(), settings.getCommandPartitions());
         streams.start();
     }
