@@ -11,6 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.zip.CRC32C;
 
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.serde.VersionedAvroCodec;
+
 /**
  * Where records that cannot be delivered are set aside, in the spool directory:
  * {@code dead-letter/<topic>.dlq} holds the records in the spool's own framing ({@code [length]
@@ -21,9 +24,11 @@ import java.util.zip.CRC32C;
 final class DeadLetterFile {
 
     private final Path dir;
+    private final VersionedAvroCodec<Metric> codec;
 
-    DeadLetterFile(Path spoolDir) {
+    DeadLetterFile(Path spoolDir, VersionedAvroCodec<Metric> codec) {
         this.dir = spoolDir.resolve("dead-letter");
+        this.codec = codec;
     }
 
     Path directory() {
@@ -31,7 +36,7 @@ final class DeadLetterFile {
     }
 
     void append(SpoolRecord record) {
-        byte[] b = record.encode();
+        byte[] b = record.encode(codec);
         CRC32C crc = new CRC32C();
         crc.update(b);
         ByteBuffer buf = ByteBuffer.allocate(8 + b.length).putInt(b.length).putInt((int) crc.getValue()).put(b);

@@ -149,7 +149,7 @@ public final class SpoolForwarder implements AutoCloseable {
         this.clock = clock;
         this.probe = probe;
         this.parkAfter = parkAfter;
-        this.deadLetters = new DeadLetterFile(spool.directory());
+        this.deadLetters = new DeadLetterFile(spool.directory(), spool.codec());
         this.thread = new Thread(this::run, "spool-forwarder");
         this.thread.setDaemon(true);
     }
