@@ -111,7 +111,7 @@ public final class PostgresCollector implements Collector {
         if (replica) {
             replica(sql.query(PostgresQueries.REPLICA_LAG).get(0), seesAll, out);
         } else {
-            out.add(Sample.of("wal_position_bytes", number(sql.query(PostgresQueries.WAL_POSITION).get(0), "position_bytes")));
+            out.add(Sample.of("wal_position_bytes", number(server, "wal_position_bytes")));
             slots(sql.query(PostgresQueries.slots(version)), out);
             if (seesAll) {
                 // Without pg_read_all_stats the positions in pg_stat_replication are NULL.

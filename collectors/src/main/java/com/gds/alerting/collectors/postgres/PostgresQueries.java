@@ -16,6 +16,8 @@ final class PostgresQueries {
      * Version, role, and whether the monitoring role sees every session: {@code pg_read_all_stats}
      * (granted through {@code pg_monitor}, or held by a superuser). Without it PostgreSQL hides other
      * users' sessions, so counts and ages over {@code pg_stat_activity} would be silently too low.
+     * On a primary also the current WAL position, so a replica's replay position can be compared
+     * with it (in this query to save a round trip per cycle).
      */
     static final String SERVER = """
             SELECT current_setting('server_version_num')::int AS version,
@@ -23,7 +25,9 @@ final class PostgresQueries {
                    current_database() AS database,
                    current_user AS role,
                    pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS sees_all_sessions,
-                   extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds""";
+                   extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds,
+                   CASE WHEN pg_is_in_recovery() THEN NULL
+                        ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS wal_position_bytes""";
 
     /** Sessions: connections, idle in transaction, longest query and transaction, lock waits. */
     static final String ACTIVITY = """
@@ -79,9 +83,6 @@ final class PostgresQueries {
                    pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::float8 AS replay_position_bytes,
                    extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS last_replayed_commit_epoch,
                    extract(epoch FROM now())::float8 AS now_epoch""";
-
-    /** On primaries: the current WAL position, so a replica's replay position can be compared with it. */
-    static final String WAL_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS position_bytes";
 
     /**
      * On primaries: every replication slot, the WAL it holds back, and (13+) whether that WAL is

@@ -24,6 +24,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +49,11 @@ import com.gds.alerting.avro.Metric;
  * for {@code parkAfter} and the cluster, asked through the {@link TopicProbe}, answers that the
  * topic does not exist or may not be used, the topic is <em>parked</em>: its records, the failed
  * ones and every later one, are written to the {@link DeadLetterFile} with the reason instead of
- * being sent, so the records behind them flow again. A parked topic is probed again every
- * {@code parkAfter}; once it can be written, its new records are sent as usual (what was parked
- * stays in the dead-letter file). A cluster that does not answer at all is an outage, not a
+ * being sent, so the records behind them flow again. A topic parked because it did not exist is
+ * probed again every {@code parkAfter}; once it exists, its new records are sent as usual (what
+ * was parked stays in the dead-letter file). A topic parked because the broker refused this
+ * client's writes ({@code TopicAuthorizationException}, definitive without a probe) stays parked
+ * until the agent restarts: describing a topic proves nothing about writing to it. A cluster that does not answer at all is an outage, not a
  * destination's fault: nothing is parked and the spool waits, in order.
  */
 public final class SpoolForwarder implements AutoCloseable {
@@ -69,11 +72,13 @@ public final class SpoolForwarder implements AutoCloseable {
         private final Instant since;
         private final AtomicLong records = new AtomicLong();
         private final Set<String> instances = ConcurrentHashMap.newKeySet();
+        private final boolean probed;
 
-        ParkedTopic(String topic, String reason, Instant since) {
+        ParkedTopic(String topic, String reason, Instant since, boolean probed) {
             this.topic = topic;
             this.reason = reason;
             this.since = since;
+            this.probed = probed;
         }
 
         public String topic() {
@@ -127,6 +132,8 @@ public final class SpoolForwarder implements AutoCloseable {
     /** Topic → when its current run of failed sends began; cleared by an acknowledgement. */
     private final Map<String, Instant> troubledSince = new HashMap<>();
     private final Map<String, ParkedTopic> parked = new ConcurrentHashMap<>();
+    /** Topic → the broker's refusal to let this client write to it; definitive, no probe needed. */
+    private final Map<String, String> writeDenied = new HashMap<>();
     private final AtomicLong parkedRecords = new AtomicLong();
     private Instant lastParkedProbe = Instant.EPOCH;
     private boolean failurePending;
@@ -241,6 +248,7 @@ public final class SpoolForwarder implements AutoCloseable {
                 delivered.incrementAndGet();
                 lastDelivery = clock.instant();
                 troubledSince.remove(slot.entry.record().topic());
+                writeDenied.remove(slot.entry.record().topic());
             } else if (neverSendable(error)) {
                 slot.state = State.DROPPED;
                 dropped.incrementAndGet();
@@ -250,6 +258,10 @@ public final class SpoolForwarder implements AutoCloseable {
                 slot.state = State.FAILED;
                 failurePending = true;
                 troubledSince.putIfAbsent(slot.entry.record().topic(), clock.instant());
+                if (error instanceof TopicAuthorizationException) {
+                    // Describe may be allowed where write is not: the producer's answer is the one that counts.
+                    writeDenied.put(slot.entry.record().topic(), "not authorized to write to topic " + slot.entry.record().topic());
+                }
                 failures.incrementAndGet();
                 lastError = error.toString();
                 logFailure(error);
@@ -284,6 +296,7 @@ public final class SpoolForwarder implements AutoCloseable {
     private void parkUndeliverable() {
         Instant now = clock.instant();
         Map<String, Instant> due = new java.util.TreeMap<>();
+        Map<String, String> denied;
         lock.lock();
         try {
             for (Slot s : inFlight) {
@@ -294,14 +307,16 @@ public final class SpoolForwarder implements AutoCloseable {
                     due.put(topic, since);
                 }
             }
+            denied = Map.copyOf(writeDenied);
         } finally {
             lock.unlock();
         }
         for (Map.Entry<String, Instant> d : due.entrySet()) {
             String topic = d.getKey();
-            TopicProbe.Verdict v = probe.check(topic);
+            boolean byProbe = !denied.containsKey(topic);
+            TopicProbe.Verdict v = byProbe ? probe.check(topic) : TopicProbe.Verdict.undeliverable(denied.get(topic));
             if (v.kind() == TopicProbe.Verdict.Kind.UNDELIVERABLE) {
-                parked.put(topic, new ParkedTopic(topic, v.reason(), now));
+                parked.put(topic, new ParkedTopic(topic, v.reason(), now, byProbe));
                 deadLetters.note(now, "parked " + topic + ": " + v.reason());
                 LOG.error("{}: its records are set aside in {} so the other targets' records keep flowing. Failing for {} "
                         + "({}); fix the topic or the target's environment, the topic is checked again every {}",
@@ -318,12 +333,15 @@ public final class SpoolForwarder implements AutoCloseable {
         }
         lastParkedProbe = now;
         for (ParkedTopic p : List.copyOf(parked.values())) {
-            if (Duration.between(p.since(), now).compareTo(parkAfter) >= 0
+            // A refused write is not undone by a topic that can be described: those stay parked
+            // until the agent restarts (after the ACL is fixed).
+            if (p.probed && Duration.between(p.since(), now).compareTo(parkAfter) >= 0
                     && probe.check(p.topic()).kind() == TopicProbe.Verdict.Kind.WRITABLE) {
                 parked.remove(p.topic());
                 lock.lock();
                 try {
                     troubledSince.remove(p.topic());
+                    writeDenied.remove(p.topic());
                 } finally {
                     lock.unlock();
                 }
