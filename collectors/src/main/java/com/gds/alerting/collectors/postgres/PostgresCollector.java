@@ -47,7 +47,7 @@ public final class PostgresCollector implements Collector {
             "blks_hit_total", "blks_read_total",
             "database_size_bytes", "xid_wraparound_age", "dead_tuple_ratio",
             "checkpoints_timed_total", "checkpoints_requested_total", "uptime_seconds", "collector_permission_ok",
-            "is_replica", "replication_lag_bytes", "replication_lag_seconds", "wal_receiver_streaming",
+            "is_replica", "role_changed", "replication_lag_bytes", "replication_lag_seconds", "wal_receiver_streaming",
             "wal_receiver_last_message_seconds", "wal_replay_position_bytes", "wal_position_bytes",
             "replication_slots_inactive", "replication_slot_retained_wal_bytes", "replication_slot_active",
             "replication_slot_wal_status", "replication_slot_safe_wal_size_bytes",
@@ -61,6 +61,7 @@ public final class PostgresCollector implements Collector {
     private final IntervalRatios cacheHits = new IntervalRatios();
     private final ReplayProgress replay = new ReplayProgress();
     private Boolean lastPermissionOk;
+    private Boolean lastReplica;
 
     /**
      * @param target how the target is named in the log (its instance id)
@@ -108,6 +109,7 @@ public final class PostgresCollector implements Collector {
         out.add(Sample.of("checkpoints_requested_total", number(cp, "requested")));
 
         out.add(Sample.of("is_replica", replica ? 1 : 0));
+        roleChange(replica, out);
         if (replica) {
             replica(sql.query(PostgresQueries.REPLICA_LAG).get(0), seesAll, out);
         } else {
@@ -125,6 +127,23 @@ public final class PostgresCollector implements Collector {
             }
         }
         return out;
+    }
+
+    /**
+     * 1 in the cycle where the server's role differs from the previous cycle's (a replica promoted:
+     * a failover; a primary now in recovery: rebuilt as a standby), 0 otherwise. Not published on
+     * the first cycle after the agent starts, which has nothing to compare with.
+     */
+    private void roleChange(boolean replica, List<Sample> out) {
+        if (lastReplica != null) {
+            boolean changed = lastReplica != replica;
+            out.add(Sample.of("role_changed", changed ? 1 : 0));
+            if (changed) {
+                LOG.warn("{}: is now a {} (was a {}): a failover or a rebuild", target, replica ? "replica" : "primary",
+                        replica ? "primary" : "replica");
+            }
+        }
+        lastReplica = replica;
     }
 
     private void permission(boolean seesAll, String role, List<Sample> out) {

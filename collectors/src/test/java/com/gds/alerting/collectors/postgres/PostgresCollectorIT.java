@@ -141,7 +141,7 @@ class PostgresCollectorIT {
             Set<String> expected = PostgresCollector.METRICS.stream()
                     .filter(n -> !n.startsWith("replication_lag") && !n.startsWith("standby_") && !n.startsWith("replication_slot_")
                             && !n.startsWith("wal_receiver") && !n.equals("wal_replay_position_bytes")
-                            && !n.equals("cache_hit_ratio"))
+                            && !n.equals("cache_hit_ratio") && !n.equals("role_changed"))
                     .collect(Collectors.toSet());
             assertEquals(expected, names);
             assertEquals(0, value(samples, "is_replica"));

@@ -13,7 +13,10 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.gds.alerting.collectors.Await;
@@ -25,6 +28,7 @@ import com.gds.alerting.collectors.source.Sample;
  * The PostgreSQL collector against a real primary and a real streaming replica of it
  * ({@link TestReplication}), each published figure compared with SQL run around the collection.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresReplicationIT {
 
     @TempDir
@@ -59,6 +63,7 @@ class PostgresReplicationIT {
     }
 
     @Test
+    @Order(1)
     void aStreamingReplicaThatReplayedEverythingIsCaughtUpAndThePrimarySeesIt() throws Exception {
         execute(pg.primaryConnection(), "INSERT INTO writes (v) SELECT 'caught-up' FROM generate_series(1, 100)");
         double target = primaryLsn();
@@ -107,6 +112,7 @@ class PostgresReplicationIT {
     }
 
     @Test
+    @Order(2)
     void aReplicaWhoseReceiverStoppedReportsALagThatKeepsGrowing() throws Exception {
         String conninfo = "host=localhost port=" + pg.primaryUrl().replaceAll(".*:(\\d+)/.*", "$1")
                 + " user=postgres application_name=" + TestReplication.STANDBY;
@@ -160,6 +166,26 @@ class PostgresReplicationIT {
             execute(pg.replicaConnection(), "ALTER SYSTEM SET primary_conninfo = '" + conninfo + "'");
             execute(pg.replicaConnection(), "SELECT pg_reload_conf()");
             pg.awaitStreaming();
+        }
+    }
+
+    /** Last: the replica is promoted and stays a primary. */
+    @Test
+    @Order(3)
+    void aPromotedReplicaReportsTheRoleChangeOnce() throws Exception {
+        try (JdbcSession replica = session(pg.replicaUrl())) {
+            PostgresCollector collector = new PostgresCollector(replica);
+            List<Sample> first = collector.collect();
+            assertEquals(1, value(first, "is_replica"));
+            assertTrue(first.stream().noneMatch(s -> s.name().equals("role_changed")), "nothing to compare with yet");
+            assertEquals(0, value(collector.collect(), "role_changed"));
+
+            execute(pg.replicaConnection(), "SELECT pg_promote(true, 60)");
+            assertEquals(0, scalar(pg.replicaConnection(), "SELECT pg_is_in_recovery()::int"), "SQL truth: promoted");
+            List<Sample> promoted = collector.collect();
+            assertEquals(0, value(promoted, "is_replica"));
+            assertEquals(1, value(promoted, "role_changed"), "the failover, in the cycle that sees it");
+            assertEquals(0, value(collector.collect(), "role_changed"), "and only then");
         }
     }
 }
