@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A cycle of a target never overlaps its own next one: when the next start is due and the
  * cycle is still running, it is abandoned (reported {@code up = 0}, its connection closed to
- * unblock it); when it has not even started because every worker was busy, the start is skipped
- * and counted as late.
+ * unblock it) and the due cycle starts as soon as the abandoned one lets go (within half an
+ * interval; otherwise it too reports {@code up = 0}), so every slot publishes {@code up}; when it
+ * has not even started because every worker was busy, the start is skipped and counted as late.
  */
 public final class CollectionScheduler implements AutoCloseable {
 
@@ -88,19 +89,25 @@ public final class CollectionScheduler implements AutoCloseable {
                 }
                 abandoned.incrementAndGet();
                 slot.cycle.abandon();
+                Duration wait = slot.cycle.target().interval().dividedBy(2);
+                start(slot, () -> slot.cycle.runAfter(previous, wait));
                 return;
             }
-            AtomicBoolean started = new AtomicBoolean();
-            slot.started = started;
-            slot.running = workers.submit(() -> {
-                started.set(true);
-                slot.cycle.run();
-                cycles.incrementAndGet();
-            });
+            start(slot, slot.cycle::run);
         } catch (RuntimeException e) {
             // An exception would cancel this target's schedule for good.
             LOG.error("scheduling a cycle of {} failed; the next one is tried as usual", slot.cycle.target().instanceId(), e);
         }
+    }
+
+    private void start(Slot slot, Runnable cycle) {
+        AtomicBoolean started = new AtomicBoolean();
+        slot.started = started;
+        slot.running = workers.submit(() -> {
+            started.set(true);
+            cycle.run();
+            cycles.incrementAndGet();
+        });
     }
 
     /** The scheduled targets' cycles. */

@@ -23,6 +23,7 @@ import com.gds.alerting.collectors.MetricPublisher;
 import com.gds.alerting.collectors.config.CollectorsConfig;
 import com.gds.alerting.collectors.config.TargetConfig;
 import com.gds.alerting.collectors.source.Collector;
+import com.gds.alerting.collectors.spool.AdminTopicProbe;
 import com.gds.alerting.collectors.spool.DiskSpool;
 import com.gds.alerting.collectors.spool.SpoolForwarder;
 
@@ -45,6 +46,10 @@ public final class CollectorAgent implements AutoCloseable {
     private SpoolForwarder forwarder;
     private CollectionScheduler scheduler;
     private int forwardWindow = FORWARD_WINDOW;
+    /** How long a topic's sends fail, with the cluster saying it cannot be used, before its records are parked. */
+    static final Duration PARK_AFTER = Duration.ofSeconds(30);
+    private Duration parkAfter = PARK_AFTER;
+    private AdminTopicProbe probe;
 
     /**
      * @param collectors builds each target's collector ({@link Collectors#create} in production)
@@ -62,6 +67,12 @@ public final class CollectorAgent implements AutoCloseable {
     /** Fewer records in the producer at once, so tests see most of an outage wait on disk. */
     CollectorAgent withForwardWindow(int window) {
         this.forwardWindow = window;
+        return this;
+    }
+
+    /** A shorter time before an unusable topic is parked, so tests need not wait the default. */
+    CollectorAgent withParkAfter(Duration parkAfter) {
+        this.parkAfter = parkAfter;
         return this;
     }
 
@@ -89,9 +100,10 @@ public final class CollectorAgent implements AutoCloseable {
         try {
             spool = new DiskSpool(config.agent().spoolDir(), config.agent().spoolMaxBytes());
             serde = AvroSerdes.valueSerde(Metric.class, config.serde());
-            Producer<String, Metric> producer = new KafkaProducer<>(producerConfig(config.producer()),
-                    new StringSerializer(), serde.serializer());
-            forwarder = new SpoolForwarder(spool, producer, forwardWindow, clock);
+            Map<String, Object> producerConfig = producerConfig(config.producer());
+            Producer<String, Metric> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serde.serializer());
+            probe = new AdminTopicProbe(producerConfig, Duration.ofSeconds(5));
+            forwarder = new SpoolForwarder(spool, producer, forwardWindow, clock, probe, parkAfter);
             forwarder.start();
             MetricSink sink = new SpoolSink(spool, config.topics(), clock);
             scheduler = new CollectionScheduler(config.agent().maxConcurrentCollections(), new Random());
@@ -136,6 +148,10 @@ public final class CollectorAgent implements AutoCloseable {
         if (forwarder != null) {
             forwarder.close(Duration.ofSeconds(5));
             forwarder = null;
+        }
+        if (probe != null) {
+            probe.close();
+            probe = null;
         }
         if (serde != null) {
             serde.close();

@@ -11,12 +11,14 @@ import java.util.concurrent.Executors;
 import com.gds.alerting.collectors.agent.CollectorAgent;
 import com.gds.alerting.collectors.agent.CycleOutcome;
 import com.gds.alerting.collectors.agent.TargetCycle;
+import com.gds.alerting.collectors.spool.SpoolForwarder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * The agent's own health over HTTP, on one small thread: {@code GET /health} (JSON; 200 when it
- * is delivering, 503 when the spool is over 90% full or its forwarder stopped) and {@code GET
+ * is delivering, 503 when the spool is over 90% full, its forwarder stopped, or a topic is parked
+ * because it cannot be used: the JSON names the topic, the targets and the reason) and {@code GET
  * /metrics} (Prometheus text: cycles, targets up, spool bytes, deliveries, drops, failures).
  */
 public final class HealthServer implements AutoCloseable {
@@ -46,7 +48,8 @@ public final class HealthServer implements AutoCloseable {
     }
 
     boolean healthy() {
-        return agent.spool().liveBytes() < agent.spool().maxBytes() * 0.9 && agent.forwarder().isRunning();
+        return agent.spool().liveBytes() < agent.spool().maxBytes() * 0.9 && agent.forwarder().isRunning()
+                && agent.forwarder().parkedTopics().isEmpty();
     }
 
     String healthJson() {
@@ -58,12 +61,36 @@ public final class HealthServer implements AutoCloseable {
         String lastError = agent.forwarder().lastError();
         return String.format(Locale.ROOT, "{\"status\":\"%s\",\"version\":\"%s\",\"targets\":%d,\"targets_down\":%d,"
                         + "\"spool_bytes\":%d,\"spool_max_bytes\":%d,\"spool_dropped\":%d,\"delivered\":%d,"
-                        + "\"in_flight\":%d,\"last_delivery\":%s,\"last_kafka_error\":%s}",
+                        + "\"in_flight\":%d,\"last_delivery\":%s,\"last_kafka_error\":%s,\"undeliverable\":%s}",
                 healthy() ? "UP" : "DEGRADED", CollectorAgent.version(), agent.scheduler().cycles().size(), down,
                 agent.spool().liveBytes(), agent.spool().maxBytes(), agent.spool().droppedCount(),
                 agent.forwarder().deliveredCount(), agent.forwarder().inFlight(),
                 agent.forwarder().lastDelivery() == null ? "null" : "\"" + agent.forwarder().lastDelivery() + "\"",
-                lastError == null ? "null" : "\"" + lastError.replace("\\", "\\\\").replace("\"", "'") + "\"");
+                lastError == null ? "null" : json(lastError), undeliverable());
+    }
+
+    /** The parked topics: which targets' records are set aside, since when, and why. */
+    private String undeliverable() {
+        StringBuilder b = new StringBuilder("[");
+        for (SpoolForwarder.ParkedTopic p : agent.forwarder().parkedTopics()) {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append("{\"topic\":").append(json(p.topic())).append(",\"reason\":").append(json(p.reason()))
+                    .append(",\"since\":").append(json(p.since().toString())).append(",\"records_parked\":").append(p.records())
+                    .append(",\"targets\":[");
+            boolean first = true;
+            for (String instance : p.instances()) {
+                b.append(first ? "" : ",").append(json(instance));
+                first = false;
+            }
+            b.append("]}");
+        }
+        return b.append(']').toString();
+    }
+
+    private static String json(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "'") + "\"";
     }
 
     String metrics() {
@@ -90,6 +117,14 @@ public final class HealthServer implements AutoCloseable {
         counter(b, "gds_collector_delivered_total", "Metrics acknowledged by Kafka.", agent.forwarder().deliveredCount());
         counter(b, "gds_collector_undeliverable_total", "Metrics dropped as never sendable.", agent.forwarder().droppedCount());
         counter(b, "gds_collector_send_failures_total", "Failed sends (each retried).", agent.forwarder().failureCount());
+        counter(b, "gds_collector_parked_total", "Metrics set aside in the dead-letter file because their topic cannot be used.",
+                agent.forwarder().parkedCount());
+        b.append("# HELP gds_collector_topic_parked Whether a topic's records are being set aside (1), with the reason.\n")
+                .append("# TYPE gds_collector_topic_parked gauge\n");
+        for (SpoolForwarder.ParkedTopic p : agent.forwarder().parkedTopics()) {
+            b.append("gds_collector_topic_parked{topic=\"").append(p.topic()).append("\",reason=\"")
+                    .append(p.reason().replace("\"", "'")).append("\"} 1\n");
+        }
         java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         gauge(b, "gds_collector_jvm_heap_used_bytes", "Heap in use.", heap.getUsed());
         gauge(b, "gds_collector_jvm_heap_max_bytes", "Heap limit (-Xmx).", heap.getMax());

@@ -32,7 +32,16 @@ public final class MongoCollector implements Collector {
             "connections_used", "connections_available", "connections_used_ratio", "opcounters_total",
             "queue_readers", "queue_writers", "wiredtiger_cache_bytes", "wiredtiger_cache_max_bytes",
             "wiredtiger_cache_used_ratio", "wiredtiger_cache_dirty_bytes", "is_primary", "replication_lag_seconds",
-            "replica_set_members_unhealthy");
+            "replica_set_members_unhealthy", "replica_set_member_state", "replica_set_member_serving");
+
+    /**
+     * The member states that serve: PRIMARY (1), SECONDARY (2), ARBITER (7). STARTUP (0),
+     * RECOVERING (3), STARTUP2 (5), UNKNOWN (6), DOWN (8), ROLLBACK (9) and REMOVED (10) do not,
+     * even with {@code health: 1} (the member is reachable, but cannot serve reads or be elected).
+     */
+    private static final Set<Integer> SERVING_STATES = Set.of(1, 2, 7);
+    private static final int PRIMARY = 1;
+    private static final int ARBITER = 7;
 
     /** MongoDB's error code for "not running with --replSet". */
     private static final int NO_REPLICATION_ENABLED = 76;
@@ -117,33 +126,51 @@ public final class MongoCollector implements Collector {
         }
     }
 
+    /**
+     * Per member: its state (the number, and the name as a tag) and whether it serves; a member
+     * counts as unhealthy when it is unreachable or in a state that does not serve. Lag is
+     * published for every data-bearing member that is not the primary and has an optime, so a
+     * RECOVERING, ROLLBACK or STARTUP2 member (or an unreachable one, from its last known optime)
+     * keeps its lag series instead of dropping out of it.
+     */
     private static void replication(Document rs, List<Sample> out) {
         List<Document> members = rs.getList("members", Document.class, List.of());
         Date primaryOptime = null;
         Document self = null;
         int unhealthy = 0;
         for (Document m : members) {
-            if ("PRIMARY".equals(m.getString("stateStr"))) {
+            int state = state(m);
+            if (state == PRIMARY) {
                 primaryOptime = m.getDate("optimeDate");
             }
             if (Boolean.TRUE.equals(m.getBoolean("self"))) {
                 self = m;
             }
-            if (num(m, "health") != 1) {
-                unhealthy++;
-            }
+            boolean serving = num(m, "health") == 1 && SERVING_STATES.contains(state);
+            unhealthy += serving ? 0 : 1;
+            String name = m.getString("name");
+            String stateName = m.getString("stateStr") == null ? "UNKNOWN" : m.getString("stateStr");
+            out.add(new Sample("replica_set_member_state", state, Map.of("member", name, "state", stateName), null));
+            out.add(Sample.of("replica_set_member_serving", serving ? 1 : 0, "member", name));
         }
         out.add(Sample.of("replica_set_members_unhealthy", unhealthy));
-        out.add(Sample.of("is_primary", self != null && "PRIMARY".equals(self.getString("stateStr")) ? 1 : 0));
+        out.add(Sample.of("is_primary", self != null && state(self) == PRIMARY ? 1 : 0));
         if (primaryOptime == null) {
             return;
         }
         for (Document m : members) {
-            if ("SECONDARY".equals(m.getString("stateStr")) && m.getDate("optimeDate") != null) {
+            int state = state(m);
+            if (state != PRIMARY && state != ARBITER && m.getDate("optimeDate") != null) {
                 double lag = Math.max(0, (primaryOptime.getTime() - m.getDate("optimeDate").getTime()) / 1000.0);
                 out.add(new Sample("replication_lag_seconds", lag, Map.of("member", m.getString("name")), null));
             }
         }
+    }
+
+    /** The member's numeric state; -1 when absent. */
+    private static int state(Document m) {
+        Object v = m.get("state");
+        return v instanceof Number n ? n.intValue() : -1;
     }
 
     private static double num(Document d, String key) {

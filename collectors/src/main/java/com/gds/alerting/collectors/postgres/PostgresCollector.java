@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.gds.alerting.collectors.source.Collector;
 import com.gds.alerting.collectors.source.JdbcSession;
 import com.gds.alerting.collectors.source.Sample;
@@ -17,11 +20,23 @@ import com.gds.alerting.collectors.source.SqlRunner;
 /**
  * PostgreSQL 12+: what a DBA looks at first. Connections (used, max, ratio, by state), idle in
  * transaction (count, oldest), longest query and transaction, waiting locks, per-database
- * counters (commits, rollbacks, deadlocks, temp bytes), cache hit ratio, size and transaction-ID
- * wraparound age, the worst tables by dead-tuple ratio, checkpoints, and replication: lag in bytes
- * and seconds on a replica; slots, their retained WAL and standby lag on a primary.
+ * counters (commits, rollbacks, deadlocks, temp bytes, blocks hit and read), the cache hit ratio
+ * over the last interval, size and transaction-ID wraparound age, the worst tables by dead-tuple
+ * ratio, checkpoints, uptime, and replication: the WAL receiver and a lag that keeps growing while
+ * nothing is received on a replica; slots (retained WAL, {@code wal_status}, safe WAL size), the
+ * WAL position and standby lag on a primary.
+ *
+ * <p>Figures the monitoring role cannot see whole (without {@code pg_read_all_stats}, which
+ * {@code pg_monitor} grants, other users' sessions are hidden) are not published at all:
+ * {@code collector_permission_ok} says so with a {@code missing} tag, and one WARN line names the
+ * role and the grant.
  */
 public final class PostgresCollector implements Collector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCollector.class);
+
+    /** The grant a monitoring role needs; what {@code collector_permission_ok}'s {@code missing} tag names. */
+    public static final String REQUIRED_GRANT = "pg_monitor";
 
     /** Every metric this collector can publish. */
     public static final Set<String> METRICS = Set.of(
@@ -29,16 +44,35 @@ public final class PostgresCollector implements Collector {
             "idle_in_transaction_count", "idle_in_transaction_oldest_seconds",
             "longest_query_seconds", "longest_transaction_seconds", "locks_waiting",
             "xact_commit_total", "xact_rollback_total", "deadlocks_total", "cache_hit_ratio", "temp_bytes_total",
+            "blks_hit_total", "blks_read_total",
             "database_size_bytes", "xid_wraparound_age", "dead_tuple_ratio",
-            "checkpoints_timed_total", "checkpoints_requested_total",
-            "is_replica", "replication_lag_bytes", "replication_lag_seconds",
+            "checkpoints_timed_total", "checkpoints_requested_total", "uptime_seconds", "collector_permission_ok",
+            "is_replica", "role_changed", "replication_lag_bytes", "replication_lag_seconds", "wal_receiver_streaming",
+            "wal_receiver_last_message_seconds", "wal_replay_position_bytes", "wal_position_bytes",
             "replication_slots_inactive", "replication_slot_retained_wal_bytes", "replication_slot_active",
-            "standby_replay_lag_bytes", "standby_replay_lag_seconds");
+            "replication_slot_wal_status", "replication_slot_safe_wal_size_bytes",
+            "standbys_streaming", "standby_replay_lag_bytes", "standby_replay_lag_seconds");
+
+    /** {@code wal_status} as a level a threshold can read: the higher, the closer the slot is to losing its standby. */
+    private static final Map<String, Integer> WAL_STATUS_LEVEL = Map.of("reserved", 0, "extended", 1, "unreserved", 2, "lost", 3);
 
     private final JdbcSession session;
+    private final String target;
+    private final IntervalRatios cacheHits = new IntervalRatios();
+    private final ReplayProgress replay = new ReplayProgress();
+    private Boolean lastPermissionOk;
+    private Boolean lastReplica;
+
+    /**
+     * @param target how the target is named in the log (its instance id)
+     */
+    public PostgresCollector(JdbcSession session, String target) {
+        this.session = session;
+        this.target = target;
+    }
 
     public PostgresCollector(JdbcSession session) {
-        this.session = session;
+        this(session, "postgresql");
     }
 
     @Override
@@ -47,14 +81,19 @@ public final class PostgresCollector implements Collector {
     }
 
     /** One cycle's samples read through {@code sql}. */
-    static List<Sample> collect(SqlRunner sql) throws SQLException {
+    List<Sample> collect(SqlRunner sql) throws SQLException {
         List<Sample> out = new ArrayList<>();
         Map<String, Object> server = sql.query(PostgresQueries.SERVER).get(0);
         int version = (int) number(server, "version");
         boolean replica = Boolean.TRUE.equals(server.get("replica"));
+        boolean seesAll = Boolean.TRUE.equals(server.get("sees_all_sessions"));
         String currentDb = text(server, "database");
+        permission(seesAll, text(server, "role"), out);
+        out.add(Sample.of("uptime_seconds", number(server, "uptime_seconds")));
 
-        activity(sql.query(PostgresQueries.ACTIVITY).get(0), out);
+        if (seesAll) {
+            activity(sql.query(PostgresQueries.ACTIVITY).get(0), out);
+        }
         out.add(Sample.of("locks_waiting", number(sql.query(PostgresQueries.LOCKS_WAITING).get(0), "waiting")));
         for (Map<String, Object> db : sql.query(PostgresQueries.DATABASES)) {
             database(db, out);
@@ -70,19 +109,82 @@ public final class PostgresCollector implements Collector {
         out.add(Sample.of("checkpoints_requested_total", number(cp, "requested")));
 
         out.add(Sample.of("is_replica", replica ? 1 : 0));
+        roleChange(replica, out);
         if (replica) {
-            Map<String, Object> lag = sql.query(PostgresQueries.REPLICA_LAG).get(0);
-            out.add(Sample.of("replication_lag_bytes", number(lag, "lag_bytes")));
-            out.add(Sample.of("replication_lag_seconds", number(lag, "lag_seconds")));
+            replica(sql.query(PostgresQueries.REPLICA_LAG).get(0), seesAll, out);
         } else {
-            slots(sql.query(PostgresQueries.SLOTS), out);
-            for (Map<String, Object> s : sql.query(PostgresQueries.STANDBYS)) {
-                String standby = text(s, "standby");
-                out.add(Sample.of("standby_replay_lag_bytes", number(s, "lag_bytes"), "standby", standby));
-                out.add(Sample.of("standby_replay_lag_seconds", number(s, "lag_seconds"), "standby", standby));
+            out.add(Sample.of("wal_position_bytes", number(server, "wal_position_bytes")));
+            slots(sql.query(PostgresQueries.slots(version)), out);
+            if (seesAll) {
+                // Without pg_read_all_stats the positions in pg_stat_replication are NULL.
+                List<Map<String, Object>> standbys = sql.query(PostgresQueries.STANDBYS);
+                out.add(Sample.of("standbys_streaming", standbys.size()));
+                for (Map<String, Object> s : standbys) {
+                    String standby = text(s, "standby");
+                    out.add(Sample.of("standby_replay_lag_bytes", number(s, "lag_bytes"), "standby", standby));
+                    out.add(Sample.of("standby_replay_lag_seconds", number(s, "lag_seconds"), "standby", standby));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * 1 in the cycle where the server's role differs from the previous cycle's (a replica promoted:
+     * a failover; a primary now in recovery: rebuilt as a standby), 0 otherwise. Not published on
+     * the first cycle after the agent starts, which has nothing to compare with.
+     */
+    private void roleChange(boolean replica, List<Sample> out) {
+        if (lastReplica != null) {
+            boolean changed = lastReplica != replica;
+            out.add(Sample.of("role_changed", changed ? 1 : 0));
+            if (changed) {
+                LOG.warn("{}: is now a {} (was a {}): a failover or a rebuild", target, replica ? "replica" : "primary",
+                        replica ? "primary" : "replica");
+            }
+        }
+        lastReplica = replica;
+    }
+
+    private void permission(boolean seesAll, String role, List<Sample> out) {
+        out.add(seesAll ? Sample.of("collector_permission_ok", 1)
+                : Sample.of("collector_permission_ok", 0, "missing", REQUIRED_GRANT));
+        if (lastPermissionOk == null || lastPermissionOk != seesAll) {
+            if (!seesAll) {
+                LOG.warn("{}: role '{}' lacks {} (pg_read_all_stats), so other users' sessions are hidden from it; "
+                        + "connection, idle-in-transaction, longest query/transaction, WAL receiver and standby metrics "
+                        + "are not published until it is granted: GRANT {} TO \"{}\"", target, role, REQUIRED_GRANT,
+                        REQUIRED_GRANT, role);
+            } else if (lastPermissionOk != null) {
+                LOG.info("{}: role '{}' now has {}; every metric is published again", target, role, REQUIRED_GRANT);
+            }
+            lastPermissionOk = seesAll;
+        }
+    }
+
+    /**
+     * The replica's lag. While the receiver streams and everything received is replayed, it is
+     * caught up (0). Otherwise the lag is the age of the last replayed commit, which keeps growing
+     * while nothing arrives; with the receiver stopped the replica cannot know how far the primary
+     * is, so the byte lag (received, not replayed) is not published.
+     */
+    private void replica(Map<String, Object> lag, boolean seesAll, List<Sample> out) {
+        double position = number(lag, "replay_position_bytes");
+        out.add(Sample.of("wal_replay_position_bytes", position));
+        if (!seesAll) {
+            // pg_stat_wal_receiver shows only NULLs to this role: a streaming receiver would look stopped.
+            return;
+        }
+        boolean streaming = number(lag, "receivers_streaming") > 0;
+        out.add(Sample.of("wal_receiver_streaming", streaming ? 1 : 0));
+        out.add(Sample.of("wal_receiver_last_message_seconds", number(lag, "since_last_message_seconds")));
+        boolean caughtUp = streaming && Boolean.TRUE.equals(lag.get("replayed_all_received"));
+        double lastReplayed = replay.lastReplayedCommit(position, number(lag, "last_replayed_commit_epoch"),
+                number(lag, "now_epoch"));
+        out.add(Sample.of("replication_lag_seconds", caughtUp ? 0 : Math.max(0, number(lag, "now_epoch") - lastReplayed)));
+        if (streaming) {
+            out.add(Sample.of("replication_lag_bytes", number(lag, "received_not_replayed_bytes")));
+        }
     }
 
     private static void activity(Map<String, Object> a, List<Sample> out) {
@@ -100,7 +202,7 @@ public final class PostgresCollector implements Collector {
         out.add(Sample.of("longest_transaction_seconds", number(a, "longest_transaction_seconds")));
     }
 
-    private static void database(Map<String, Object> db, List<Sample> out) {
+    private void database(Map<String, Object> db, List<Sample> out) {
         String name = text(db, "database");
         out.add(Sample.of("xact_commit_total", number(db, "xact_commit"), "database", name));
         out.add(Sample.of("xact_rollback_total", number(db, "xact_rollback"), "database", name));
@@ -110,9 +212,9 @@ public final class PostgresCollector implements Collector {
         out.add(Sample.of("xid_wraparound_age", number(db, "xid_age"), "database", name));
         double hit = number(db, "blks_hit");
         double read = number(db, "blks_read");
-        if (hit + read > 0) {
-            out.add(Sample.of("cache_hit_ratio", hit / (hit + read), "database", name));
-        }
+        out.add(Sample.of("blks_hit_total", hit, "database", name));
+        out.add(Sample.of("blks_read_total", read, "database", name));
+        cacheHits.ratio(name, hit, read).ifPresent(r -> out.add(Sample.of("cache_hit_ratio", r, "database", name)));
     }
 
     private static void slots(List<Map<String, Object>> slots, List<Sample> out) {
@@ -123,6 +225,12 @@ public final class PostgresCollector implements Collector {
             inactive += active ? 0 : 1;
             out.add(Sample.of("replication_slot_active", active ? 1 : 0, "slot", slot));
             out.add(Sample.of("replication_slot_retained_wal_bytes", number(s, "retained_bytes"), "slot", slot));
+            Integer level = WAL_STATUS_LEVEL.get(text(s, "wal_status"));
+            if (level != null) {
+                out.add(Sample.of("replication_slot_wal_status", level, "slot", slot));
+            }
+            // NaN (not published) when max_slot_wal_keep_size is unlimited: nothing is ever removed.
+            out.add(Sample.of("replication_slot_safe_wal_size_bytes", number(s, "safe_wal_size"), "slot", slot));
         }
         out.add(Sample.of("replication_slots_inactive", inactive));
     }

@@ -12,10 +12,22 @@ final class PostgresQueries {
     private PostgresQueries() {
     }
 
+    /**
+     * Version, role, and whether the monitoring role sees every session: {@code pg_read_all_stats}
+     * (granted through {@code pg_monitor}, or held by a superuser). Without it PostgreSQL hides other
+     * users' sessions, so counts and ages over {@code pg_stat_activity} would be silently too low.
+     * On a primary also the current WAL position, so a replica's replay position can be compared
+     * with it (in this query to save a round trip per cycle).
+     */
     static final String SERVER = """
             SELECT current_setting('server_version_num')::int AS version,
                    pg_is_in_recovery() AS replica,
-                   current_database() AS database""";
+                   current_database() AS database,
+                   current_user AS role,
+                   pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS sees_all_sessions,
+                   extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds,
+                   CASE WHEN pg_is_in_recovery() THEN NULL
+                        ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 END AS wal_position_bytes""";
 
     /** Sessions: connections, idle in transaction, longest query and transaction, lock waits. */
     static final String ACTIVITY = """
@@ -41,7 +53,9 @@ final class PostgresQueries {
     /** Counters, cache, temp files, size and wraparound age of each database that accepts connections. */
     static final String DATABASES = """
             SELECT d.datname AS database, s.xact_commit, s.xact_rollback, s.deadlocks, s.blks_hit, s.blks_read,
-                   s.temp_bytes, pg_database_size(d.oid) AS size_bytes, age(d.datfrozenxid) AS xid_age
+                   s.temp_bytes, age(d.datfrozenxid) AS xid_age,
+                   CASE WHEN pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') OR has_database_privilege(d.oid, 'CONNECT')
+                        THEN pg_database_size(d.oid) END AS size_bytes
             FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
             WHERE d.datallowconn AND NOT d.datistemplate""";
 
@@ -54,18 +68,38 @@ final class PostgresQueries {
             ORDER BY ratio DESC NULLS LAST, table_name
             LIMIT 5""";
 
-    /** On replicas: how far replay is behind what was received. */
+    /**
+     * On replicas: the WAL receiver's state, what was received and not replayed, the replay
+     * position and the commit time of the last replayed transaction, all against the server's
+     * clock. Received equal to replayed means caught up only while the receiver streams: a
+     * stopped receiver receives nothing, so the two stay equal however far the primary moves on.
+     */
     static final String REPLICA_LAG = """
-            SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::float8 AS lag_bytes,
-                   CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                        ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
-                   END::float8 AS lag_seconds""";
+            SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::float8 AS received_not_replayed_bytes,
+                   pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() AS replayed_all_received,
+                   (SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming')::int AS receivers_streaming,
+                   (SELECT extract(epoch FROM now() - max(last_msg_receipt_time)) FROM pg_stat_wal_receiver)::float8
+                       AS since_last_message_seconds,
+                   pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::float8 AS replay_position_bytes,
+                   extract(epoch FROM pg_last_xact_replay_timestamp())::float8 AS last_replayed_commit_epoch,
+                   extract(epoch FROM now())::float8 AS now_epoch""";
 
-    /** On primaries: every replication slot and the WAL it holds back. */
-    static final String SLOTS = """
-            SELECT slot_name, active,
-                   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS retained_bytes
-            FROM pg_replication_slots""";
+    /**
+     * On primaries: every replication slot, the WAL it holds back, and (13+) whether that WAL is
+     * still guaranteed ({@code wal_status}) and how much more can be written before it is lost
+     * ({@code safe_wal_size}, null when {@code max_slot_wal_keep_size} is unlimited).
+     */
+    static String slots(int serverVersionNum) {
+        return serverVersionNum >= 130000
+                ? """
+                SELECT slot_name, active, wal_status, safe_wal_size::float8 AS safe_wal_size,
+                       coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS retained_bytes
+                FROM pg_replication_slots"""
+                : """
+                SELECT slot_name, active, NULL AS wal_status, NULL::float8 AS safe_wal_size,
+                       coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS retained_bytes
+                FROM pg_replication_slots""";
+    }
 
     /** On primaries: each connected standby's replay lag. */
     static final String STANDBYS = """

@@ -22,6 +22,9 @@ import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.serde.VersionedAvroCodec;
+
 /**
  * A bounded, append-only, on-disk queue of records on their way to Kafka.
  *
@@ -50,6 +53,7 @@ public final class DiskSpool implements AutoCloseable {
     private static final int MAX_RECORD = 1 << 20;
 
     private final Path dir;
+    private final VersionedAvroCodec<Metric> codec;
     private final long maxBytes;
     private final long segmentBytes;
     private final ReentrantLock lock = new ReentrantLock();
@@ -77,7 +81,13 @@ public final class DiskSpool implements AutoCloseable {
      * @param segmentBytes size at which a new segment is started
      */
     public DiskSpool(Path dir, long maxBytes, long segmentBytes) {
+        this(dir, maxBytes, segmentBytes, SpoolRecord.CODEC);
+    }
+
+    /** With the {@code Metric} codec of a given release: tests open a spool as the next release would. */
+    DiskSpool(Path dir, long maxBytes, long segmentBytes, VersionedAvroCodec<Metric> codec) {
         this.dir = dir;
+        this.codec = codec;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         try {
@@ -126,7 +136,7 @@ public final class DiskSpool implements AutoCloseable {
     public int append(List<SpoolRecord> records) {
         List<byte[]> encoded = new ArrayList<>(records.size());
         for (SpoolRecord r : records) {
-            encoded.add(r.encode());
+            encoded.add(r.encode(codec));
         }
         lock.lock();
         try {
@@ -215,7 +225,7 @@ public final class DiskSpool implements AutoCloseable {
                     continue;
                 }
                 try {
-                    out.add(new SpoolEntry(SpoolRecord.decode(bytes), new SpoolPosition(readSegment, readOffset)));
+                    out.add(new SpoolEntry(SpoolRecord.decode(bytes, codec), new SpoolPosition(readSegment, readOffset)));
                 } catch (IOException | RuntimeException e) {
                     corruptCount.incrementAndGet();
                     LOG.warn("spool segment {}: a record before offset {} cannot be decoded ({}); skipped",
@@ -304,6 +314,11 @@ public final class DiskSpool implements AutoCloseable {
     /** Records skipped because they were damaged on disk (a crash mid-write), since it was opened. */
     public long corruptCount() {
         return corruptCount.get();
+    }
+
+    /** The codec records are written and read with. */
+    VersionedAvroCodec<Metric> codec() {
+        return codec;
     }
 
     public Path directory() {

@@ -6,7 +6,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +24,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +44,17 @@ import com.gds.alerting.avro.Metric;
  *
  * <p>A record that can never be sent (it cannot be serialized, is too large, names an invalid
  * topic) is dropped, counted and logged, rather than blocking every instance behind it.
+ *
+ * <p>One destination's trouble does not hold back the others. When sends to a topic keep failing
+ * for {@code parkAfter} and the cluster, asked through the {@link TopicProbe}, answers that the
+ * topic does not exist or may not be used, the topic is <em>parked</em>: its records, the failed
+ * ones and every later one, are written to the {@link DeadLetterFile} with the reason instead of
+ * being sent, so the records behind them flow again. A topic parked because it did not exist is
+ * probed again every {@code parkAfter}; once it exists, its new records are sent as usual (what
+ * was parked stays in the dead-letter file). A topic parked because the broker refused this
+ * client's writes ({@code TopicAuthorizationException}, definitive without a probe) stays parked
+ * until the agent restarts: describing a topic proves nothing about writing to it. A cluster that does not answer at all is an outage, not a
+ * destination's fault: nothing is parked and the spool waits, in order.
  */
 public final class SpoolForwarder implements AutoCloseable {
 
@@ -46,7 +63,46 @@ public final class SpoolForwarder implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration LOG_EVERY = Duration.ofSeconds(30);
 
-    private enum State { PENDING, ACKED, FAILED, DROPPED }
+    private enum State { PENDING, ACKED, FAILED, DROPPED, PARKED }
+
+    /** A destination whose records are set aside, what the health endpoint shows. */
+    public static final class ParkedTopic {
+        private final String topic;
+        private final String reason;
+        private final Instant since;
+        private final AtomicLong records = new AtomicLong();
+        private final Set<String> instances = ConcurrentHashMap.newKeySet();
+        private final boolean probed;
+
+        ParkedTopic(String topic, String reason, Instant since, boolean probed) {
+            this.topic = topic;
+            this.reason = reason;
+            this.since = since;
+            this.probed = probed;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        public Instant since() {
+            return since;
+        }
+
+        /** Records written to the dead-letter file since the topic was parked. */
+        public long records() {
+            return records.get();
+        }
+
+        /** The targets (instance ids, the records' keys) whose records were parked. */
+        public Set<String> instances() {
+            return new TreeSet<>(instances);
+        }
+    }
 
     private static final class Slot {
         final SpoolEntry entry;
@@ -70,6 +126,16 @@ public final class SpoolForwarder implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Thread thread;
+    private final TopicProbe probe;
+    private final Duration parkAfter;
+    private final DeadLetterFile deadLetters;
+    /** Topic → when its current run of failed sends began; cleared by an acknowledgement. */
+    private final Map<String, Instant> troubledSince = new HashMap<>();
+    private final Map<String, ParkedTopic> parked = new ConcurrentHashMap<>();
+    /** Topic → the broker's refusal to let this client write to it; definitive, no probe needed. */
+    private final Map<String, String> writeDenied = new HashMap<>();
+    private final AtomicLong parkedRecords = new AtomicLong();
+    private Instant lastParkedProbe = Instant.EPOCH;
     private boolean failurePending;
     private volatile String lastError;
     private volatile Instant lastDelivery;
@@ -77,13 +143,20 @@ public final class SpoolForwarder implements AutoCloseable {
     private long failuresSinceLog;
 
     /**
-     * @param window most records handed to the producer and not yet acknowledged
+     * @param window    most records handed to the producer and not yet acknowledged
+     * @param probe     asks the cluster about a topic whose sends keep failing
+     * @param parkAfter how long a topic's sends fail before it may be parked; also how often a
+     *                  parked topic is probed again
      */
-    public SpoolForwarder(DiskSpool spool, Producer<String, Metric> producer, int window, Clock clock) {
+    public SpoolForwarder(DiskSpool spool, Producer<String, Metric> producer, int window, Clock clock,
+                          TopicProbe probe, Duration parkAfter) {
         this.spool = spool;
         this.producer = producer;
         this.window = window;
         this.clock = clock;
+        this.probe = probe;
+        this.parkAfter = parkAfter;
+        this.deadLetters = new DeadLetterFile(spool.directory(), spool.codec());
         this.thread = new Thread(this::run, "spool-forwarder");
         this.thread.setDaemon(true);
     }
@@ -97,10 +170,12 @@ public final class SpoolForwarder implements AutoCloseable {
         try {
             while (stop.getCount() > 0) {
                 commitSettled();
+                probeParked();
                 if (hasFailure()) {
                     if (!awaitNothingPending()) {
                         continue;
                     }
+                    parkUndeliverable();
                     if (resendFailed()) {
                         backoff = Duration.ofMillis(100);
                     } else {
@@ -143,6 +218,21 @@ public final class SpoolForwarder implements AutoCloseable {
 
     private void send(Slot slot) {
         SpoolRecord r = slot.entry.record();
+        ParkedTopic p = parked.get(r.topic());
+        if (p != null) {
+            deadLetters.append(r);
+            p.records.incrementAndGet();
+            p.instances.add(r.key());
+            parkedRecords.incrementAndGet();
+            lock.lock();
+            try {
+                slot.state = State.PARKED;
+                settled.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         try {
             producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value()), (meta, error) -> settle(slot, error));
         } catch (KafkaException | IllegalStateException e) {
@@ -157,6 +247,8 @@ public final class SpoolForwarder implements AutoCloseable {
                 slot.state = State.ACKED;
                 delivered.incrementAndGet();
                 lastDelivery = clock.instant();
+                troubledSince.remove(slot.entry.record().topic());
+                writeDenied.remove(slot.entry.record().topic());
             } else if (neverSendable(error)) {
                 slot.state = State.DROPPED;
                 dropped.incrementAndGet();
@@ -165,6 +257,11 @@ public final class SpoolForwarder implements AutoCloseable {
             } else {
                 slot.state = State.FAILED;
                 failurePending = true;
+                troubledSince.putIfAbsent(slot.entry.record().topic(), clock.instant());
+                if (error instanceof TopicAuthorizationException) {
+                    // Describe may be allowed where write is not: the producer's answer is the one that counts.
+                    writeDenied.put(slot.entry.record().topic(), "not authorized to write to topic " + slot.entry.record().topic());
+                }
                 failures.incrementAndGet();
                 lastError = error.toString();
                 logFailure(error);
@@ -189,6 +286,69 @@ public final class SpoolForwarder implements AutoCloseable {
                     spool.liveBytes());
             lastFailureLog = now;
             failuresSinceLog = 0;
+        }
+    }
+
+    /**
+     * Parks each topic whose failed records have failed for {@code parkAfter} and which the
+     * cluster says cannot be used. Runs when nothing is pending, before the failed are re-sent.
+     */
+    private void parkUndeliverable() {
+        Instant now = clock.instant();
+        Map<String, Instant> due = new java.util.TreeMap<>();
+        Map<String, String> denied;
+        lock.lock();
+        try {
+            for (Slot s : inFlight) {
+                String topic = s.entry.record().topic();
+                Instant since = troubledSince.get(topic);
+                if (s.state == State.FAILED && since != null && !parked.containsKey(topic)
+                        && Duration.between(since, now).compareTo(parkAfter) >= 0) {
+                    due.put(topic, since);
+                }
+            }
+            denied = Map.copyOf(writeDenied);
+        } finally {
+            lock.unlock();
+        }
+        for (Map.Entry<String, Instant> d : due.entrySet()) {
+            String topic = d.getKey();
+            boolean byProbe = !denied.containsKey(topic);
+            TopicProbe.Verdict v = byProbe ? probe.check(topic) : TopicProbe.Verdict.undeliverable(denied.get(topic));
+            if (v.kind() == TopicProbe.Verdict.Kind.UNDELIVERABLE) {
+                parked.put(topic, new ParkedTopic(topic, v.reason(), now, byProbe));
+                deadLetters.note(now, "parked " + topic + ": " + v.reason());
+                LOG.error("{}: its records are set aside in {} so the other targets' records keep flowing. Failing for {} "
+                        + "({}); fix the topic or the target's environment, the topic is checked again every {}",
+                        v.reason(), deadLetters.directory(), Duration.between(d.getValue(), now), lastError, parkAfter);
+            }
+        }
+    }
+
+    /** Takes back each parked topic that can be written again; probed every {@code parkAfter}. */
+    private void probeParked() {
+        Instant now = clock.instant();
+        if (parked.isEmpty() || Duration.between(lastParkedProbe, now).compareTo(parkAfter) < 0) {
+            return;
+        }
+        lastParkedProbe = now;
+        for (ParkedTopic p : List.copyOf(parked.values())) {
+            // A refused write is not undone by a topic that can be described: those stay parked
+            // until the agent restarts (after the ACL is fixed).
+            if (p.probed && Duration.between(p.since(), now).compareTo(parkAfter) >= 0
+                    && probe.check(p.topic()).kind() == TopicProbe.Verdict.Kind.WRITABLE) {
+                parked.remove(p.topic());
+                lock.lock();
+                try {
+                    troubledSince.remove(p.topic());
+                    writeDenied.remove(p.topic());
+                } finally {
+                    lock.unlock();
+                }
+                deadLetters.note(now, "resumed " + p.topic() + " after " + p.records() + " parked records");
+                LOG.info("topic {} can be written again: new records are sent; {} records parked meanwhile stay in {}",
+                        p.topic(), p.records(), deadLetters.directory());
+            }
         }
     }
 
@@ -272,7 +432,7 @@ public final class SpoolForwarder implements AutoCloseable {
         lock.lock();
         try {
             while (!inFlight.isEmpty() && (inFlight.peekFirst().state == State.ACKED
-                    || inFlight.peekFirst().state == State.DROPPED)) {
+                    || inFlight.peekFirst().state == State.DROPPED || inFlight.peekFirst().state == State.PARKED)) {
                 last = inFlight.pollFirst().entry.end();
             }
         } finally {
@@ -291,6 +451,16 @@ public final class SpoolForwarder implements AutoCloseable {
     /** Records dropped because they can never be sent, since start. */
     public long droppedCount() {
         return dropped.get();
+    }
+
+    /** Records written to the dead-letter file because their topic was parked, since start. */
+    public long parkedCount() {
+        return parkedRecords.get();
+    }
+
+    /** The topics whose records are being set aside now, with the reason and the targets. */
+    public List<ParkedTopic> parkedTopics() {
+        return parked.values().stream().sorted(java.util.Comparator.comparing(ParkedTopic::topic)).toList();
     }
 
     /** Failed send attempts (each retried), since start. */

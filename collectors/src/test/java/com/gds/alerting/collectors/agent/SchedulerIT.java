@@ -95,7 +95,9 @@ class SchedulerIT {
                     && m.getMetricName().equals("up") && m.getValue() == 0).findFirst().orElseThrow();
             long sameCycle = published.stream()
                     .filter(m -> m.getMetadata().getCorrelationId().equals(down.getMetadata().getCorrelationId())).count();
-            assertEquals(2, sameCycle, "a cycle without an answer publishes up and collection_duration_ms only");
+            assertEquals(3, sameCycle, "a cycle without an answer publishes up, collection_duration_ms and collection_failed only");
+            assertTrue(published.stream().anyMatch(m -> m.getMetadata().getCorrelationId().equals(down.getMetadata().getCorrelationId())
+                    && m.getMetricName().equals(TargetCycle.COLLECTION_FAILED) && m.getTags().containsKey("reason")));
             assertTrue(published.stream().filter(m -> m.getInstanceId().equals("pg-healthy"))
                     .allMatch(m -> "it".equals(m.getTags().get("environment"))), "environment tag on every metric");
         } finally {

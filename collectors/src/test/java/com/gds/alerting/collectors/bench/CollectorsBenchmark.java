@@ -40,14 +40,25 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
  * published.
  *
  * <pre>
- * ./mvnw -q -pl collectors -Dcompose.lint.skip=true -DskipTests package exec:java \
- *   -Dexec.mainClass=com.gds.alerting.collectors.bench.CollectorsBenchmark -Dexec.classpathScope=test \
- *   -Dexec.args="--targets 500 --interval 30s --duration 6m"
+ * ./mvnw -q -pl collectors -am -Dcompose.lint.skip=true -DskipTests package dependency:build-classpath \
+ *   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -cp collectors/target/test-classes:collectors/target/classes:$(cat collectors/target/bench.cp) \
+ *   com.gds.alerting.collectors.bench.CollectorsBenchmark --targets 500 --interval 30s --duration 6m
  * </pre>
  */
 public final class CollectorsBenchmark {
 
     private CollectorsBenchmark() {
+    }
+
+    /** The process's resident set from /proc (Linux), in bytes. */
+    private static long residentBytes(long pid) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + pid);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -97,10 +108,12 @@ public final class CollectorsBenchmark {
                 Duration cpu0 = agent.info().totalCpuDuration().orElseThrow();
                 long t0 = System.nanoTime();
                 List<Long> heapSamples = new ArrayList<>();
+                List<Long> rssSamples = new ArrayList<>();
                 long end = t0 + duration.toNanos();
                 while (System.nanoTime() < end) {
                     waitFor(Duration.ofSeconds(10));
                     heapSamples.add(metric(healthPort, "gds_collector_jvm_heap_used_bytes"));
+                    rssSamples.add(residentBytes(agent.pid()));
                 }
                 Duration cpu1 = agent.info().totalCpuDuration().orElseThrow();
                 double wall = (System.nanoTime() - t0) / 1e9;
@@ -115,12 +128,16 @@ public final class CollectorsBenchmark {
                 List<Double> durations = cycleDurations(broker.bootstrapServers());
                 Collections.sort(durations);
                 Collections.sort(heapSamples);
+                Collections.sort(rssSamples);
                 System.out.printf(Locale.ROOT, "%n=== %d targets, interval %s, measured %.0f s ===%n", targets, interval, wall);
                 System.out.printf(Locale.ROOT, "agent CPU: %.2f%% of one core on average (%.1f s CPU in %.0f s)%n",
                         cpuShare * 100, cpu1.minus(cpu0).toNanos() / 1e9, wall);
                 System.out.printf(Locale.ROOT, "agent heap used (-Xmx256m): median %.1f MiB, max %.1f MiB over %d samples%n",
                         heapSamples.get(heapSamples.size() / 2) / 1048576.0, heapSamples.get(heapSamples.size() - 1) / 1048576.0,
                         heapSamples.size());
+                System.out.printf(Locale.ROOT, "agent resident memory (VmRSS): median %.1f MiB, max %.1f MiB over %d samples%n",
+                        rssSamples.get(rssSamples.size() / 2) / 1048576.0, rssSamples.get(rssSamples.size() - 1) / 1048576.0,
+                        rssSamples.size());
                 System.out.printf(Locale.ROOT, "cycles finished %d, late starts %d, abandoned %d, spool drops %d%n",
                         cycles, late, abandoned, dropped);
                 System.out.printf(Locale.ROOT, "cycle time (collection_duration_ms, %d cycles): p50 %.0f, p90 %.0f, p99 %.0f, max %.0f ms%n",

@@ -37,9 +37,27 @@ class MongoCollectorTest {
         List<Sample> s = MongoCollector.collect(cmd -> cmd.equals("serverStatus") ? STATUS : REPL);
         assertEquals(2, value(s, "replication_lag_seconds", "member", "mongo-b:27017"));
         assertEquals(45, value(s, "replication_lag_seconds", "member", "mongo-d:27017"));
-        assertEquals(1, value(s, "replica_set_members_unhealthy"));
         assertEquals(1, value(s, "is_primary"));
         assertTrue(MongoCollector.METRICS.containsAll(s.stream().map(Sample::name).toList()));
+    }
+
+    @Test
+    void membersReachableButNotServingAreReportedAsWhatTheyAreAndKeepTheirLag() {
+        List<Sample> s = MongoCollector.collect(cmd -> cmd.equals("serverStatus") ? STATUS : REPL);
+        // Unreachable (mongo-c), RECOVERING (e), ROLLBACK (f), STARTUP2 (g): four; the arbiter serves.
+        assertEquals(4, value(s, "replica_set_members_unhealthy"));
+        assertEquals(3, value(s, "replica_set_member_state", "member", "mongo-e:27017"));
+        assertEquals(1, s.stream().filter(x -> x.name().equals("replica_set_member_state")
+                && "RECOVERING".equals(x.tags().get("state"))).count());
+        assertEquals(0, value(s, "replica_set_member_serving", "member", "mongo-e:27017"));
+        assertEquals(0, value(s, "replica_set_member_serving", "member", "mongo-f:27017"));
+        assertEquals(1, value(s, "replica_set_member_serving", "member", "mongo-h:27017"), "an arbiter serves its purpose");
+        assertEquals(1, value(s, "replica_set_member_serving", "member", "mongo-b:27017"));
+        assertEquals(1200, value(s, "replication_lag_seconds", "member", "mongo-e:27017"), "RECOVERING keeps its lag series");
+        assertEquals(30, value(s, "replication_lag_seconds", "member", "mongo-f:27017"));
+        assertEquals(150, value(s, "replication_lag_seconds", "member", "mongo-c:27017"), "unreachable: from its last optime");
+        assertTrue(s.stream().noneMatch(x -> x.name().equals("replication_lag_seconds")
+                && "mongo-h:27017".equals(x.tags().get("member"))), "an arbiter holds no data");
     }
 
     @Test

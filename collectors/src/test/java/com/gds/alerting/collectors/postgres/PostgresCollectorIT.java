@@ -1,6 +1,7 @@
 package com.gds.alerting.collectors.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -18,6 +19,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import com.gds.alerting.collectors.TestPostgres;
 import com.gds.alerting.collectors.source.JdbcSession;
@@ -130,8 +137,11 @@ class PostgresCollectorIT {
             List<Sample> samples = new PostgresCollector(session).collect();
             Set<String> names = samples.stream().map(Sample::name).collect(Collectors.toSet());
             // A primary without slots or standbys: everything but replica lag and per-slot/standby series.
+            // cache_hit_ratio needs a previous cycle; standbys_streaming is 0 and published.
             Set<String> expected = PostgresCollector.METRICS.stream()
-                    .filter(n -> !n.startsWith("replication_lag") && !n.startsWith("standby_") && !n.startsWith("replication_slot_"))
+                    .filter(n -> !n.startsWith("replication_lag") && !n.startsWith("standby_") && !n.startsWith("replication_slot_")
+                            && !n.startsWith("wal_receiver") && !n.equals("wal_replay_position_bytes")
+                            && !n.equals("cache_hit_ratio") && !n.equals("role_changed"))
                     .collect(Collectors.toSet());
             assertEquals(expected, names);
             assertEquals(0, value(samples, "is_replica"));
@@ -139,7 +149,97 @@ class PostgresCollectorIT {
             assertTrue(value(samples, "xid_wraparound_age", "database", "postgres") > 0);
             double dead = value(samples, "dead_tuple_ratio", "table", "public.churn");
             assertEquals(0.75, dead, 0.01, "1500 of 2000 rows deleted and not vacuumed");
-            assertTrue(value(samples, "cache_hit_ratio", "database", "postgres") > 0.5);
+            assertEquals(1, value(samples, "collector_permission_ok"), "postgres is a superuser");
+            assertEquals(0, value(samples, "standbys_streaming"));
+        }
+    }
+
+    @Test
+    void cacheHitRatioCoversOnlyTheLastIntervalAndTheRawCountersArePublished() throws Exception {
+        try (JdbcSession session = session(); Connection truth = pg.connect()) {
+            PostgresCollector collector = new PostgresCollector(session);
+            double[] before = blocks(truth);
+            List<Sample> first = collector.collect();
+            double[] between = blocks(truth);
+            assertTrue(first.stream().noneMatch(s -> s.name().equals("cache_hit_ratio")),
+                    "no previous counters on the first cycle: no ratio, rather than a lifetime one");
+            double hit1 = value(first, "blks_hit_total", "database", "postgres");
+            double read1 = value(first, "blks_read_total", "database", "postgres");
+            assertTrue(hit1 >= before[0] && hit1 <= between[0], "blks_hit " + hit1 + " within SQL truth");
+            assertTrue(read1 >= before[1] && read1 <= between[1], "blks_read " + read1 + " within SQL truth");
+
+            pg.execute("SELECT count(*) FROM churn");
+            pg.execute("SELECT pg_stat_force_next_flush()");
+            List<Sample> second = collector.collect();
+            double hit2 = value(second, "blks_hit_total", "database", "postgres");
+            double read2 = value(second, "blks_read_total", "database", "postgres");
+            double expected = (hit2 - hit1) / ((hit2 - hit1) + (read2 - read1));
+            assertEquals(expected, value(second, "cache_hit_ratio", "database", "postgres"), 1e-12,
+                    "hits among the blocks accessed since the previous cycle, not since the server started");
+        }
+    }
+
+    @Test
+    void aRoleWithoutPgMonitorPublishesNoFigureItCannotSeeWholeAndSaysWhatIsMissing() throws Exception {
+        pg.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'plain') THEN CREATE ROLE plain LOGIN; END IF; END $$");
+        Logger logger = (Logger) LoggerFactory.getLogger(PostgresCollector.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        List<Connection> held = new ArrayList<>();
+        Properties p = new Properties();
+        p.setProperty("user", "plain");
+        try (JdbcSession session = new JdbcSession(pg.jdbcUrl(), () -> p, Duration.ofSeconds(5));
+             Connection truth = pg.connect()) {
+            for (int i = 0; i < 3; i++) {
+                held.add(pg.connect());
+            }
+            held.get(0).setAutoCommit(false);
+            try (Statement st = held.get(0).createStatement()) {
+                st.execute("SELECT txid_current()");
+            }
+            // What the unprivileged role would have reported: only its own session.
+            try (Connection asPlain = java.sql.DriverManager.getConnection(pg.jdbcUrl(), p)) {
+                assertEquals(1, scalar(asPlain, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                        + "AND query IS DISTINCT FROM '<insufficient privilege>'"), "PostgreSQL hides the others' sessions");
+            }
+            assertTrue(scalar(truth, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'") >= 4);
+
+            PostgresCollector collector = new PostgresCollector(session, "pg-plain");
+            List<Sample> samples = collector.collect();
+            collector.collect();
+
+            assertEquals(0, value(samples, "collector_permission_ok", "missing", "pg_monitor"));
+            Set<String> names = samples.stream().map(Sample::name).collect(Collectors.toSet());
+            for (String hidden : List.of("connections_used", "connections_used_ratio", "connections", "idle_in_transaction_count",
+                    "idle_in_transaction_oldest_seconds", "longest_query_seconds", "longest_transaction_seconds",
+                    "standbys_streaming", "standby_replay_lag_seconds")) {
+                assertFalse(names.contains(hidden), hidden + " would be a partial figure; it must not be published");
+            }
+            assertTrue(names.contains("xact_commit_total") && names.contains("locks_waiting"), "what it sees whole still is");
+            List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), "logged once, not every cycle: " + warnings);
+            assertTrue(warnings.get(0).contains("pg-plain") && warnings.get(0).contains("'plain'")
+                    && warnings.get(0).contains("GRANT pg_monitor TO \"plain\""), warnings.get(0));
+
+            pg.execute("GRANT pg_monitor TO plain");
+            String sessions = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'";
+            double before = scalar(truth, sessions);
+            List<Sample> granted = collector.collect();
+            double after = scalar(truth, sessions);
+            assertEquals(1, value(granted, "collector_permission_ok"));
+            double used = value(granted, "connections_used");
+            // The GRANT's own session may still be closing: SQL truth is read on both sides.
+            assertTrue(used >= 5 && used >= Math.min(before, after) && used <= Math.max(before, after),
+                    "every session once the grant is there (3 held, ours, the collector's): " + used
+                            + ", SQL says " + before + " then " + after);
+        } finally {
+            logger.detachAppender(logs);
+            for (Connection c : held) {
+                c.close();
+            }
+            pg.execute("REVOKE pg_monitor FROM plain");
         }
     }
 
@@ -161,6 +261,11 @@ class PostgresCollectorIT {
     void checkpointCountersComeFromTheViewOfTheServersVersion() {
         assertTrue(PostgresQueries.checkpoints(170000).contains("pg_stat_checkpointer"), "PostgreSQL 17+");
         assertTrue(PostgresQueries.checkpoints(120000).contains("pg_stat_bgwriter"), "PostgreSQL 12-16");
+    }
+
+    private static double[] blocks(Connection c) throws SQLException {
+        return new double[] {scalar(c, "SELECT blks_hit FROM pg_stat_database WHERE datname = 'postgres'"),
+                scalar(c, "SELECT blks_read FROM pg_stat_database WHERE datname = 'postgres'")};
     }
 
     private static double scalar(Connection c, String sql) throws SQLException {
