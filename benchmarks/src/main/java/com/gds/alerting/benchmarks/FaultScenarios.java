@@ -169,10 +169,13 @@ public final class FaultScenarios {
         com.gds.alerting.collectors.spool.DiskSpool spool =
                 new com.gds.alerting.collectors.spool.DiskSpool(Files.createTempDirectory(workDir, "spool"), 512L << 20);
         try (org.apache.kafka.common.serialization.Serde<Metric> serde = com.gds.alerting.avro.serde.AvroSerdes.valueSerde(
-                Metric.class, Map.of("schema.registry.url", REGISTRY))) {
+                Metric.class, Map.of("schema.registry.url", REGISTRY));
+             com.gds.alerting.collectors.spool.AdminTopicProbe probe = new com.gds.alerting.collectors.spool.AdminTopicProbe(
+                     producerProps, java.time.Duration.ofSeconds(5))) {
+            // The agent's own probe and park delay: a stopped broker answers nothing, so nothing may be parked.
             forwarder = new com.gds.alerting.collectors.spool.SpoolForwarder(spool, new KafkaProducer<>(
                     com.gds.alerting.collectors.MetricPublisher.withSafeDefaults(producerProps), new StringSerializer(),
-                    serde.serializer()), 1000, java.time.Clock.systemUTC());
+                    serde.serializer()), 1000, java.time.Clock.systemUTC(), probe, java.time.Duration.ofSeconds(30));
             forwarder.start();
             com.gds.alerting.collectors.agent.SpoolSink sink =
                     new com.gds.alerting.collectors.agent.SpoolSink(spool, TOPICS, java.time.Clock.systemUTC());
@@ -214,7 +217,7 @@ public final class FaultScenarios {
                     forwarder.deliveredCount(), spool.droppedCount(), forwarder.droppedCount());
             awaitImporterCaughtUp(topics);
             boolean exact = finishAndCount(importer, dw, produced.size());
-            boolean nothingDropped = spool.droppedCount() == 0 && forwarder.droppedCount() == 0
+            boolean nothingDropped = spool.droppedCount() == 0 && forwarder.droppedCount() == 0 && forwarder.parkedCount() == 0
                     && forwarder.deliveredCount() == appended;
             forwarder.close();
             return exact && nothingDropped && spooledPeak > 0;
