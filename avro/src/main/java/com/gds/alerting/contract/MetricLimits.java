@@ -51,17 +51,31 @@ public final class MetricLimits {
     }
 
     /**
-     * The refusal for a metric with these fields, or null when it is accepted. Values may be any
-     * {@link CharSequence} (Avro's {@code Utf8} included) so decoders need not copy them first.
+     * The refusal for a metric record with this key and these fields, or null when it is
+     * accepted. Values may be any {@link CharSequence} (Avro's {@code Utf8} included) so decoders
+     * need not copy them first.
      *
+     * @param key           the record key (the instance id), or null when the record has none
      * @param nowMillis     the wall clock of whoever checks
      * @param maxClockSkew  how far ahead of {@code nowMillis} a measurement may be
      */
-    public static Refusal check(CharSequence instanceId, CharSequence databaseType, CharSequence metricName, double value,
-                                long timestampMillis, Map<?, ?> tags, long nowMillis, Duration maxClockSkew) {
+    public static Refusal check(String key, CharSequence instanceId, CharSequence databaseType, CharSequence metricName,
+                                double value, long timestampMillis, Map<?, ?> tags, long nowMillis, Duration maxClockSkew) {
+        if (key == null) {
+            return new Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
+        }
+        // Sizes first: the messages below quote the instance id.
         Refusal sizes = checkSizes(instanceId, databaseType, metricName, tags);
         if (sizes != null) {
             return sizes;
+        }
+        if (key.length() > MAX_INSTANCE_ID_CHARS) {
+            return new Refusal("FIELD_TOO_LONG", "record key is " + key.length() + " characters long, at most "
+                    + MAX_INSTANCE_ID_CHARS + " allowed");
+        }
+        if (!key.contentEquals(instanceId)) {
+            return new Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '" + instanceId
+                    + "'; records of one instance must share a key to stay in order");
         }
         if (!Double.isFinite(value)) {
             return new Refusal("NON_FINITE_VALUE", "value of " + metricName + " is " + value

@@ -1,7 +1,6 @@
 package com.gds.alerting.topologies.intake;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -9,6 +8,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import com.gds.alerting.contract.DeadLetterLimits;
 
 /**
  * A record refused by an intake processor, on its way to a dead-letter topic: the original key
@@ -28,20 +29,10 @@ public record DeadLetter(byte[] key, byte[] value) {
     public static final String SOURCE_OFFSET = "gds.dlq.source.offset";
     /** The processor that refused it. */
     public static final String PROCESSOR = "gds.dlq.processor";
-    /**
-     * Present only when the dead letter does not carry the original whole: says what was cut and
-     * the original sizes (e.g. {@code value: 2097152 bytes, first 262144 kept}).
-     */
-    public static final String TRUNCATED = "gds.dlq.truncated";
-
-    /** Most value bytes a dead letter carries; the rest is cut (see {@link #TRUNCATED}). */
-    public static final int MAX_VALUE_BYTES = 256 * 1024;
-    /** Most key bytes a dead letter carries. */
-    public static final int MAX_KEY_BYTES = 16 * 1024;
-    /** Most bytes of original headers a dead letter carries; beyond it they are all dropped. */
-    public static final int MAX_ORIGINAL_HEADER_BYTES = 64 * 1024;
-    /** Longest error sentence, in characters. */
-    public static final int MAX_ERROR_CHARS = 4096;
+    /** See {@link DeadLetterLimits#TRUNCATED}. */
+    public static final String TRUNCATED = DeadLetterLimits.TRUNCATED;
+    /** See {@link DeadLetterLimits}. */
+    public static final int MAX_VALUE_BYTES = DeadLetterLimits.MAX_VALUE_BYTES;
 
     /**
      * The record to forward for {@code original}: its bytes wrapped, its headers plus the reason
@@ -59,18 +50,17 @@ public record DeadLetter(byte[] key, byte[] value) {
             headerBytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
         Headers headers;
-        if (headerBytes > MAX_ORIGINAL_HEADER_BYTES) {
+        if (headerBytes > DeadLetterLimits.MAX_ORIGINAL_HEADER_BYTES) {
             headers = new RecordHeaders();
-            note(truncated, "original headers: " + originalHeaders.length + " headers of " + headerBytes
+            DeadLetterLimits.note(truncated, "original headers: " + originalHeaders.length + " headers of " + headerBytes
                     + " bytes, all dropped");
         } else {
             headers = new RecordHeaders(originalHeaders);
         }
-        byte[] key = cut(original.key(), MAX_KEY_BYTES, "key", truncated);
-        byte[] value = cut(original.value(), MAX_VALUE_BYTES, "value", truncated);
+        byte[] key = DeadLetterLimits.cut(original.key(), DeadLetterLimits.MAX_KEY_BYTES, "key", truncated);
+        byte[] value = DeadLetterLimits.cut(original.value(), MAX_VALUE_BYTES, "value", truncated);
         put(headers, REASON, reason);
-        put(headers, ERROR, error == null || error.length() <= MAX_ERROR_CHARS ? error
-                : error.substring(0, MAX_ERROR_CHARS) + "…");
+        put(headers, ERROR, DeadLetterLimits.error(error));
         if (truncated.length() > 0) {
             put(headers, TRUNCATED, truncated.toString());
         } else {
@@ -83,18 +73,6 @@ public record DeadLetter(byte[] key, byte[] value) {
             put(headers, SOURCE_OFFSET, Long.toString(m.offset()));
         });
         return new Record<Object, Object>(null, new DeadLetter(key, value), original.timestamp(), headers);
-    }
-
-    private static byte[] cut(byte[] bytes, int max, String what, StringBuilder truncated) {
-        if (bytes == null || bytes.length <= max) {
-            return bytes;
-        }
-        note(truncated, what + ": " + bytes.length + " bytes, first " + max + " kept");
-        return Arrays.copyOf(bytes, max);
-    }
-
-    private static void note(StringBuilder truncated, String what) {
-        truncated.append(truncated.length() == 0 ? "" : "; ").append(what);
     }
 
     /** Where the record came from, for log lines. */

@@ -48,24 +48,7 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
         requireValue(record, "a metric record without a value carries no sample");
         Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
         String key = key(record);
-        if (key == null) {
-            throw new Decoding.Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
-        }
-        // Sizes first: the messages below quote the instance id.
-        MetricLimits.Refusal tooBig = MetricLimits.checkSizes(metric.getInstanceId(), metric.getDatabaseType(),
-                metric.getMetricName(), metric.getTags());
-        if (tooBig != null) {
-            throw new Decoding.Refusal(tooBig.reason(), tooBig.message());
-        }
-        if (key.length() > MetricLimits.MAX_INSTANCE_ID_CHARS) {
-            throw new Decoding.Refusal("FIELD_TOO_LONG", "record key is " + key.length() + " characters long, at most "
-                    + MetricLimits.MAX_INSTANCE_ID_CHARS + " allowed");
-        }
-        if (!key.equals(metric.getInstanceId())) {
-            throw new Decoding.Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '"
-                    + metric.getInstanceId() + "'; records of one instance must share a key to stay in order");
-        }
-        MetricLimits.Refusal refusal = MetricLimits.check(metric.getInstanceId(), metric.getDatabaseType(),
+        MetricLimits.Refusal refusal = MetricLimits.check(key, metric.getInstanceId(), metric.getDatabaseType(),
                 metric.getMetricName(), metric.getValue(), metric.getTimestamp().toEpochMilli(), metric.getTags(), now(),
                 maxClockSkew);
         if (refusal != null) {
