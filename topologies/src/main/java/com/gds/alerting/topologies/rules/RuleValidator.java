@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
@@ -259,11 +258,9 @@ public final class RuleValidator {
                 problems.add(at + ".label: empty label name");
             }
             if (m.getOp() == MatchOp.RE || m.getOp() == MatchOp.NRE) {
-                try {
-                    Pattern.compile(m.getValue());
-                } catch (PatternSyntaxException e) {
-                    problems.add(at + ".value: bad regular expression '" + m.getValue() + "': "
-                            + e.getDescription() + " near index " + e.getIndex());
+                String problem = MatcherRegex.problem(m.getValue());
+                if (problem != null) {
+                    problems.add(at + ".value: " + problem);
                 }
             }
         }
