@@ -49,6 +49,7 @@ import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 import com.gds.alerting.service.api.AlertPage;
+import com.gds.alerting.service.limits.ListConcurrencyLimit;
 
 /**
  * Issue 24, items 5, 6, 9, 11 and 12, against the real service on a real broker: a hostile silence
@@ -183,6 +184,33 @@ class HostileRequestsIT {
         assertEquals(HttpStatus.FORBIDDEN, e.getStatus());
     }
 
+    /** Issue 24, item 7: alert lists beyond the concurrency limit are refused at once, and permits are never leaked. */
+    @Test
+    void aListBeyondTheConcurrencyLimitIsA503WithRetryAfter() {
+        ListConcurrencyLimit limit = service.getBean(ListConcurrencyLimit.class);
+        for (int i = 0; i < limit.limit() * 3; i++) {
+            assertEquals(HttpStatus.OK, client.toBlocking().exchange(HttpRequest.GET("/api/v1/alerts").bearerAuth(READ),
+                    String.class).getStatus(), "request " + i + ": every finished list gave its permit back");
+        }
+        int taken = 0;
+        while (limit.tryAcquire()) {
+            taken++;
+        }
+        try {
+            HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
+                    () -> client.toBlocking().exchange(HttpRequest.GET("/api/v1/alerts").bearerAuth(READ)));
+            assertEquals(HttpStatus.SERVICE_UNAVAILABLE, e.getStatus());
+            assertTrue(e.getResponse().getHeaders().get("Retry-After").matches("\\d+"), e.getResponse().getHeaders().asMap().toString());
+        } finally {
+            for (int i = 0; i < taken; i++) {
+                limit.release();
+            }
+        }
+        assertEquals(limit.limit(), taken, "no permit was held by a finished request");
+        assertEquals(HttpStatus.OK, client.toBlocking().exchange(HttpRequest.GET("/api/v1/alerts").bearerAuth(READ),
+                String.class).getStatus());
+    }
+
     @Test
     void a401SaysBearer() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
@@ -199,7 +227,8 @@ class HostileRequestsIT {
                 Arguments.of(Map.of("gds.auth.tokens.bad.sha256", "not-hex"), "gds.auth.tokens.bad.sha256"),
                 Arguments.of(Map.of("gds.auth.tokens.bad.sha256", "abcd"), "gds.auth.tokens.bad.sha256"),
                 Arguments.of(Map.of("gds.auth.tokens.bad.rights", List.of("read")), "gds.auth.tokens.bad needs"),
-                Arguments.of(Map.of("gds.console.series-concurrency", "0"), "seriesConcurrency"));
+                Arguments.of(Map.of("gds.console.series-concurrency", "0"), "seriesConcurrency"),
+                Arguments.of(Map.of("gds.api.max-concurrent-lists", "0"), "gds.api.max-concurrent-lists"));
     }
 
     @ParameterizedTest(name = "{1}")
