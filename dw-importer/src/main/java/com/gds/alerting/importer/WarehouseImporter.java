@@ -73,7 +73,7 @@ public final class WarehouseImporter implements AutoCloseable {
         this.loop = new ImporterLoop(consumer, subscription, writer, config.batch(), config.backoff(), b.clock, metrics,
                 new RetentionPurger(warehouse, config.retention(), config.retentionCheckInterval(), metrics),
                 b.beforeCommit);
-        this.http = config.httpPort() < 0 ? null : new OpsHttpServer(config.httpPort(), metrics,
+        this.http = config.httpPort() < 0 ? null : new OpsHttpServer(config.httpHost(), config.httpPort(), metrics,
                 warehouse.dialect().name() + " at " + warehouse.location());
         this.thread = new Thread(this::runLoop, "gds-dw-importer");
     }
