@@ -220,6 +220,16 @@ class HostileRequestsIT {
                 e.getResponse().getHeaders().asMap().toString());
     }
 
+    @Test
+    void aTokenInTheQueryStringIsNotEchoedBack() {
+        String secret = "query-secret-" + UUID.randomUUID();
+        HttpClientResponseException e = assertThrows(HttpClientResponseException.class, () -> client.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts?access_token=" + secret), Argument.of(String.class), Argument.of(String.class)));
+        assertEquals(HttpStatus.UNAUTHORIZED, e.getStatus());
+        String body = e.getResponse().getBody(String.class).orElse("");
+        assertTrue(!body.contains(secret) && !e.getResponse().getHeaders().asMap().toString().contains(secret), body);
+    }
+
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
                 Arguments.of(Map.of("gds.auth.tokens.bad.token", "x", "gds.auth.tokens.bad.rights", List.of("admin")),
