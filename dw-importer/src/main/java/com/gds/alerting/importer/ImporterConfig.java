@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
+import com.gds.alerting.avro.serde.AvroSerdeConfig;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.importer.consume.Backoff;
 import com.gds.alerting.importer.consume.BatchPolicy;
@@ -43,7 +45,8 @@ import com.gds.alerting.importer.warehouse.SqlDialect;
 public record ImporterConfig(String source, Map<String, Object> kafka, Map<String, Object> serde, GdsTopics topics,
                              String warehouseUrl, String warehouseUser, String passwordEnv, Path passwordFile,
                              Map<String, String> jdbcProperties, BatchPolicy batch, Backoff backoff,
-                             Duration retention, Duration retentionCheckInterval, int httpPort, Path snowflakeStagingDir) {
+                             Duration retention, Duration retentionCheckInterval, int httpPort, Path snowflakeStagingDir,
+                             String httpHost) {
 
     /** The consumer group, unless {@code kafka.group.id} says otherwise. */
     public static final String DEFAULT_GROUP = "gds-dw-importer";
@@ -64,8 +67,29 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
               importer.retention.days           delete facts older than this many days; 0 = keep (default 0)
               importer.retention.check-interval how often to purge (default 1h)
               importer.http.port                /health and /metrics port; 0 = any free one, -1 = off (default 8083)
+              importer.http.host                address to listen on, e.g. localhost (default: every interface)
               importer.snowflake.staging-dir    local folder for Snowflake batch files (default: temp dir)
             """;
+
+    /** Every {@code importer.*} key there is. */
+    private static final Set<String> IMPORTER_KEYS = Set.of("importer.batch.max-records", "importer.batch.max-bytes",
+            "importer.batch.max-wait", "importer.retry.initial-backoff", "importer.retry.max-backoff",
+            "importer.retention.days", "importer.retention.check-interval", "importer.http.port", "importer.http.host",
+            "importer.snowflake.staging-dir");
+    /** Every {@code warehouse.*} key there is, besides {@code warehouse.property.NAME}. */
+    private static final Set<String> WAREHOUSE_KEYS = Set.of("warehouse.url", "warehouse.user", "warehouse.password.env",
+            "warehouse.password.file");
+    /** Every {@code gds.topics.*} key there is. */
+    private static final Set<String> TOPIC_KEYS = Set.of("metrics-prefix", "rules", "silences", "commands", "events",
+            "dlq-metrics", "dlq-notifications", "dlq-rules", "rules-accepted", "command-results", "dlq-commands");
+    /** The serde's keys (no prefix). */
+    private static final Set<String> SERDE_KEYS = Set.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+            AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, AvroSerdeConfig.USE_LATEST_VERSION,
+            AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, AvroSerdeConfig.BASIC_AUTH_USER_INFO,
+            AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION, AvroSerdeConfig.SSL_TRUSTSTORE_PASSWORD,
+            AvroSerdeConfig.SSL_TRUSTSTORE_TYPE, AvroSerdeConfig.SSL_KEYSTORE_LOCATION, AvroSerdeConfig.SSL_KEYSTORE_PASSWORD,
+            AvroSerdeConfig.SSL_KEYSTORE_TYPE, AvroSerdeConfig.SSL_KEY_PASSWORD, AvroSerdeConfig.CONNECT_TIMEOUT_MS,
+            AvroSerdeConfig.READ_TIMEOUT_MS, AvroSerdeConfig.SERDE_CLASS);
 
     /** Reads a properties file (or none); every key may be overridden by {@code overrides} (the -D system properties). */
     public static ImporterConfig load(Path file, Map<String, String> overrides, UnaryOperator<String> env) {
@@ -99,6 +123,7 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
                 serde.put(key, value);
             }
         });
+        refuseUnknownKeys(raw, source);
         kafka.putIfAbsent("group.id", DEFAULT_GROUP);
         if (!kafka.containsKey("bootstrap.servers")) {
             throw new ImporterConfigException("kafka.bootstrap.servers is not set (in " + source + ")");
@@ -121,6 +146,10 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
         }
         String url = r.string("warehouse.url", "jdbc:duckdb:data/warehouse.duckdb");
         dialectOf(url, source, Path.of(System.getProperty("java.io.tmpdir")));
+        if (url.matches("(?s).*//[^/@]*:[^/@]*@.*")) {
+            throw new ImporterConfigException("warehouse.url carries a password as user:password@ (in " + source
+                    + "): use warehouse.user and warehouse.password.env or warehouse.password.file instead");
+        }
         if (url.toLowerCase(Locale.ROOT).matches(".*[?&;:]password=.*")) {
             throw new ImporterConfigException("warehouse.url carries a password (in " + source
                     + "): use warehouse.password.env or warehouse.password.file instead");
@@ -161,7 +190,34 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
         return new ImporterConfig(source, Map.copyOf(kafka), Map.copyOf(serde), topics, url,
                 raw.get("warehouse.user"), passwordEnv, passwordFile, Map.copyOf(jdbc), batch,
                 new Backoff(initial, max), Duration.ofDays(days), r.duration("importer.retention.check-interval", "1h"),
-                port, stagingDir);
+                port, stagingDir, r.string("importer.http.host", ""));
+    }
+
+    /**
+     * A misspelt key would otherwise be ignored and its default used in silence (as the collectors
+     * do, refuse it). {@code kafka.*} and {@code warehouse.property.*} pass through to their clients,
+     * which know their own keys.
+     */
+    private static void refuseUnknownKeys(Map<String, String> raw, String source) {
+        for (String key : raw.keySet()) {
+            boolean known;
+            if (key.startsWith("kafka.") || key.startsWith("warehouse.property.")) {
+                known = true;
+            } else if (key.startsWith("importer.")) {
+                known = IMPORTER_KEYS.contains(key);
+            } else if (key.startsWith("warehouse.")) {
+                known = WAREHOUSE_KEYS.contains(key) || key.equals("warehouse.password");
+            } else if (key.startsWith(GdsTopics.CONFIG_PREFIX)) {
+                known = TOPIC_KEYS.contains(key.substring(GdsTopics.CONFIG_PREFIX.length()));
+            } else {
+                known = SERDE_KEYS.contains(key);
+            }
+            if (!known) {
+                throw new ImporterConfigException("unknown setting '" + key + "' (in " + source + "); the settings are "
+                        + "kafka.*, the schema registry's (schema.registry.url, basic.auth.*, ...), gds.topics.*, and:\n"
+                        + USAGE);
+            }
+        }
     }
 
     /** The dialect of this target. */

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
 import com.gds.alerting.avro.serde.SchemaRegistryClient;
 import com.gds.alerting.avro.serde.SchemaRegistryClients;
+import com.gds.alerting.contract.MetricLimits;
 import com.gds.alerting.importer.consume.BatchWriter;
 import com.gds.alerting.importer.consume.DeadLetterPublisher;
 import com.gds.alerting.importer.consume.ImporterLoop;
@@ -66,13 +67,13 @@ public final class WarehouseImporter implements AutoCloseable {
         Pattern metricsPattern = config.topics().metricsPattern();
         Pattern subscription = Pattern.compile(metricsPattern.pattern() + "|" + Pattern.quote(config.topics().events()));
         BatchWriter writer = new BatchWriter(new PayloadDecoder(registry), warehouse, deadLetters,
-                config.topics().events(), metricsPattern);
+                config.topics().events(), metricsPattern, b.clock, MetricLimits.DEFAULT_MAX_CLOCK_SKEW);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         this.loop = new ImporterLoop(consumer, subscription, writer, config.batch(), config.backoff(), b.clock, metrics,
                 new RetentionPurger(warehouse, config.retention(), config.retentionCheckInterval(), metrics),
                 b.beforeCommit);
-        this.http = config.httpPort() < 0 ? null : new OpsHttpServer(config.httpPort(), metrics,
+        this.http = config.httpPort() < 0 ? null : new OpsHttpServer(config.httpHost(), config.httpPort(), metrics,
                 warehouse.dialect().name() + " at " + warehouse.location());
         this.thread = new Thread(this::runLoop, "gds-dw-importer");
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.gds.alerting.importer.warehouse.DuckDbDialect;
 import com.gds.alerting.importer.warehouse.PostgresDialect;
@@ -105,6 +106,26 @@ class ImporterConfigTest {
         Map<String, String> byEnv = minimal();
         byEnv.put("warehouse.password.env", "SET");
         assertEquals("SET", parse(byEnv).passwordEnv());
+    }
+
+    /** Issue 24, item 14: a misspelt key is refused like the collectors do, not ignored with its default in force. */
+    @ParameterizedTest
+    @ValueSource(strings = {"importer.batch.max-record", "importer.retention.day", "warehouse.usr", "gds.topics.event",
+            "schema.registy.url"})
+    void unknownOrMisspeltKeysAreRefusedNamingThem(String key) {
+        Map<String, String> m = minimal();
+        m.put(key, "1");
+        String message = assertThrows(ImporterConfigException.class, () -> parse(m)).getMessage();
+        assertTrue(message.startsWith("unknown setting '" + key + "'"), message);
+    }
+
+    @Test
+    void aJdbcUrlWithUserAndPasswordIsRefusedWithoutEchoingThePassword() {
+        Map<String, String> m = minimal();
+        m.put("warehouse.url", "jdbc:postgresql://me:hunter2@db:5432/gds");
+        String message = assertThrows(ImporterConfigException.class, () -> parse(m)).getMessage();
+        assertTrue(message.contains("user:password@"), message);
+        assertFalse(message.contains("hunter2"), message);
     }
 
     @Test

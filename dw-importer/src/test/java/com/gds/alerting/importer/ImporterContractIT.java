@@ -51,6 +51,9 @@ import org.junit.jupiter.api.Test;
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
+import com.gds.alerting.avro.Selector;
 import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
 import com.gds.alerting.avro.serde.AvroSerdes;
@@ -86,7 +89,7 @@ abstract class ImporterContractIT {
     String group;
     List<String> sourceTopics;
     SyntheticFleet fleet;
-    private final Set<String> metricKeys = new HashSet<>();
+    final Set<String> metricKeys = new HashSet<>();
     private final List<WarehouseImporter> started = new ArrayList<>();
 
     /** A new empty warehouse for this test; returns its JDBC URL. */
@@ -214,6 +217,77 @@ abstract class ImporterContractIT {
                 .filter(r -> header(r, DeadLetterPublisher.REASON_CODE).equals("MISSING_FIELD")).findFirst().orElseThrow();
         assertTrue(header(nameless, DeadLetterPublisher.REASON).contains("'metric_name'"), header(nameless, DeadLetterPublisher.REASON));
         assertEquals(metricsTopic, header(nameless, DeadLetterPublisher.SOURCE_TOPIC));
+    }
+
+    /**
+     * Issue 24, items 2-4: each of these once killed the importer or stalled it forever. Now each is
+     * dead-lettered with its reason (the same reason the alerting topology gives), the good records
+     * around them load, and the importer keeps running.
+     */
+    @Test
+    void recordsThatOnceStoppedTheImporterAreDeadLetteredAndTheRestLoads() throws Exception {
+        publishMetricCycles(0, 1);
+        String metricsTopic = sourceTopics.get(0);
+        Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mem://" + SCOPE);
+        Map<String, String> expected = new HashMap<>();
+        try (Serde<Metric> metrics = AvroSerdes.valueSerde(Metric.class, serde);
+             Serde<Rule> rules = AvroSerdes.valueSerde(Rule.class, serde);
+             KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+            java.util.function.BiConsumer<String, Metric> send = (code, m) -> {
+                expected.put(m.getInstanceId(), code);
+                sendQuietly(producer, metricsTopic, m.getInstanceId(), metrics.serializer().serialize(metricsTopic, m));
+            };
+            Metric good = Metric.newBuilder().setTimestamp(T0).setDatabaseType("postgresql").setInstanceId("x")
+                    .setMetricName("up").setValue(1).setMetadata(new com.gds.alerting.avro.MetricMetadata(1L, "t", "c"))
+                    .build();
+            send.accept("TIMESTAMP_OUT_OF_RANGE", Metric.newBuilder(good).setInstanceId("pre-1970")
+                    .setTimestamp(Instant.parse("1969-12-31T23:59:59Z")).build());
+            send.accept("FUTURE_TIMESTAMP", Metric.newBuilder(good).setInstanceId("year-292278994")
+                    .setTimestamp(Instant.ofEpochMilli(Long.MAX_VALUE)).build());
+            send.accept("NON_FINITE_VALUE", Metric.newBuilder(good).setInstanceId("nan").setValue(Double.NaN).build());
+            send.accept("NON_FINITE_VALUE", Metric.newBuilder(good).setInstanceId("inf")
+                    .setValue(Double.POSITIVE_INFINITY).build());
+            send.accept("FIELD_TOO_LONG", Metric.newBuilder(good).setInstanceId("big-tag")
+                    .setTags(Map.of("big", "x".repeat(20_000))).build());
+
+            int metricId = java.nio.ByteBuffer.wrap(metrics.serializer().serialize(metricsTopic, good), 1, 4).getInt();
+            byte[] hostile = java.nio.ByteBuffer.allocate(11).put((byte) 0).putInt(metricId).put((byte) 0x02)
+                    .put(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10}).array();
+            expected.put("hostile-length", "MALFORMED_BODY");
+            sendQuietly(producer, metricsTopic, "hostile-length", hostile);
+
+            Rule rule = Rule.newBuilder().setRuleId("r").setKind(RuleKind.THRESHOLD)
+                    .setSelector(new Selector("up", List.of())).build();
+            expected.put("a-rule", "INCOMPATIBLE_SCHEMA");
+            sendQuietly(producer, metricsTopic, "a-rule", rules.serializer().serialize("gds.rules", rule));
+        }
+        try (KafkaProducer<byte[], byte[]> compressing = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] garbage = new byte[2 << 20];
+            java.util.Arrays.fill(garbage, (byte) 7);
+            expected.put("two-megabytes", "WRONG_MAGIC_BYTE");
+            sendQuietly(compressing, metricsTopic, "two-megabytes", garbage);
+        }
+        publishMetricCycles(1, 2);
+        WarehouseImporter importer = startImporter(null);
+
+        awaitCommittedToTheEnd();
+
+        assertEquals(metricKeys.size(), count("SELECT COUNT(*) FROM fact_metric"), "every good metric loaded");
+        Map<String, String> codes = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(topics.dlqMetrics(), expected.size())) {
+            codes.put(new String(r.key(), StandardCharsets.UTF_8), header(r, DeadLetterPublisher.REASON_CODE));
+            if (new String(r.key(), StandardCharsets.UTF_8).equals("two-megabytes")) {
+                assertEquals(com.gds.alerting.contract.DeadLetterLimits.MAX_VALUE_BYTES, r.value().length);
+                assertEquals("value: 2097152 bytes, first 262144 kept",
+                        header(r, com.gds.alerting.contract.DeadLetterLimits.TRUNCATED));
+            }
+        }
+        assertEquals(expected, codes);
+        assertEquals(ImporterMetrics.State.RUNNING, importer.metrics().state());
+        assertTrue(importer.isAlive());
     }
 
     @Test
@@ -346,7 +420,7 @@ abstract class ImporterContractIT {
         }
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) throws Exception {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
@@ -362,11 +436,19 @@ abstract class ImporterContractIT {
         return out;
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private KafkaProducer<byte[], byte[]> rawProducer() {
+    private static void sendQuietly(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + key, e);
+        }
+    }
+
+    KafkaProducer<byte[], byte[]> rawProducer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }

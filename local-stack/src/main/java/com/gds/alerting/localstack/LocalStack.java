@@ -71,13 +71,25 @@ public final class LocalStack implements AutoCloseable {
     private List<String> topicNames = List.of();
     private ApplicationContext service;
 
-    private LocalStack(LocalStackConfig config) {
+    /** True: the HTTP ports listen on every interface ({@code --open}); false: on loopback only. */
+    private final boolean open;
+
+    private LocalStack(LocalStackConfig config, boolean open) {
         this.config = config;
+        this.open = open;
     }
 
-    /** Starts everything; on any failure, stops what had started and rethrows. */
+    /** Starts everything, its HTTP ports on loopback only; on any failure, stops what had started and rethrows. */
     public static LocalStack start(LocalStackConfig config) {
-        LocalStack stack = new LocalStack(config);
+        return start(config, false);
+    }
+
+    /**
+     * Starts everything; with {@code open} the HTTP ports (alerting service, importer) listen on
+     * every interface. Authentication is off in the local stack, so by default they do not.
+     */
+    public static LocalStack start(LocalStackConfig config, boolean open) {
+        LocalStack stack = new LocalStack(config, open);
         try {
             stack.startAll();
             return stack;
@@ -114,7 +126,8 @@ public final class LocalStack implements AutoCloseable {
         collector.start();
         started.add(collector);
 
-        importer = LocalStackImporter.start(config.dataDir(), broker.bootstrapServers(), serdeConfig());
+        importer = LocalStackImporter.start(config.dataDir(), broker.bootstrapServers(), serdeConfig(),
+                open ? "" : "localhost");
         started.add(importer);
 
         publishExampleRules();
@@ -140,6 +153,9 @@ public final class LocalStack implements AutoCloseable {
         requireFreePort("--http-port", port);
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", port);
+        if (!open) {
+            props.put("micronaut.server.host", "localhost");
+        }
         props.put("micronaut.security.enabled", false);
         props.put("gds.alerting.advertised-address", "localhost:" + port);
         props.put("gds.alerting.state-dir", config.dataDir().resolve("streams-state").toAbsolutePath().toString());
@@ -259,7 +275,9 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("  Alerting service    %s  (REST: /api/v1/alerts, /api/v1/rules, /health, /prometheus)%n",
                 serviceUrl()));
         b.append(String.format("  Web console         %s/%n", serviceUrl()));
-        b.append(String.format("                      AUTHENTICATION OFF: the local stack is open to anyone on this host;%n"));
+        b.append(String.format(open
+                ? "                      AUTHENTICATION OFF and --open: anyone who can reach this machine can use it;%n"
+                : "                      AUTHENTICATION OFF: listening on localhost only (--open to listen on every interface);%n"));
         b.append(String.format("                      %d example rules published on %s%n", ExampleRules.all().size(), topics.rules()));
         b.append(String.format("  Warehouse (DuckDB)  %s%n", LocalStackImporter.warehouseFile(config.dataDir())));
         b.append(String.format("                      importer /health and /metrics on http://localhost:%d%n", importer.httpPort()));
@@ -306,6 +324,8 @@ public final class LocalStack implements AutoCloseable {
         // --collectors-config FILE: the real collector agent beside the synthetic fleet.
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         Path collectorsYaml = null;
+        // --open: the HTTP ports on every interface instead of loopback only.
+        boolean open = rest.remove("--open");
         int flag = rest.indexOf("--collectors-config");
         if (flag >= 0) {
             if (flag + 1 >= rest.size()) {
@@ -329,7 +349,7 @@ public final class LocalStack implements AutoCloseable {
         long t0 = System.currentTimeMillis();
         LocalStack stack;
         try {
-            stack = start(config);
+            stack = start(config, open);
             if (collectorsYaml != null) {
                 try {
                     stack.startCollectorAgent(collectorsYaml);

@@ -31,6 +31,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int registryPort, in
               --seed N                    seed of the synthetic fleet (default: random)
               --http-port N               alerting service REST API port (default: 8080; 0 = any free port)
               --collectors-config FILE    also run the real collector agent from this collectors.yaml
+              --open                      HTTP ports on every interface (default: localhost only; auth is off)
                                           (its Kafka and registry settings are replaced by the stack's)
               --help                      this text
             """;

@@ -49,6 +49,26 @@ class LocalStackIT {
         stack.close();
     }
 
+    /**
+     * Issue 24, item 13: authentication is off in the local stack, so its HTTP ports (the alerting
+     * service, the importer's /health) listen on loopback only unless started with --open.
+     */
+    @Test
+    void httpPortsListenOnLoopbackOnly() throws Exception {
+        int servicePort = java.net.URI.create(stack.serviceUrl()).getPort();
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> !a.isLoopbackAddress() && a instanceof java.net.Inet4Address).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has no non-loopback address to try");
+        for (int port : new int[] {servicePort, stack.importerHttpPort()}) {
+            try (java.net.Socket local = new java.net.Socket("localhost", port)) {
+                assertTrue(local.isConnected(), "reachable on loopback: " + port);
+            }
+            assertThrows(java.net.ConnectException.class, () -> new java.net.Socket(external, port).close(),
+                    "port " + port + " must not be reachable on " + external);
+        }
+    }
+
     @Test
     void createsTheTopicsOfTheArchitectureWithTheirPartitionsAndCleanupPolicies() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {

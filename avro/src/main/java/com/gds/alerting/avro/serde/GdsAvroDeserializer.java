@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -77,6 +76,10 @@ public class GdsAvroDeserializer<T extends SpecificRecord> implements Deserializ
         this.readerSchema = model.getSchema(type);
     }
 
+    static {
+        AvroDecodeLimits.install();
+    }
+
     @Override
     public T deserialize(String topic, byte[] data) {
         if (data == null) {
@@ -104,8 +107,9 @@ public class GdsAvroDeserializer<T extends SpecificRecord> implements Deserializ
         } catch (EOFException e) {
             throw new InvalidAvroPayloadException(Reason.TRUNCATED_BODY, topic, id,
                     "the body ends before the " + readerSchema.getName() + " record does", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any failure while reading the body is the payload's fault: Avro throws many kinds
+            // (UnsupportedOperationException for a 2 GiB length, SystemLimitException, ...).
             throw new InvalidAvroPayloadException(Reason.MALFORMED_BODY, topic, id,
                     "cannot decode a " + readerSchema.getName() + ": " + e, e);
         }

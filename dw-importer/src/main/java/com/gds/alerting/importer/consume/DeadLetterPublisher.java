@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import com.gds.alerting.contract.DeadLetterLimits;
+
 /**
  * Writes poison records to the dead-letter topic: original key, value and headers, plus headers
  * saying why and where from. {@link #publish} returns only once the broker has every one of them,
@@ -68,18 +70,37 @@ public final class DeadLetterPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * The dead letter for {@code letter}. It must always be writable, or the batch would retry
+     * forever: a key, value or headers too large are cut to {@link DeadLetterLimits} and the
+     * header {@link DeadLetterLimits#TRUNCATED} says so.
+     */
     ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
+        StringBuilder truncated = new StringBuilder();
+        long headerBytes = 0;
         for (Header h : letter.record().headers()) {
-            headers.add(h);
+            headerBytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
-        headers.add(REASON, bytes(letter.reason()));
+        if (headerBytes > DeadLetterLimits.MAX_ORIGINAL_HEADER_BYTES) {
+            DeadLetterLimits.note(truncated, "original headers: " + headerBytes + " bytes, all dropped");
+        } else {
+            for (Header h : letter.record().headers()) {
+                headers.add(h);
+            }
+        }
+        byte[] key = DeadLetterLimits.cut(letter.record().key(), DeadLetterLimits.MAX_KEY_BYTES, "key", truncated);
+        byte[] value = DeadLetterLimits.cut(letter.record().value(), DeadLetterLimits.MAX_VALUE_BYTES, "value", truncated);
+        if (truncated.length() > 0) {
+            headers.add(DeadLetterLimits.TRUNCATED, bytes(truncated.toString()));
+        }
+        headers.add(REASON, bytes(DeadLetterLimits.error(letter.reason())));
         headers.add(REASON_CODE, bytes(letter.code()));
         headers.add(SOURCE_TOPIC, bytes(letter.record().topic()));
         headers.add(SOURCE_PARTITION, bytes(Integer.toString(letter.record().partition())));
         headers.add(SOURCE_OFFSET, bytes(Long.toString(letter.record().offset())));
         headers.add(REJECTED_BY, bytes(rejectedBy));
-        return new ProducerRecord<>(topic, null, letter.record().key(), letter.record().value(), headers);
+        return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
     private static byte[] bytes(String s) {

@@ -6,13 +6,13 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
+import com.gds.alerting.avro.serde.AvroDecodeLimits;
 import com.gds.alerting.avro.serde.InvalidAvroPayloadException.Reason;
 import com.gds.alerting.avro.serde.SchemaRegistryClient;
 import com.gds.alerting.avro.serde.SchemaRegistryException;
@@ -34,8 +34,30 @@ public final class PayloadDecoder {
     private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
     private BinaryDecoder decoder;
 
+    static {
+        AvroDecodeLimits.install();
+    }
+
     public PayloadDecoder(SchemaRegistryClient registry) {
         this.registry = registry;
+    }
+
+    /**
+     * The record in {@code data}, which must have been written as the record type {@code
+     * expectedType} (a full name, e.g. {@code com.gds.alerting.avro.Metric}): a value written with
+     * another type's schema id (a Rule on a metrics topic, say) is a poison record.
+     *
+     * @throws PoisonRecordException  the payload can never be read as {@code expectedType}
+     * @throws SchemaRegistryException the registry could not be asked (retry; not the record's fault)
+     */
+    public GenericRecord decode(String topic, byte[] data, String expectedType) throws PoisonRecordException {
+        GenericRecord record = decode(topic, data);
+        String written = record.getSchema().getFullName();
+        if (!written.equals(expectedType)) {
+            throw poison(Reason.INCOMPATIBLE_SCHEMA, topic, ByteBuffer.wrap(data, 1, 4).getInt(),
+                    "written as " + written + ", expected " + expectedType, null);
+        }
+        return record;
     }
 
     /**
@@ -68,8 +90,9 @@ public final class PayloadDecoder {
             }
         } catch (EOFException e) {
             throw poison(Reason.TRUNCATED_BODY, topic, id, "the body ends before the record does", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
+            // Whatever Avro throws for a body (UnsupportedOperationException for a 2 GiB length,
+            // SystemLimitException, ...) is the record's fault: a poison record, never a dead importer.
             throw poison(Reason.MALFORMED_BODY, topic, id, e.toString(), e);
         }
         return record;

@@ -25,10 +25,19 @@ public final class OpsHttpServer implements AutoCloseable {
      * @param warehouse what to show as the warehouse (no credentials)
      */
     public OpsHttpServer(int port, ImporterMetrics metrics, String warehouse) {
+        this("", port, metrics, warehouse);
+    }
+
+    /**
+     * @param host the address to listen on ({@code localhost}, say); empty = every interface
+     * @param port 0 = any free port
+     */
+    public OpsHttpServer(String host, int port, ImporterMetrics metrics, String warehouse) {
         this.metrics = metrics;
         this.warehouse = warehouse;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(host == null || host.isBlank() ? new InetSocketAddress(port)
+                    : new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve /health and /metrics on port " + port
                     + " (in use? set importer.http.port, -1 turns it off)", e);

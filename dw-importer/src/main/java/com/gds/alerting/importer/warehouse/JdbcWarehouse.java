@@ -89,8 +89,26 @@ public final class JdbcWarehouse implements AutoCloseable {
             c.commit();
             LOG.debug("committed in {} ms", (System.nanoTime() - t2) / 1_000_000);
         } catch (SQLException | RuntimeException e) {
+            if (WarehouseErrors.isDataRefusal(e) && rollback()) {
+                throw new WarehouseRefusedBatchException(unavailable("load a batch into", e).getMessage(), e);
+            }
             discardConnection();
             throw unavailable("load a batch into", e);
+        }
+    }
+
+    /** Rolls the open transaction back, keeping the connection; false (and the connection dropped) if that fails. */
+    private boolean rollback() {
+        if (connection == null) {
+            return false;
+        }
+        try {
+            connection.rollback();
+            return true;
+        } catch (SQLException e) {
+            LOG.debug("rollback after a refused batch failed: {}", e.toString());
+            discardConnection();
+            return false;
         }
     }
 

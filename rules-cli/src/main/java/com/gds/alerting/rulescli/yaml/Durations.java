@@ -12,7 +12,12 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Milliseconds of {@code text}, or {@code null} when it is not a duration. */
+    /**
+     * Milliseconds of {@code text}, or {@code null} when it is not a duration. A duration beyond
+     * what a {@code long} holds reads as {@link Long#MAX_VALUE} rather than wrapping (once
+     * {@code 9223372036854775807ms9223372036854775807ms2ms} read as 0 and fired at once), so the
+     * rule validator's maximum refuses it.
+     */
     public static Long parseMillis(String text) {
         String t = text.trim();
         if (t.equals("0")) {
@@ -23,16 +28,21 @@ public final class Durations {
         }
         long total = 0;
         Matcher m = PART.matcher(t);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total += switch (m.group(2)) {
-                case "ms" -> n;
-                case "s" -> n * 1_000L;
-                case "m" -> n * 60_000L;
-                case "h" -> n * 3_600_000L;
-                case "d" -> n * 86_400_000L;
-                default -> n * 7 * 86_400_000L;
-            };
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                long unit = switch (m.group(2)) {
+                    case "ms" -> 1L;
+                    case "s" -> 1_000L;
+                    case "m" -> 60_000L;
+                    case "h" -> 3_600_000L;
+                    case "d" -> 86_400_000L;
+                    default -> 7 * 86_400_000L;
+                };
+                total = Math.addExact(total, Math.multiplyExact(n, unit));
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
         return total;
     }

@@ -86,14 +86,21 @@ public class SilencesController {
     @Secured(Rights.WRITE)
     public HttpResponse<?> create(@Valid @Body SilenceRequest body) {
         Instant now = clock.instant();
+        List<String> timeProblems = new ArrayList<>();
+        Instant startsAt = instant("starts_at", body.startsAt(), timeProblems);
+        Instant endsAt = instant("ends_at", body.endsAt(), timeProblems);
+        if (!timeProblems.isEmpty()) {
+            return HttpResponse.badRequest(new Invalid(400, "Bad Request", timeProblems));
+        }
+        // A matcher without a value stays null here, so the validator refuses it by name (not read as "").
         List<Matcher> matchers = body.matchers().stream()
-                .map(m -> new Matcher(m.label(), op(m.op()), m.value() == null ? "" : m.value()))
+                .map(m -> new Matcher(m.label(), op(m.op()), m.value()))
                 .toList();
         Silence silence = Silence.newBuilder()
                 .setSilenceId(UUID.randomUUID().toString())
                 .setMatchers(matchers)
-                .setStartsAt(body.startsAt() == null ? now : body.startsAt())
-                .setEndsAt(body.endsAt())
+                .setStartsAt(startsAt == null ? now : startsAt)
+                .setEndsAt(endsAt)
                 .setCreatedBy(body.createdBy())
                 .setComment(body.comment())
                 .setCreatedAt(now)
@@ -126,6 +133,20 @@ public class SilencesController {
     private ReadOnlyKeyValueStore<String, Silence> store() {
         return streams.store(StoreQueryParameters.fromNameAndType(AlertingTopology.Names.SILENCES_STORE,
                 QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** An ISO-8601 instant, or null when absent; a problem naming {@code field} when it is not one. */
+    private static Instant instant(String field, String text, List<String> problems) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            problems.add(field + ": '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+                    + "' is not an ISO-8601 instant such as 2026-12-07T10:00:00Z");
+            return null;
+        }
     }
 
     private static MatchOp op(String symbol) {

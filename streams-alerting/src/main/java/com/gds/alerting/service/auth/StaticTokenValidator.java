@@ -12,19 +12,23 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
-import jakarta.inject.Singleton;
 
 /**
  * Bearer tokens configured per deployment ({@link TokenSettings}), each with read and/or write
  * rights. Tokens are compared by their SHA-256 in constant time; neither a token nor its hash is
  * ever logged, only the token's name.
+ *
+ * <p>Created at startup ({@link Context}), not at the first request: a bad token configuration
+ * stops the service from starting with a message naming the key, instead of a service that says
+ * "Startup completed" and then answers 500 to every request.
  */
-@Singleton
+@Context
 @Requires(property = "micronaut.security.enabled", notEquals = "false")
 public class StaticTokenValidator implements TokenValidator<HttpRequest<?>> {
 
@@ -44,10 +48,17 @@ public class StaticTokenValidator implements TokenValidator<HttpRequest<?>> {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("gds.auth.tokens." + s.getName() + ".sha256 is not hexadecimal", e);
                 }
+                if (digest.length != 32) {
+                    throw new IllegalArgumentException("gds.auth.tokens." + s.getName() + ".sha256 must be 64 hexadecimal"
+                            + " digits (a SHA-256), got " + s.getSha256().trim().length());
+                }
             } else if (s.getToken() != null && !s.getToken().isBlank()) {
                 digest = sha256(s.getToken());
             } else {
                 throw new IllegalArgumentException("gds.auth.tokens." + s.getName() + " needs 'sha256' or 'token'");
+            }
+            if (s.getRights() == null || s.getRights().isEmpty()) {
+                throw new IllegalArgumentException("gds.auth.tokens." + s.getName() + ".rights: give read and/or write");
             }
             for (String right : s.getRights()) {
                 if (!right.equals(Rights.READ) && !right.equals(Rights.WRITE)) {

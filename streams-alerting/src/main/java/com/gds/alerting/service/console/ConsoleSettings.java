@@ -3,6 +3,8 @@ package com.gds.alerting.service.console;
 import java.time.Duration;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -13,13 +15,18 @@ import jakarta.validation.constraints.NotNull;
  * ones) and {@code series-timeout} per request, {@code series-concurrency} requests at a time.
  */
 @ConfigurationProperties("gds.console")
+@Context
 public class ConsoleSettings {
 
+    // Created and validated at startup (@Context): an invalid value stops the service with a message
+    // naming gds.console.<key>, rather than failing every alert-list request later.
     @Min(1000)
+    @Max(50_000_000)
     private int seriesMaxRecords = 500_000;
     @NotNull
     private Duration seriesTimeout = Duration.ofSeconds(5);
     @Min(1)
+    @Max(64)
     private int seriesConcurrency = 2;
 
     public int getSeriesMaxRecords() {

@@ -23,6 +23,7 @@ import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
+import com.gds.alerting.topologies.TimeMath;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.RuleBook;
@@ -129,7 +130,7 @@ final class AlertLifecycle {
                 if (level == null) {
                     resolve(s, at, Reason.PENDING_CANCELLED, null, null, null);
                 } else {
-                    if (at >= s.getStartedAt() + rule.pendingMs()) {
+                    if (at >= TimeMath.plus(s.getStartedAt(), rule.pendingMs())) {
                         fire(s, rule, at, AlertState.PENDING);
                     }
                     states.put(key, s);
@@ -149,7 +150,7 @@ final class AlertLifecycle {
                     if (s.getKeepSince() == null) {
                         s.setKeepSince(at);
                     }
-                    if (at >= s.getKeepSince() + rule.keepFiringForMs()) {
+                    if (at >= TimeMath.plus(s.getKeepSince(), rule.keepFiringForMs())) {
                         resolve(s, at, Reason.RECOVERED, null, null, null);
                     } else {
                         states.put(key, s);
@@ -225,12 +226,12 @@ final class AlertLifecycle {
     void schedule(AlertStatus s, CompiledRule rule, long now) {
         cancelTimers(s);
         if (rule.repeatIntervalMs() != null) {
-            long due = now + rule.repeatIntervalMs();
+            long due = TimeMath.plus(now, rule.repeatIntervalMs());
             s.setReminderDue(due);
             timers.put(TimerKeys.key(due, TimerKeys.Kind.REMINDER, s.getAlertKey()), PRESENT);
         }
         if (rule.escalateAfterMs() != null && !s.getEscalated()) {
-            long due = now + rule.escalateAfterMs();
+            long due = TimeMath.plus(now, rule.escalateAfterMs());
             s.setEscalationDue(due);
             timers.put(TimerKeys.key(due, TimerKeys.Kind.ESCALATION, s.getAlertKey()), PRESENT);
         }

@@ -35,6 +35,7 @@ import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
+import com.gds.alerting.topologies.TimeMath;
 import com.gds.alerting.topologies.absence.AbsenceTracker;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
@@ -359,7 +360,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 s.setReminderNumber(s.getReminderNumber() + 1);
                 s.setReminderDue(null);
                 if (rule != null && rule.repeatIntervalMs() != null) {
-                    long next = now + rule.repeatIntervalMs();
+                    long next = TimeMath.plus(now, rule.repeatIntervalMs());
                     s.setReminderDue(next);
                     timers.put(TimerKeys.key(next, TimerKeys.Kind.REMINDER, s.getAlertKey()), PRESENT);
                 }

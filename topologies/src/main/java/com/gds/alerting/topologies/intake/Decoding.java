@@ -5,8 +5,14 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import com.gds.alerting.avro.serde.InvalidAvroPayloadException;
+import com.gds.alerting.avro.serde.SchemaRegistryException;
 
-/** Decodes a value in an intake processor, turning every failure into a {@link Refusal}. */
+/**
+ * Decodes a value in an intake processor, turning every failure of the payload into a {@link
+ * Refusal}: whatever a decoder throws for a record's bytes is that record's fault, never a reason
+ * to stop the stream thread. Only a schema registry that cannot be reached propagates: that is an
+ * outage, and dead-lettering good records for it would lose them.
+ */
 final class Decoding {
 
     private Decoding() {
@@ -21,8 +27,14 @@ final class Decoding {
             return value;
         } catch (InvalidAvroPayloadException e) {
             throw new Refusal(e.reason().name(), "cannot decode " + what + ": " + e.getMessage());
+        } catch (SchemaRegistryException e) {
+            throw e;
         } catch (SerializationException e) {
             throw new Refusal("UNDECODABLE", "cannot decode " + what + ": " + e.getMessage());
+        } catch (Refusal e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new Refusal("UNDECODABLE", "cannot decode " + what + ": " + e);
         }
     }
 

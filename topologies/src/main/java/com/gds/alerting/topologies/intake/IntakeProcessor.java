@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.gds.alerting.avro.serde.SchemaRegistryException;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 
@@ -46,14 +47,28 @@ abstract class IntakeProcessor implements Processor<byte[], byte[], Object, Obje
     @Override
     public final void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+        Record<Object, Object> accepted;
         try {
-            context.forward(accept(record, topic));
+            accepted = accept(record, topic);
         } catch (Decoding.Refusal refusal) {
-            counters.increment(deadLettered);
-            LOG.warn("{} record {} dead-lettered: {} ({})", what, DeadLetter.coordinates(context), refusal.getMessage(),
-                    refusal.reason());
-            context.forward(DeadLetter.of(context, name, record, refusal.reason(), refusal.getMessage()));
+            deadLetter(record, refusal.reason(), refusal.getMessage());
+            return;
+        } catch (SchemaRegistryException e) {
+            throw e; // an outage, not the record's fault: the thread fails and the record is read again
+        } catch (RuntimeException e) {
+            // Whatever else checking one record throws is that record's fault: a poison record, never a dead thread.
+            LOG.warn("{} record {}: unexpected failure while checking it", what, DeadLetter.coordinates(context), e);
+            deadLetter(record, "UNEXPECTED_ERROR", "could not check this " + what + ": " + e);
+            return;
         }
+        // Outside the try: a failure downstream is not this record's fault and must not be dead-lettered as if it were.
+        context.forward(accepted);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, String error) {
+        counters.increment(deadLettered);
+        LOG.warn("{} record {} dead-lettered: {} ({})", what, DeadLetter.coordinates(context), error, reason);
+        context.forward(DeadLetter.of(context, name, record, reason, error));
     }
 
     /** The wall clock of the stream thread. */

@@ -8,15 +8,18 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Record;
 
 import com.gds.alerting.avro.Metric;
+import com.gds.alerting.contract.MetricLimits;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 
 /**
  * Turns the bytes of a metrics topic into {@link Metric} records keyed by instance id and stamped
  * with their measurement time (the event time of everything downstream). A record that does not
- * decode, has no key, a key other than its {@code instance_id}, or a value that is not a finite
- * number is forwarded as a {@link DeadLetter} instead, with the reason; nothing else stops. So is a
- * metric measured further in the future than the allowed clock skew: a collector with a clock
+ * decode, has no key, a key other than its {@code instance_id}, or breaks one of the {@link
+ * MetricLimits} (a value that is not a finite number, an event time outside the accepted range,
+ * an empty instance id, names or tags over their sizes) is forwarded as a {@link DeadLetter}
+ * instead, with the reason; nothing else stops. The upper end of the event-time range is the wall
+ * clock plus the allowed clock skew: a collector with a clock
  * hours ahead would otherwise make every later true sample look late, and its event time, carried
  * by the records this topology writes, would be refused by the broker
  * ({@code log.message.timestamp.after.max.ms}, one hour by default) and stop the application.
@@ -29,7 +32,7 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
     private final String metricsPrefix;
     private final Deserializer<Metric> deserializer;
     private final AlertingCounters counters;
-    private final long maxClockSkewMs;
+    private final Duration maxClockSkew;
 
     public MetricIntakeProcessor(String name, String metricsPrefix, Deserializer<Metric> deserializer,
                                  AlertingCounters counters, Duration maxClockSkew) {
@@ -37,7 +40,7 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
         this.metricsPrefix = metricsPrefix + ".";
         this.deserializer = deserializer;
         this.counters = counters;
-        this.maxClockSkewMs = maxClockSkew.toMillis();
+        this.maxClockSkew = maxClockSkew;
     }
 
     @Override
@@ -45,21 +48,11 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
         requireValue(record, "a metric record without a value carries no sample");
         Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
         String key = key(record);
-        if (key == null) {
-            throw new Decoding.Refusal("MISSING_KEY", "metric records are keyed by instance_id; this one has no key");
-        }
-        if (!key.equals(metric.getInstanceId())) {
-            throw new Decoding.Refusal("KEY_MISMATCH", "record key '" + key + "' is not the metric's instance_id '"
-                    + metric.getInstanceId() + "'; records of one instance must share a key to stay in order");
-        }
-        if (!Double.isFinite(metric.getValue())) {
-            throw new Decoding.Refusal("NON_FINITE_VALUE", "value of " + metric.getMetricName() + " is "
-                    + metric.getValue() + "; collectors must send finite numbers");
-        }
-        long ahead = metric.getTimestamp().toEpochMilli() - now();
-        if (ahead > maxClockSkewMs) {
-            throw new Decoding.Refusal("FUTURE_TIMESTAMP", "measured at " + metric.getTimestamp() + ", " + ahead / 1000
-                    + " s ahead of this host's clock (at most " + maxClockSkewMs / 1000 + " s allowed); fix the collector's clock");
+        MetricLimits.Refusal refusal = MetricLimits.check(key, metric.getInstanceId(), metric.getDatabaseType(),
+                metric.getMetricName(), metric.getValue(), metric.getTimestamp().toEpochMilli(), metric.getTags(), now(),
+                maxClockSkew);
+        if (refusal != null) {
+            throw new Decoding.Refusal(refusal.reason(), refusal.message());
         }
         withEnvironment(metric, topic);
         counters.increment(Counter.METRICS_EVALUATED);

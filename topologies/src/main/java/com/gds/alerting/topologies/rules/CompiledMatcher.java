@@ -1,23 +1,30 @@
 package com.gds.alerting.topologies.rules;
 
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import com.google.re2j.Pattern;
 
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 
 /**
  * A label matcher ready to run: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions
- * are anchored at both ends, as in Prometheus; a missing label matches {@code ""}.
+ * are RE2 ({@link MatcherRegex}: linear time, as in Prometheus), anchored at both ends; a missing
+ * label matches {@code ""}.
  */
 public record CompiledMatcher(String label, MatchOp op, String value, Pattern pattern) {
 
-    /** Compiles {@code matcher}; throws {@link java.util.regex.PatternSyntaxException} on a bad regex. */
+    /** Compiles {@code matcher}; throws {@link IllegalArgumentException} on a bad regex. */
     public static CompiledMatcher of(Matcher matcher) {
         Pattern pattern = matcher.getOp() == MatchOp.RE || matcher.getOp() == MatchOp.NRE
-                ? Pattern.compile(matcher.getValue())
+                ? MatcherRegex.compile(matcher.getValue())
                 : null;
         return new CompiledMatcher(matcher.getLabel(), matcher.getOp(), matcher.getValue(), pattern);
+    }
+
+    /** True when this matcher matches a missing label (the empty string): it selects nothing by itself. */
+    public boolean matchesEmpty() {
+        return matchesValue("");
     }
 
     public boolean matches(Series series) {

@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
@@ -46,6 +45,13 @@ public final class RuleValidator {
     public static final long SLO_WINDOW_UNIT_MS = 60_000L;
     /** The longest SLO period (about 13 months). */
     public static final long MAX_SLO_PERIOD_MS = 400L * 86_400_000L;
+    /**
+     * The longest {@code for}, {@code keep_firing_for}, {@code repeat_interval}, {@code
+     * escalate_after}, absence {@code forget_after} and window size: 366 days. Longer is a typo
+     * (or an attack: {@code now + 106751991167d} overflows), and the CLI, the topology and anything
+     * else that validates rules share this check.
+     */
+    public static final long MAX_DURATION_MS = 366L * 86_400_000L;
 
     private RuleValidator() {
     }
@@ -80,6 +86,7 @@ public final class RuleValidator {
             problems.add("repeat_interval_ms: " + rule.getRepeatIntervalMs() + " is below the minimum of "
                     + MIN_REPEAT_MS + " ms; leave it unset for no reminders");
         }
+        durationMaxima(rule, problems);
         escalation(rule, problems);
         for (int i = 0; i < rule.getInhibits().size(); i++) {
             inhibition("inhibits[" + i + "]", rule.getInhibits().get(i), problems);
@@ -227,6 +234,26 @@ public final class RuleValidator {
         return true;
     }
 
+    /** Every duration of the rule at most {@link #MAX_DURATION_MS}. */
+    private static void durationMaxima(Rule rule, List<String> problems) {
+        atMostMax("for_ms", rule.getForMs(), problems);
+        atMostMax("keep_firing_for_ms", rule.getKeepFiringForMs(), problems);
+        atMostMax("repeat_interval_ms", rule.getRepeatIntervalMs(), problems);
+        atMostMax("escalate_after_ms", rule.getEscalateAfterMs(), problems);
+        if (rule.getAbsence() != null) {
+            atMostMax("absence.forget_after_ms", rule.getAbsence().getForgetAfterMs(), problems);
+        }
+        if (rule.getWindow() != null) {
+            atMostMax("window.size_ms", rule.getWindow().getSizeMs(), problems);
+        }
+    }
+
+    private static void atMostMax(String field, Long ms, List<String> problems) {
+        if (ms != null && ms > MAX_DURATION_MS) {
+            problems.add(field + ": " + ms + " ms is longer than the maximum of " + MAX_DURATION_MS + " ms (366 days)");
+        }
+    }
+
     private static void escalation(Rule rule, List<String> problems) {
         Long after = rule.getEscalateAfterMs();
         boolean target = rule.getEscalateToSeverity() != null || rule.getEscalateRoutingKey() != null;
@@ -261,11 +288,9 @@ public final class RuleValidator {
                 problems.add(at + ".label: empty label name");
             }
             if (m.getOp() == MatchOp.RE || m.getOp() == MatchOp.NRE) {
-                try {
-                    Pattern.compile(m.getValue());
-                } catch (PatternSyntaxException e) {
-                    problems.add(at + ".value: bad regular expression '" + m.getValue() + "': "
-                            + e.getDescription() + " near index " + e.getIndex());
+                String problem = MatcherRegex.problem(m.getValue());
+                if (problem != null) {
+                    problems.add(at + ".value: " + problem);
                 }
             }
         }
