@@ -69,7 +69,7 @@ class HostileRequestsIT {
     private static HttpClient client;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         AvroClassTrust.install();
         broker = EmbeddedKafkaBroker.startTemporary();
         TopicLayout.create(broker.bootstrapServers(), TOPICS, List.of(METRICS), 2);
@@ -77,6 +77,7 @@ class HostileRequestsIT {
                 .setSelector(new Selector("replication_lag_seconds", List.of()))
                 .setConditions(List.of(new Condition(Severity.CRITICAL, Comparison.GT, 30.0, null))).build());
         service = TestServices.start(properties("hostile"));
+        TestServices.awaitRunning(service);
         client = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (true) {

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,17 +93,8 @@ class PeerErrorsIT {
             Thread.sleep(200);
         }
         assertNotNull(keyOwnedByPeer, "the second instance owns some partitions after the rebalance");
-        // The list reads this instance's own store too: wait until the join's rebalance (and any
-        // follow-up) is over on both, or the list's 503 would be a real "state is moving".
-        while (!bothRunning() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertTrue(bothRunning(), "both instances reach RUNNING after the rebalance");
-    }
-
-    private static boolean bothRunning() {
-        return a.getBean(KafkaStreams.class).state() == KafkaStreams.State.RUNNING
-                && b.getBean(KafkaStreams.class).state() == KafkaStreams.State.RUNNING;
+        // The list reads this instance's own store too: a follow-up rebalance would be a true 503.
+        TestServices.awaitRunning(a, b);
     }
 
     @AfterAll

@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.streams.KafkaStreams;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -50,6 +54,26 @@ public final class TestServices {
 
     public static ApplicationContext start(Map<String, Object> properties) {
         return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
+    }
+
+    /**
+     * Waits (at most 90 s) until every given service's streams are RUNNING. A service answers as
+     * soon as it starts, but its stores answer 503 until the first rebalance (and any follow-up) is
+     * over: a test that reads them right after a start or a join waits here first.
+     */
+    public static void awaitRunning(ApplicationContext... services) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!allRunning(services)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("streams not RUNNING within 90 s: " + Arrays.stream(services)
+                        .map(s -> String.valueOf(s.getBean(KafkaStreams.class).state())).toList());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean allRunning(ApplicationContext... services) {
+        return Arrays.stream(services).allMatch(s -> s.getBean(KafkaStreams.class).state() == KafkaStreams.State.RUNNING);
     }
 
     /** Closes each that is not null, in order, even when one fails; rethrows the first failure. */
