@@ -407,8 +407,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         }
         sweepCursor = more ? last : null;
         for (String key : expired) {
-            states.delete(key);
-            open.delete(key);
+            states.delete(key); // a resolved alert has no open entry (resolve removed it): nothing else to delete
             context.forward(new Record<>(key, null, now));
             counters.increment(Counter.RESOLVED_ALERTS_EXPIRED);
         }
