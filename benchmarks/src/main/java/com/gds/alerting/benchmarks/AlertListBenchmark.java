@@ -183,6 +183,11 @@ public final class AlertListBenchmark {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(TOPICS.rules(), "bench", serializer.serialize(TOPICS.rules(), rule)));
+            // Straight into the accepted rules as well, so the global rule table holds the rule before
+            // the stream threads start: a first tick before the intake passed it on would resolve
+            // every restored open alert as RULE_DELETED.
+            producer.send(new ProducerRecord<>(TOPICS.rulesAccepted(), "bench",
+                    serializer.serialize(TOPICS.rulesAccepted(), rule)));
         }
     }
 
