@@ -95,7 +95,9 @@ export function mount(container, route, ctx) {
     }
     for (const b of el.children) {
       setAttr(b, 'aria-pressed', chosen.has(b.dataset.value) ? 'true' : 'false');
-      setText(b.querySelector('.count'), counts ? String(counts[b.dataset.value] || 0) : '');
+      // The default (open) list is read from the open alerts only: no RESOLVED count, shown as none rather than 0.
+      const n = counts ? counts[b.dataset.value] : undefined;
+      setText(b.querySelector('.count'), !counts || (n === undefined && b.dataset.value === 'RESOLVED') ? '' : String(n || 0));
     }
   }
 

@@ -44,17 +44,21 @@ class ContractsTest {
     }
 
     @Test
-    void messageIdIsAPureFunctionOfKeyIncidentTransitionAndReminder() {
+    void messageIdIsAPureFunctionOfKeyIncidentStartTransitionAndReminder() {
         String key = AlertKeys.of("r", "i", "m");
         assertEquals("r:i:m", key);
-        String id = MessageIds.of(key, 1, "FIRED", 0);
-        assertEquals(id, MessageIds.of(key, 1, "FIRED", 0), "same transition, same id");
-        assertNotEquals(id, MessageIds.of(key, 2, "FIRED", 0), "next incident");
-        assertNotEquals(id, MessageIds.of(key, 1, "RESOLVED", 0), "another transition");
-        assertNotEquals(MessageIds.of(key, 1, "REMINDER", 1), MessageIds.of(key, 1, "REMINDER", 2), "each reminder");
-        assertNotEquals(id, MessageIds.of("r:i:m2", 1, "FIRED", 0), "another key");
-        // Pinned (computed independently as an MD5 name-based UUID): a change of the function would
+        long start = 1_700_000_000_000L;
+        String id = MessageIds.of(key, 1, start, "FIRED", 0);
+        assertEquals(id, MessageIds.of(key, 1, start, "FIRED", 0), "same transition, same id");
+        assertNotEquals(id, MessageIds.of(key, 2, start, "FIRED", 0), "next incident");
+        assertNotEquals(id, MessageIds.of(key, 1, start + 1, "FIRED", 0),
+                "incident 1 again after a state reset, opened by another sample");
+        assertNotEquals(id, MessageIds.of(key, 1, start, "RESOLVED", 0), "another transition");
+        assertNotEquals(MessageIds.of(key, 1, start, "REMINDER", 1), MessageIds.of(key, 1, start, "REMINDER", 2), "each reminder");
+        assertNotEquals(id, MessageIds.of("r:i:m2", 1, start, "FIRED", 0), "another key");
+        // Pinned (computed independently as an MD5 name-based UUID of
+        // "gds-alert/v2\0r:i:m\01\01700000000000\0FIRED\00"): a change of the function would
         // re-send every open alert's notifications after an upgrade.
-        assertEquals("a2aa33dc-d319-3109-ba5c-ce411bf652c9", id);
+        assertEquals("7bac1809-d890-3549-8191-435b1f9c552e", id);
     }
 }

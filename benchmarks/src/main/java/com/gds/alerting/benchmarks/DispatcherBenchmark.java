@@ -270,7 +270,7 @@ public final class DispatcherBenchmark {
         String key = AlertKeys.of(rule, instance, "bench_metric");
         Instant now = Instant.now();
         return AlertEvent.newBuilder()
-                .setMessageId(MessageIds.of(key, 1, Transition.FIRED.name(), i))
+                .setMessageId(MessageIds.of(key, 1, now.toEpochMilli(), Transition.FIRED.name(), i))
                 .setAlertKey(key).setRuleId(rule).setInstanceId(instance).setMetricName("bench_metric")
                 .setDatabaseType("postgresql").setEnvironment("prod").setSeverity(Severity.CRITICAL)
                 .setState(AlertState.FIRING).setTransition(Transition.FIRED).setIncident(1).setReminderNumber(0)

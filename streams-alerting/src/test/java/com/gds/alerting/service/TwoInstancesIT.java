@@ -324,6 +324,33 @@ class TwoInstancesIT {
     }
 
     @Test
+    @Order(5)
+    void resolvedAlertsAreListedOnlyWhenAskedFor() {
+        String instance = "pg-resolved-1";
+        Instant now = Instant.now().minusSeconds(5);
+        for (int sample = 0; sample < 2; sample++) {
+            send(METRICS, instance, Metric.newBuilder().setTimestamp(now.plusSeconds(sample)).setDatabaseType("postgresql")
+                    .setInstanceId(instance).setMetricName("replication_lag_seconds").setValue(sample == 0 ? 45 : 5)
+                    .setTags(Map.of("environment", "prod")).setMetadata(new MetricMetadata(1L, "it", "c")).build());
+        }
+        String key = "lag:" + instance + ":replication_lag_seconds";
+        for (HttpClient client : List.of(clientA, clientB)) {
+            AlertPage resolved = await("the resolved alert listed", () -> client.toBlocking().retrieve(
+                    HttpRequest.GET("/api/v1/alerts?rule_id=lag&state=resolved").bearerAuth(READ), AlertPage.class),
+                    p -> p.total() == 1);
+            assertEquals(key, resolved.items().get(0).alertKey());
+            AlertPage open = list(client);
+            assertEquals(INSTANCES, open.total(), "the default list: open alerts only");
+            assertTrue(open.items().stream().noneMatch(v -> v.alertKey().equals(key)));
+            assertEquals(null, open.stateCounts().get("RESOLVED"), "read from the open alerts: resolved ones are not counted");
+            AlertPage every = client.toBlocking().retrieve(HttpRequest.GET(
+                    "/api/v1/alerts?rule_id=lag&state=pending,firing,acknowledged,resolved&limit=1000").bearerAuth(READ), AlertPage.class);
+            assertEquals(INSTANCES + 1, every.total());
+            assertEquals(1, every.stateCounts().get("RESOLVED"));
+        }
+    }
+
+    @Test
     @Order(6)
     void whenOneInstanceStopsTheOtherServesAllAlerts() {
         a.close();

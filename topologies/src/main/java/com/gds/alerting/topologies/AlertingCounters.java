@@ -36,7 +36,9 @@ public final class AlertingCounters {
         /** Notifying transitions an inhibition kept quiet. */
         NOTIFICATIONS_INHIBITED("notifications.inhibited"),
         /** Alerts that notified when the silence or inhibition that kept them quiet ended. */
-        NOTIFICATIONS_RELEASED("notifications.released");
+        NOTIFICATIONS_RELEASED("notifications.released"),
+        /** Resolved alert states deleted once the resolved retention passed (their history with them). */
+        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired");
 
         private final String metricName;
 

@@ -195,16 +195,19 @@ public final class AlertingTopology {
         AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
                 Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, Names.WINDOW_PANES_STORE, Names.WINDOW_PROGRESS_STORE,
                 Names.SLO_STORE, Names.ABSENCE_STORE, config.punctuationInterval(), config.maxTimersPerTick(),
-                config.absenceRetention());
+                config.absenceRetention(), config.resolvedRetention());
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
                 .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, silenceBook, counters),
                         Named.as(Names.ALERT_LIFECYCLE));
+        // A null value is an alert state deleted by the resolved retention: its history goes too.
         Map<String, KStream<Object, Object>> byType = outputs.split(Named.as("alert-outputs-"))
+                .branch((key, value) -> value == null, Branched.as("expired"))
                 .branch((key, value) -> value instanceof AlertEvent, Branched.as("events"))
                 .defaultBranch(Branched.as("command-results"));
         KStream<Object, Object> events = byType.get("alert-outputs-events");
         events.to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
-        events.process(new HistorySupplier(config.storeKind()), Named.as(Names.ALERT_HISTORY));
+        events.merge(byType.get("alert-outputs-expired"), Named.as("alert-history-input"))
+                .process(new HistorySupplier(config.storeKind()), Named.as(Names.ALERT_HISTORY));
         byType.get("alert-outputs-command-results")
                 .to(topics.commandResults(), Produced.with(cast(Serdes.String()), cast(resultSerde)).withName("command-results-sink"));
 

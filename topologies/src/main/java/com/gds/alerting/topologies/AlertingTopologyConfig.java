@@ -26,10 +26,15 @@ import com.gds.alerting.contract.GdsTopics;
  * @param absenceRetention    how long an absence rule keeps tracking a silent instance before it
  *                            forgets it (and resolves its absence alert), unless the rule sets
  *                            {@code absence.forget_after_ms}
+ * @param resolvedRetention   how long the state of a RESOLVED alert is kept after its resolution
+ *                            before it is deleted from the {@code alert-state} store (an incident
+ *                            opened later on that key starts again at incident 1; its message ids
+ *                            differ from the old ones by the incident's start time)
  */
 public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfig, StoreKind storeKind,
                                      Duration punctuationInterval, int maxTimersPerTick, Integer commandPartitions,
-                                     Duration maxClockSkew, Duration absenceRetention) {
+                                     Duration maxClockSkew, Duration absenceRetention,
+                                     Duration resolvedRetention) {
 
     public AlertingTopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -50,39 +55,48 @@ public record AlertingTopologyConfig(GdsTopics topics, Map<String, ?> serdeConfi
         if (absenceRetention == null || absenceRetention.isNegative() || absenceRetention.isZero()) {
             throw new IllegalArgumentException("absenceRetention must be positive, got " + absenceRetention);
         }
+        if (resolvedRetention == null || resolvedRetention.isNegative() || resolvedRetention.isZero()) {
+            throw new IllegalArgumentException("resolvedRetention must be positive, got " + resolvedRetention);
+        }
     }
 
     /**
      * Defaults: the contract's topic names, RocksDB, a 1 s tick, 10,000 timers per tick, 5 min clock
-     * skew, silent instances forgotten by absence rules after 7 days.
+     * skew, silent instances forgotten by absence rules after 7 days, resolved alerts deleted 7 days
+     * after their resolution.
      */
     public static AlertingTopologyConfig defaults(Map<String, ?> serdeConfig) {
         return new AlertingTopologyConfig(GdsTopics.defaults(), serdeConfig, StoreKind.PERSISTENT, Duration.ofSeconds(1),
-                10_000, null, Duration.ofMinutes(5), Duration.ofDays(7));
+                10_000, null, Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofDays(7));
     }
 
     public AlertingTopologyConfig withTopics(GdsTopics value) {
-        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
+        return new AlertingTopologyConfig(value, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention, resolvedRetention);
     }
 
     public AlertingTopologyConfig withStoreKind(StoreKind value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
+        return new AlertingTopologyConfig(topics, serdeConfig, value, punctuationInterval, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention, resolvedRetention);
     }
 
     public AlertingTopologyConfig withPunctuationInterval(Duration value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, value, maxTimersPerTick, commandPartitions, maxClockSkew, absenceRetention, resolvedRetention);
     }
 
     public AlertingTopologyConfig withCommandPartitions(Integer value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value, maxClockSkew, absenceRetention);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, value, maxClockSkew, absenceRetention, resolvedRetention);
     }
 
     public AlertingTopologyConfig withMaxClockSkew(Duration value) {
-        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, value, absenceRetention);
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions, value, absenceRetention, resolvedRetention);
     }
 
     public AlertingTopologyConfig withAbsenceRetention(Duration value) {
         return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions,
-                maxClockSkew, value);
+                maxClockSkew, value, resolvedRetention);
+    }
+
+    public AlertingTopologyConfig withResolvedRetention(Duration value) {
+        return new AlertingTopologyConfig(topics, serdeConfig, storeKind, punctuationInterval, maxTimersPerTick, commandPartitions,
+                maxClockSkew, absenceRetention, value);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -70,6 +71,14 @@ public final class AlertingFixture implements AutoCloseable {
 
     /** A fixture whose wall clock starts at {@code wallClockStart} (samples may not be ahead of it by more than 5 min). */
     public AlertingFixture(Instant wallClockStart) {
+        this(wallClockStart, "alerting-test", UnaryOperator.identity());
+    }
+
+    /**
+     * A fixture with its own {@code application.id} (a separate deployment, fresh state) and a
+     * topology configuration changed by {@code configure} from the defaults.
+     */
+    public AlertingFixture(Instant wallClockStart, String applicationId, UnaryOperator<AlertingTopologyConfig> configure) {
         wallClock = wallClockStart;
         serdeConfig = Map.of("schema.registry.url", InMemorySchemaRegistry.SCHEME + scope);
         try {
@@ -77,10 +86,10 @@ public final class AlertingFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        alerting = AlertingTopology.build(AlertingTopologyConfig.defaults(serdeConfig).withStoreKind(StoreKind.IN_MEMORY));
+        alerting = AlertingTopology.build(configure.apply(AlertingTopologyConfig.defaults(serdeConfig).withStoreKind(StoreKind.IN_MEMORY)));
         Properties props = new Properties();
         props.putAll(AlertingTopology.requiredStreamsConfig());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerting-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(alerting.topology(), props, wallClockStart);

@@ -67,11 +67,11 @@ class CommandsAndTimersTest {
         List<AlertEvent> first = fx.events();
         assertEquals(List.of(Transition.REMINDER), transitions(first));
         assertEquals(1, first.get(0).getReminderNumber());
-        assertEquals(MessageIds.of(KEY, 1, "REMINDER", 1), first.get(0).getMessageId());
+        assertEquals(MessageIds.of(KEY, 1, T0.toEpochMilli(), "REMINDER", 1), first.get(0).getMessageId());
         fx.advanceWallClock(Duration.ofMinutes(10));
         List<AlertEvent> second = fx.events();
         assertEquals(2, second.get(0).getReminderNumber());
-        assertEquals(MessageIds.of(KEY, 1, "REMINDER", 2), second.get(0).getMessageId());
+        assertEquals(MessageIds.of(KEY, 1, T0.toEpochMilli(), "REMINDER", 2), second.get(0).getMessageId());
     }
 
     @Test

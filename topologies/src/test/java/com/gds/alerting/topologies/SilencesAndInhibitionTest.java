@@ -126,7 +126,7 @@ class SilencesAndInhibitionTest {
         assertNull(released.getSuppressedBy());
         assertEquals("SILENCE_ENDED", released.getReason());
         assertEquals(AlertState.FIRING, released.getPreviousState());
-        assertEquals(MessageIds.of(LAG, 1, "FIRED", 1), released.getMessageId(), "not the id of the silenced FIRED");
+        assertEquals(MessageIds.of(LAG, 1, T0.toEpochMilli(), "FIRED", 1), released.getMessageId(), "not the id of the silenced FIRED");
         assertNull(fx.state(LAG).getMutedBy());
         assertEquals(1, fx.alerting().counters().get(Counter.NOTIFICATIONS_RELEASED));
 

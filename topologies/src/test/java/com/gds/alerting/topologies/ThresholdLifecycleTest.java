@@ -124,7 +124,7 @@ class ThresholdLifecycleTest {
                 .build());
         fx.sample("pg-prod-01", "connections_used_ratio", 0.95, T0);
         AlertEvent fired = fx.events().get(0);
-        assertEquals(MessageIds.of(KEY, 1, "FIRED", 0), fired.getMessageId());
+        assertEquals(MessageIds.of(KEY, 1, T0.toEpochMilli(), "FIRED", 0), fired.getMessageId());
         assertEquals(KEY, fired.getAlertKey());
         assertEquals("pg-prod-01 uses 0.95 of its connections (> 0.9) in eu-west-1", fired.getSummary());
         assertEquals("Rule conn on postgresql/prod at critical", fired.getDescription());
@@ -155,7 +155,7 @@ class ThresholdLifecycleTest {
         assertEquals(2, events.get(2).getIncident());
         assertEquals(Transition.FIRED, events.get(2).getTransition());
         assertNotEquals(events.get(0).getMessageId(), events.get(2).getMessageId());
-        assertEquals(MessageIds.of(KEY, 2, "FIRED", 0), events.get(2).getMessageId());
+        assertEquals(MessageIds.of(KEY, 2, T0.plusSeconds(20).toEpochMilli(), "FIRED", 0), events.get(2).getMessageId());
     }
 
     @Test

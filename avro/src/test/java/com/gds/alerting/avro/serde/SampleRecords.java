@@ -147,7 +147,7 @@ final class SampleRecords {
     static AlertEvent event() {
         String key = AlertKeys.of("pg-connections", "pg-prod-01", "connections_used_ratio");
         return AlertEvent.newBuilder()
-                .setMessageId(MessageIds.of(key, 3, Transition.FIRED.name(), 0))
+                .setMessageId(MessageIds.of(key, 3, T0.toEpochMilli(), Transition.FIRED.name(), 0))
                 .setAlertKey(key)
                 .setRuleId("pg-connections")
                 .setInstanceId("pg-prod-01")

@@ -32,8 +32,8 @@ import com.gds.alerting.topologies.alert.Severities;
 /**
  * What {@code /prometheus} shows besides the JVM: every Kafka Streams metric, the topology's
  * counters ({@code gds_alerting_metrics_evaluated_total}, dead letters, late samples, rules,
- * commands, events) and the alerts this instance holds by state and severity (recounted every
- * 30 s from the local store, so a scrape never scans it).
+ * commands, events) and the alerts this instance holds by state and severity (recounted from the
+ * local stores, so a scrape never scans them: open alerts every 30 s, resolved ones every 5 min).
  */
 @Singleton
 public class AlertingMetrics implements MeterBinder {
@@ -44,6 +44,9 @@ public class AlertingMetrics implements MeterBinder {
     private final AlertingCounters counters;
     private final Map<AlertState, Map<Severity, AtomicLong>> alerts = new EnumMap<>(AlertState.class);
     private KafkaStreamsMetrics streamsMetrics;
+    /** Recounts done; the resolved alerts are counted on every {@link #RESOLVED_EVERY}th. */
+    private int recounts;
+    static final int RESOLVED_EVERY = 10;
 
     public AlertingMetrics(KafkaStreams streams, AlertingTopology alerting) {
         this.streams = streams;
@@ -74,29 +77,58 @@ public class AlertingMetrics implements MeterBinder {
                         .register(registry)));
     }
 
-    /** Recounts the alerts of this instance's active tasks. */
+    /**
+     * Recounts the alerts of this instance's active tasks: the open ones every time, from the
+     * open-alert keys (a cost of the open alerts); the resolved ones, which need a scan of the whole
+     * state store, every {@link #RESOLVED_EVERY}th time (5 min).
+     */
     @Scheduled(fixedDelay = "30s", initialDelay = "10s")
     void recount() {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return;
         }
+        boolean withResolved = recounts++ % RESOLVED_EVERY == 0;
         Map<AlertState, Map<Severity, Long>> counted = new EnumMap<>(AlertState.class);
         try {
             ReadOnlyKeyValueStore<String, AlertStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
                     AlertingTopology.Names.ALERT_STATE_STORE, QueryableStoreTypes.keyValueStore()));
-            try (KeyValueIterator<String, AlertStatus> it = store.all()) {
+            ReadOnlyKeyValueStore<String, byte[]> open = streams.store(StoreQueryParameters.fromNameAndType(
+                    AlertingTopology.Names.ALERT_OPEN_STORE, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, byte[]> it = open.all()) {
                 while (it.hasNext()) {
-                    AlertStatus s = it.next().value;
-                    counted.computeIfAbsent(s.getState(), k -> new EnumMap<>(Severity.class))
-                            .merge(Severities.effective(s), 1L, Long::sum);
+                    AlertStatus s = store.get(it.next().key);
+                    if (s != null && s.getState() != AlertState.RESOLVED) {
+                        add(counted, s);
+                    }
+                }
+            }
+            if (withResolved) {
+                try (KeyValueIterator<String, AlertStatus> it = store.all()) {
+                    while (it.hasNext()) {
+                        AlertStatus s = it.next().value;
+                        if (s.getState() == AlertState.RESOLVED) {
+                            add(counted, s);
+                        }
+                    }
                 }
             }
         } catch (InvalidStateStoreException e) {
             LOG.debug("alert count skipped while state migrates: {}", e.getMessage());
+            if (withResolved) {
+                recounts = 0; // the resolved ones again next time
+            }
             return;
         }
-        alerts.forEach((state, bySeverity) -> bySeverity.forEach((severity, value) ->
-                value.set(counted.getOrDefault(state, Map.of()).getOrDefault(severity, 0L))));
+        alerts.forEach((state, bySeverity) -> {
+            if (state != AlertState.RESOLVED || withResolved) {
+                bySeverity.forEach((severity, value) ->
+                        value.set(counted.getOrDefault(state, Map.of()).getOrDefault(severity, 0L)));
+            }
+        });
+    }
+
+    private static void add(Map<AlertState, Map<Severity, Long>> counted, AlertStatus s) {
+        counted.computeIfAbsent(s.getState(), k -> new EnumMap<>(Severity.class)).merge(Severities.effective(s), 1L, Long::sum);
     }
 
     @PreDestroy

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -35,6 +36,7 @@ import io.micronaut.http.uri.UriBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.SloStatus;
@@ -125,30 +127,37 @@ public class AlertQueries {
     /**
      * This instance's first {@code top} alerts matching {@code filter} (active tasks only, so
      * nothing is counted twice), with how many match in all and the per-state and per-severity
-     * counts; one scan of the store.
+     * counts. A list of open states (the default) reads the open alerts only — the keys of
+     * {@code alert-open}, each looked up in {@code alert-state} — so its cost is the open alerts,
+     * not the resolved ones the store keeps for the retention; its {@code state_counts} then have no
+     * RESOLVED entry. Only a query that asks for RESOLVED scans the whole state store.
      */
     public AlertPage localPage(AlertFilter filter, AlertOrder order, int top) {
         AlertFilter.Compiled f = filter.compile();
         List<AlertView> matches = new ArrayList<>();
         Map<String, Integer> states = new TreeMap<>();
         Map<String, Integer> severities = new TreeMap<>();
-        try (KeyValueIterator<String, AlertStatus> it = store(false).all()) {
-            while (it.hasNext()) {
-                AlertStatus s = it.next().value;
-                if (!f.matchesBase(s)) {
-                    continue;
-                }
-                boolean stateOk = f.matchesState(s);
-                boolean severityOk = f.matchesSeverity(s);
-                if (severityOk) {
-                    states.merge(s.getState().name(), 1, Integer::sum);
-                }
-                if (stateOk) {
-                    severities.merge(Severities.effective(s).name(), 1, Integer::sum);
-                }
-                if (stateOk && severityOk) {
-                    matches.add(AlertView.of(s, false));
-                }
+        Consumer<AlertStatus> count = s -> {
+            if (!f.matchesBase(s)) {
+                return;
+            }
+            boolean stateOk = f.matchesState(s);
+            boolean severityOk = f.matchesSeverity(s);
+            if (severityOk) {
+                states.merge(s.getState().name(), 1, Integer::sum);
+            }
+            if (stateOk) {
+                severities.merge(Severities.effective(s).name(), 1, Integer::sum);
+            }
+            if (stateOk && severityOk) {
+                matches.add(AlertView.of(s, false));
+            }
+        };
+        try {
+            if (f.states().contains(AlertState.RESOLVED.name())) {
+                forEachAlert(count);
+            } else {
+                forEachOpenAlert(count);
             }
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
@@ -156,6 +165,33 @@ public class AlertQueries {
         matches.sort(order.comparator());
         return new AlertPage(List.copyOf(matches.subList(0, Math.min(top, matches.size()))), matches.size(), 0, top,
                 states, severities);
+    }
+
+    /** Every alert state of this instance's active tasks, resolved ones included. */
+    private void forEachAlert(Consumer<AlertStatus> action) {
+        try (KeyValueIterator<String, AlertStatus> it = store(false).all()) {
+            while (it.hasNext()) {
+                action.accept(it.next().value);
+            }
+        }
+    }
+
+    /**
+     * The open (pending, firing, acknowledged) alerts of this instance's active tasks: the keys of
+     * the open store, each looked up in the state store. A key whose state resolved between the two
+     * reads is left out, as it would be a moment later.
+     */
+    private void forEachOpenAlert(Consumer<AlertStatus> action) {
+        ReadOnlyKeyValueStore<String, AlertStatus> stateStore = store(false);
+        try (KeyValueIterator<String, byte[]> it = streams.store(StoreQueryParameters.fromNameAndType(
+                AlertingTopology.Names.ALERT_OPEN_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())).all()) {
+            while (it.hasNext()) {
+                AlertStatus s = stateStore.get(it.next().key);
+                if (s != null && s.getState() != AlertState.RESOLVED) {
+                    action.accept(s);
+                }
+            }
+        }
     }
 
     /**

@@ -35,6 +35,9 @@ public class AlertingSettings {
     private Duration punctuationInterval = Duration.ofSeconds(1);
     @NotNull
     private Duration maxClockSkew = Duration.ofMinutes(5);
+    /** How long a resolved alert's state (and REST history) is kept after its resolution. */
+    @NotNull
+    private Duration resolvedRetention = Duration.ofDays(7);
     /** How long a request waits for another instance. */
     @NotNull
     private Duration forwardTimeout = Duration.ofSeconds(5);
@@ -142,5 +145,13 @@ public class AlertingSettings {
 
     public void setCommandVerdictMaxWaiting(int commandVerdictMaxWaiting) {
         this.commandVerdictMaxWaiting = commandVerdictMaxWaiting;
+    }
+
+    public Duration getResolvedRetention() {
+        return resolvedRetention;
+    }
+
+    public void setResolvedRetention(Duration resolvedRetention) {
+        this.resolvedRetention = resolvedRetention;
     }
 }

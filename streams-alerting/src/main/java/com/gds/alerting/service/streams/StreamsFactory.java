@@ -36,7 +36,8 @@ public class StreamsFactory {
                 .withStoreKind(StoreKind.PERSISTENT)
                 .withPunctuationInterval(settings.getPunctuationInterval())
                 .withCommandPartitions(settings.getCommandPartitions())
-                .withMaxClockSkew(settings.getMaxClockSkew());
+                .withMaxClockSkew(settings.getMaxClockSkew())
+                .withResolvedRetention(settings.getResolvedRetention());
         return AlertingTopology.build(config);
     }
 

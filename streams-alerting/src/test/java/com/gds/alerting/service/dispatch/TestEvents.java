@@ -28,7 +28,7 @@ final class TestEvents {
             default -> AlertState.FIRING;
         };
         return AlertEvent.newBuilder()
-                .setMessageId(MessageIds.of(key, 1, transition.name(), number))
+                .setMessageId(MessageIds.of(key, 1, STARTED.toEpochMilli(), transition.name(), number))
                 .setAlertKey(key).setRuleId(rule).setInstanceId(instance).setMetricName("replication_lag_seconds")
                 .setDatabaseType("postgresql").setEnvironment("prod")
                 .setSeverity(Severity.CRITICAL).setState(state).setTransition(transition).setIncident(1)

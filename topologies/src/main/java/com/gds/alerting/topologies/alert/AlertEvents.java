@@ -52,7 +52,7 @@ final class AlertEvents {
                      int number, String suppressedBy) {
         String routingKey = s.getEscalated() && s.getEscalatedRoutingKey() != null ? s.getEscalatedRoutingKey() : s.getRoutingKey();
         return AlertEvent.newBuilder()
-                .setMessageId(MessageIds.of(s.getAlertKey(), s.getIncident(), transition.name(), number))
+                .setMessageId(MessageIds.of(s.getAlertKey(), s.getIncident(), s.getStartedAt(), transition.name(), number))
                 .setAlertKey(s.getAlertKey())
                 .setRuleId(s.getRuleId())
                 .setInstanceId(s.getInstanceId())

@@ -14,7 +14,8 @@ import com.gds.alerting.avro.internal.AlertHistory;
 /**
  * Keeps the newest transitions of each alert key (at most {@code limit}) for
  * {@code GET /api/v1/alerts/{key}/history}. It sits behind the lifecycle in the same task, so an
- * alert's history lives where its state does. The full history stays on {@code gds.alerts.events}.
+ * alert's history lives where its state does, and goes when the resolved retention deletes the state
+ * (a null value keyed by the alert key). The full history stays on {@code gds.alerts.events}.
  */
 public final class AlertHistoryProcessor implements Processor<Object, Object, Object, Object> {
 
@@ -34,6 +35,10 @@ public final class AlertHistoryProcessor implements Processor<Object, Object, Ob
 
     @Override
     public void process(Record<Object, Object> record) {
+        if (record.value() == null && record.key() instanceof String expiredKey) {
+            store.delete(expiredKey); // the alert's state was deleted by the resolved retention
+            return;
+        }
         if (!(record.value() instanceof AlertEvent event)) {
             return;
         }

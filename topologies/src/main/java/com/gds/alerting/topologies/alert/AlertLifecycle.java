@@ -58,10 +58,11 @@ final class AlertLifecycle {
     private final RuleBook ruleBook;
     private final SilenceBook silences;
     private final AlertingCounters counters;
+    private final long resolvedRetentionMs;
 
     AlertLifecycle(ProcessorContext<String, SpecificRecord> context, KeyValueStore<String, AlertStatus> states,
                    KeyValueStore<String, byte[]> open, KeyValueStore<Bytes, byte[]> timers, RuleBook ruleBook,
-                   SilenceBook silences, AlertingCounters counters) {
+                   SilenceBook silences, AlertingCounters counters, long resolvedRetentionMs) {
         this.context = context;
         this.states = states;
         this.open = open;
@@ -70,6 +71,16 @@ final class AlertLifecycle {
         this.ruleBook = ruleBook;
         this.silences = silences;
         this.counters = counters;
+        this.resolvedRetentionMs = resolvedRetentionMs;
+    }
+
+    /**
+     * Whether {@code s} is a resolved alert whose retention has passed at {@code at}: counted from
+     * its resolution ({@code updated_at}: the event time of the resolving sample, or the wall-clock
+     * time of a manual, timer or rule-change resolution).
+     */
+    boolean expired(AlertStatus s, long at) {
+        return s.getState() == AlertState.RESOLVED && at - s.getUpdatedAt() >= resolvedRetentionMs;
     }
 
     KeyValueStore<String, AlertStatus> states() {
@@ -114,7 +125,9 @@ final class AlertLifecycle {
         switch (state) {
             case RESOLVED -> {
                 if (level != null) {
-                    s = newIncident(s, key, series, rule, value, level, at);
+                    // Past the retention, the state is as good as deleted (the sweep may not have come by
+                    // yet): numbering then depends on event time only, and a replay numbers alike.
+                    s = newIncident(s == null || expired(s, at) ? null : s, key, series, rule, value, level, at);
                     if (rule.pendingMs() == 0) {
                         fire(s, rule, at, null);
                     } else {

@@ -67,6 +67,11 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     private static final int COMMAND_IDS_KEPT = 32;
     private static final StringSerializer STRINGS = new StringSerializer();
     private static final byte[] SILENCED_BY = AlertLifecycle.SILENCED_BY.getBytes(StandardCharsets.UTF_8);
+    /**
+     * Alert states the retention sweep looks at per tick: a full pass over a million keys takes
+     * about 17 minutes at the default 1 s tick, against a retention of days, and a tick stays short.
+     */
+    static final int RETENTION_SWEEP_PER_TICK = 1_000;
 
     private final AlertProcessorSettings settings;
     private final RuleBook ruleBook;
@@ -82,6 +87,8 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     private AbsenceTracker absences;
     private long seenRuleVersion = -1;
     private long seenSilenceVersion = -1;
+    /** Where the retention sweep goes on (the last key it looked at); null: from the start. */
+    private String sweepCursor;
 
     public AlertProcessor(AlertProcessorSettings settings, RuleBook ruleBook, SilenceBook silenceBook, AlertingCounters counters) {
         this.settings = settings;
@@ -96,7 +103,8 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         this.states = context.getStateStore(settings.stateStore());
         this.open = context.getStateStore(settings.openStore());
         this.timers = context.getStateStore(settings.timerStore());
-        this.lifecycle = new AlertLifecycle(context, states, open, timers, ruleBook, silenceBook, counters);
+        this.lifecycle = new AlertLifecycle(context, states, open, timers, ruleBook, silenceBook, counters,
+                settings.resolvedRetention().toMillis());
         this.windows = new WindowAggregator(context.getStateStore(settings.windowPanesStore()),
                 context.getStateStore(settings.windowProgressStore()));
         this.slos = new SloTracker(context.getStateStore(settings.sloStore()));
@@ -331,6 +339,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     private void tick(long now) {
         reconcileRules(now);
         reconcileSilences(now);
+        sweepResolved(now);
         List<TimerKeys.Timer> due = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = timers.all()) {
             while (it.hasNext() && due.size() < settings.maxTimersPerTick()) {
@@ -376,6 +385,44 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 }
                 states.put(s.getAlertKey(), s);
             }
+        }
+    }
+
+    /**
+     * Deletes the states of alerts resolved longer than the retention ago, so the store holds the
+     * open alerts and the recently resolved ones, not every key ever seen. Looks at
+     * {@link #RETENTION_SWEEP_PER_TICK} keys per tick, going on from where the previous tick stopped
+     * and starting over at the end. Each deletion is forwarded as a tombstone (null value) keyed by
+     * the alert key, which drops the alert's history too. An incident opened on the key later starts
+     * at incident 1, with message ids new by its start time.
+     */
+    private void sweepResolved(long now) {
+        List<String> expired = new ArrayList<>();
+        String last = null;
+        int looked = 0;
+        boolean more;
+        try (KeyValueIterator<String, AlertStatus> it = states.range(sweepCursor, null)) {
+            while (it.hasNext() && looked < RETENTION_SWEEP_PER_TICK) {
+                KeyValue<String, AlertStatus> kv = it.next();
+                if (kv.key.equals(sweepCursor)) {
+                    continue;
+                }
+                looked++;
+                last = kv.key;
+                if (lifecycle.expired(kv.value, now)) {
+                    expired.add(kv.key);
+                }
+            }
+            more = it.hasNext();
+        }
+        sweepCursor = more ? last : null;
+        for (String key : expired) {
+            states.delete(key); // a resolved alert has no open entry (resolve removed it): nothing else to delete
+            context.forward(new Record<>(key, null, now));
+            counters.increment(Counter.RESOLVED_ALERTS_EXPIRED);
+        }
+        if (!expired.isEmpty()) {
+            LOG.debug("deleted {} resolved alert states older than the retention", expired.size());
         }
     }
 
@@ -516,11 +563,13 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     }
 
     /**
-     * Everything the processor needs besides the rule book: store names, tick settings, and how long
-     * an absence rule remembers a silent instance when the rule does not say.
+     * Everything the processor needs besides the rule book: store names, tick settings, how long
+     * an absence rule remembers a silent instance when the rule does not say, and how long a resolved
+     * alert's state is kept.
      */
     public record AlertProcessorSettings(String stateStore, String openStore, String timerStore, String windowPanesStore,
                                          String windowProgressStore, String sloStore, String absenceStore,
-                                         Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention) {
+                                         Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention,
+                                         Duration resolvedRetention) {
     }
 }
