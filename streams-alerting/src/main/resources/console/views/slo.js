@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { h, replace, setText, number, percent, time, ago, windowName, debounce } from '../dom.js';
 import { burnChart, budgetBar } from '../charts.js';
 
-// SRE Workbook table 5-8: what a rule without burn_windows uses (SEMANTICS.md).
+// SRE Workbook table 5-8: what a rule without burn_windows uses (docs/semantics.md).
 const DEFAULT_BURN = [[3600000, 300000, 14.4], [21600000, 1800000, 6], [259200000, 21600000, 1]];
 
 /** Window length -> the lowest burn rate at which a pair containing it alerts. */

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The product's topic names (ARCHITECTURE.md, "Topics"), each overridable by configuration under
+ * The product's topic names (docs/contracts.md, "Topics"), each overridable by configuration under
  * {@code gds.topics.*}. One immutable object, passed to whoever needs names, never static fields.
  *
  * @param metricsPrefix   prefix of the metric topics, {@code gds.metrics}
@@ -50,7 +50,7 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
         }
     }
 
-    /** The defaults of ARCHITECTURE.md. */
+    /** The defaults of docs/contracts.md. */
     public static GdsTopics defaults() {
         return new GdsTopics("gds.metrics", "gds.rules", "gds.silences", "gds.alerts.commands",
                 "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules",

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * The topics of ARCHITECTURE.md with their cleanup policies: metrics with time retention; rules,
+ * The topics of docs/contracts.md with their cleanup policies: metrics with time retention; rules,
  * accepted rules and silences compacted; commands and command results as partitioned as the metrics
  * (commands are repartitioned by instance, so the counts must agree); events kept long; dead-letter
  * topics with one partition, outside the metrics pattern. The local stack creates its topics with

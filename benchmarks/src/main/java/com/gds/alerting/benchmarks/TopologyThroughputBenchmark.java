@@ -60,7 +60,7 @@ import com.gds.alerting.topologies.StoreKind;
  * <p>Rule sets: with N rules, 10 are fleet-wide (one per emitted metric name, so every sample
  * matches one), half of the rest are pinned by {@code instance_id="..."} to one instance and one
  * metric name, the other half watch metric names nobody emits. Each sample thus matches one or
- * two rules whatever N is: the cost model of SEMANTICS.md says the throughput must not depend on N.
+ * two rules whatever N is: the cost model of docs/semantics.md says the throughput must not depend on N.
  * About 0.1% of samples breach, so alerts fire and resolve during the run.
  */
 public final class TopologyThroughputBenchmark {

@@ -32,7 +32,7 @@ import com.gds.alerting.importer.warehouse.SqlDialect;
  *       ({@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code kafka.sasl.*}, ...);
  *       the group is {@code gds-dw-importer} unless {@code kafka.group.id} says otherwise.</li>
  *   <li>{@code schema.registry.url}, {@code basic.auth.*}, ...: the serde's Confluent keys.</li>
- *   <li>{@code gds.topics.*}: topic names (defaults of ARCHITECTURE.md).</li>
+ *   <li>{@code gds.topics.*}: topic names (defaults of docs/contracts.md).</li>
  *   <li>{@code warehouse.url}: the JDBC URL; its scheme picks the target (duckdb, postgresql,
  *       snowflake). {@code warehouse.user}; the password only by reference:
  *       {@code warehouse.password.env} (an environment variable) or {@code warehouse.password.file};

@@ -50,7 +50,7 @@ import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
 
 /**
  * The whole product in one JVM on embedded defaults: an in-process KRaft broker, the in-memory
- * schema registry (served over the Confluent REST API), every topic of ARCHITECTURE.md, and the
+ * schema registry (served over the Confluent REST API), every topic of docs/contracts.md, and the
  * synthetic collector. Ctrl-C stops it cleanly; the broker's data stays in the data directory.
  */
 public final class LocalStack implements AutoCloseable {

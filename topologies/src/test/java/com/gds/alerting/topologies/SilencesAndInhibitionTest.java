@@ -30,7 +30,7 @@ import com.gds.alerting.contract.MessageIds;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 
 /**
- * Silences and inhibition (SEMANTICS.md): a silenced or inhibited alert keeps its state and history
+ * Silences and inhibition (docs/semantics.md): a silenced or inhibited alert keeps its state and history
  * but its notifying transitions carry {@code suppressed_by}; when the silence ends (or is deleted) or
  * the inhibiting alert resolves and the alert still fires, it notifies then.
  */

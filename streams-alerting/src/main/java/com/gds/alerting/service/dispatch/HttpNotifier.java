@@ -19,7 +19,7 @@ import jakarta.inject.Singleton;
 
 /**
  * Delivers to gds_notification through {@link GdsNotificationClient} and classifies the answer
- * (ARCHITECTURE.md): 2xx delivered; 429 (with its {@code Retry-After}), 5xx, timeouts and
+ * (docs/contracts.md): 2xx delivered; 429 (with its {@code Retry-After}), 5xx, timeouts and
  * connection errors retryable; any other status refused.
  */
 @Singleton

@@ -9,7 +9,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 /**
- * The body of {@code POST {base-url}/ingest}, exactly the fields of ARCHITECTURE.md
+ * The body of {@code POST {base-url}/ingest}, exactly the fields of docs/contracts.md
  * ("gds_notification"). Null fields are written as {@code null}, not left out: the contract lists
  * every field.
  *

@@ -1,7 +1,7 @@
 package com.gds.alerting.service.dispatch;
 
 /**
- * Why an alert event does or does not become a notification (SEMANTICS.md, "notification
+ * Why an alert event does or does not become a notification (docs/semantics.md, "notification
  * policy"). Logs and the {@code gds_dispatcher_decisions_total{reason}} metric show it.
  */
 public enum NotifyReason {

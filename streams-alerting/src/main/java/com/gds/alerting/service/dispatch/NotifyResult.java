@@ -37,7 +37,7 @@ public record NotifyResult(Outcome outcome, String cause, int status, String bod
         return new NotifyResult(Outcome.REJECTED, "HTTP_" + status, status, body, null);
     }
 
-    /** How an HTTP status is treated (ARCHITECTURE.md): 2xx delivered; 429 and 5xx retried; other codes refused. */
+    /** How an HTTP status is treated (docs/contracts.md): 2xx delivered; 429 and 5xx retried; other codes refused. */
     public static Outcome classify(int status) {
         if (status >= 200 && status < 300) {
             return Outcome.DELIVERED;

@@ -13,7 +13,7 @@ import java.util.Map;
 import com.gds.alerting.avro.AlertEvent;
 
 /**
- * The rate limit per rule and per instance (SEMANTICS.md: "a storm turns into a summary, not a
+ * The rate limit per rule and per instance (docs/semantics.md: "a storm turns into a summary, not a
  * flood"). Time is cut into fixed windows of {@code interval} on the injected clock; in each
  * window at most {@code maxPerRule} notifications of one rule and {@code maxPerInstance} of one
  * instance go out. The rest are held, grouped by the limit they hit, and when the window ends each

@@ -248,7 +248,7 @@ class ConsoleIT {
         assertTrue(length.compareTo(Duration.ofMinutes(119)) > 0 && length.compareTo(Duration.ofMinutes(121)) < 0, "2 h: " + length);
 
         // The next notification: the lag goes critical, a severity change. Under the silence the alert
-        // keeps its state and history but nothing is sent (SEMANTICS.md).
+        // keeps its state and history but nothing is sent (docs/semantics.md).
         double suppressedBefore = suppressedDecisions();
         sendMetric(INSTANCE, "replication_lag_seconds", 150, Instant.now());
         browser.get(base + "#/alerts/" + KEY);

@@ -32,7 +32,7 @@ import com.gds.alerting.topologies.silences.ActiveSilence;
 import com.gds.alerting.topologies.silences.SilenceBook;
 
 /**
- * The alert lifecycle of SEMANTICS.md, shared by every rule kind: a {@link Verdict} at an
+ * The alert lifecycle of docs/semantics.md, shared by every rule kind: a {@link Verdict} at an
  * evaluation time becomes PENDING / FIRED / SEVERITY_CHANGED / RESOLVED transitions with
  * {@code for}, {@code keep_firing_for}, incidents, reminders and escalation timers, and each
  * transition one {@code AlertEvent}. Threshold, window, SLO and absence rules differ only in how
@@ -44,7 +44,7 @@ final class AlertLifecycle {
     static final byte[] PRESENT = new byte[0];
     static final String SILENCED_BY = "silence:";
     static final String INHIBITED_BY = "inhibited-by:";
-    /** Transitions that notify unless something keeps them quiet (SEMANTICS.md, notification policy). */
+    /** Transitions that notify unless something keeps them quiet (docs/semantics.md, notification policy). */
     private static final Set<Transition> NOTIFYING = EnumSet.of(Transition.FIRED, Transition.SEVERITY_CHANGED,
             Transition.RESOLVED, Transition.REMINDER, Transition.ESCALATED);
     /** Alerts one inhibition source remembers having kept quiet (one instance's alerts: a handful). */

@@ -11,7 +11,7 @@ import com.gds.alerting.avro.Severity;
  * The severity levels in force for one sample, most urgent first. The verdict is the most urgent
  * level that holds: a level above the alert's current severity must be breached (its threshold);
  * the current level and those below it only need to hold (their recovery threshold), which is
- * the hysteresis of SEMANTICS.md.
+ * the hysteresis of docs/semantics.md.
  */
 public final class Levels {
 

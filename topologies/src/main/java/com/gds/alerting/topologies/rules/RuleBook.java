@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The accepted rules, indexed for evaluation: by metric name, then by the instance an
  * {@code instance_id="..."} matcher pins a rule to. Finding the candidates for a sample costs the
  * rules of its metric name that are fleet-wide plus those pinned to its instance, never a scan of
- * every rule (SEMANTICS.md, "Cost model").
+ * every rule (docs/semantics.md, "Cost model").
  *
  * <p>One writer (the global rule-table processor) and many readers (the stream threads): each
  * metric's entry is an immutable value swapped atomically, so readers never lock. Every change
