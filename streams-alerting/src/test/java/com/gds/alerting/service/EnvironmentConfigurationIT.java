@@ -192,6 +192,25 @@ class EnvironmentConfigurationIT {
         await("standby replicas asked for", service::output, o -> o.contains("standby tasks"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyJavaServiceInDockerComposeExitsOnOutOfMemory() throws IOException {
+        // A JVM that survives an OutOfMemoryError half-dead (a producer or stream thread gone,
+        // liveness still 200) stops alerting silently; exiting lets the restart policy bring it back.
+        try (InputStream in = Files.newInputStream(Path.of("..", "docker-compose.yml"))) {
+            Map<String, Object> services = (Map<String, Object>) ((Map<String, Object>) new Yaml().load(in)).get("services");
+            int javaServices = 0;
+            for (Map.Entry<String, Object> service : services.entrySet()) {
+                Object command = ((Map<String, Object>) service.getValue()).get("command");
+                if (command instanceof List<?> words && !words.isEmpty() && "java".equals(words.get(0))) {
+                    javaServices++;
+                    assertTrue(words.contains("-XX:+ExitOnOutOfMemoryError"), service.getKey() + " runs " + words);
+                }
+            }
+            assertTrue(javaServices >= 4, "the alerting replicas, the collectors and the importer run java: " + javaServices);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> composeEnvironment(String service) throws IOException {
         try (InputStream in = Files.newInputStream(Path.of("..", "docker-compose.yml"))) {
