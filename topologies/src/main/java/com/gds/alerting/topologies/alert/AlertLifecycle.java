@@ -98,8 +98,9 @@ final class AlertLifecycle {
     /**
      * Applies the verdict of {@code rule} on {@code series} at time {@code at}. An evaluation
      * older than the newest one already applied to the alert key is late and ignored (counted); one
-     * at the same time is a replayed duplicate and ignored too, unless {@code sameTimeAgain} (an SLO
-     * fed by two counters sampled at the same instant, an absence rule on the wall clock).
+     * at the same time is a replayed duplicate and ignored too, unless {@code sameTimeAgain} (an absence rule
+     * on the wall clock; a ratio SLO only when it completes an instant left half-counted by the
+     * format-1 slo-state layout, as ratio SLOs now decide once per instant).
      */
     void evaluate(CompiledRule rule, Series series, long at, boolean sameTimeAgain, Verdict.Judge judge) {
         String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
