@@ -12,7 +12,7 @@ import java.util.Arrays;
 public final class DeadLetterLimits {
 
     /** Header present only when a dead letter does not carry the original whole; says what was cut and the sizes. */
-    public static final String TRUNCATED = "gds.dlq.truncated";
+    public static final String TRUNCATED = DeadLetterHeaders.TRUNCATED;
     /** Most value bytes a dead letter carries. */
     public static final int MAX_VALUE_BYTES = 256 * 1024;
     /** Most key bytes a dead letter carries. */

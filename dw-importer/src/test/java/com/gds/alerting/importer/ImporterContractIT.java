@@ -215,7 +215,8 @@ abstract class ImporterContractIT {
         assertEquals(Map.of("raw", "WRONG_MAGIC_BYTE", "nameless", "MISSING_FIELD"), codes);
         ConsumerRecord<byte[], byte[]> nameless = dead.stream()
                 .filter(r -> header(r, DeadLetterPublisher.REASON_CODE).equals("MISSING_FIELD")).findFirst().orElseThrow();
-        assertTrue(header(nameless, DeadLetterPublisher.REASON).contains("'metric_name'"), header(nameless, DeadLetterPublisher.REASON));
+        assertEquals("MISSING_FIELD", header(nameless, DeadLetterPublisher.REASON));
+        assertTrue(header(nameless, DeadLetterPublisher.ERROR).contains("'metric_name'"), header(nameless, DeadLetterPublisher.ERROR));
         assertEquals(metricsTopic, header(nameless, DeadLetterPublisher.SOURCE_TOPIC));
     }
 

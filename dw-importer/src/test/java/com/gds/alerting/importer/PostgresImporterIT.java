@@ -101,8 +101,9 @@ class PostgresImporterIT extends ImporterContractIT {
         assertEquals(metricKeys.size(), count("SELECT COUNT(*) FROM fact_metric"), "every other metric loaded");
         List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.dlqMetrics(), 1);
         assertEquals("WAREHOUSE_REFUSED", header(dead.get(0), DeadLetterPublisher.REASON_CODE));
-        assertTrue(header(dead.get(0), DeadLetterPublisher.REASON).contains("22021"),
-                header(dead.get(0), DeadLetterPublisher.REASON));
+        assertEquals("WAREHOUSE_REFUSED", header(dead.get(0), DeadLetterPublisher.REASON));
+        assertTrue(header(dead.get(0), DeadLetterPublisher.ERROR).contains("22021"),
+                header(dead.get(0), DeadLetterPublisher.ERROR));
         assertEquals(ImporterMetrics.State.RUNNING, importer.metrics().state());
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.TypeConversionException;
 import com.gds.alerting.rulescli.yaml.Durations;
 
 /** Command-line durations in the rule files' notation ({@code 30s}, {@code 5m}, {@code 1h30m}). */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import com.gds.alerting.rulescli.dlq.DlqCommand;
+
 /**
  * {@code gds-rules}: the rules-as-code loop. Edit YAML in Git, {@code test} it in CI, {@code
  * publish} it to {@code gds.rules}; {@code validate} and {@code backtest} along the way.
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gds-rules", mixinStandardHelpOptions = true, version = "gds-rules 0.1.0",
         description = "Validate, test, backtest and publish GDS Alerting rules written in YAML.",
-        subcommands = {ValidateCommand.class, TestCommand.class, PublishCommand.class, BacktestCommand.class,
+        subcommands = {ValidateCommand.class, TestCommand.class, PublishCommand.class, BacktestCommand.class, DlqCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GdsRules implements Runnable {
 
@@ -26,7 +28,7 @@ public final class GdsRules implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish or backtest");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish, backtest or dlq");
     }
 
     /** Runs the CLI with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */

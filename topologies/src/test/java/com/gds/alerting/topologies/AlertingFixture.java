@@ -148,6 +148,12 @@ public final class AlertingFixture implements AutoCloseable {
                 .pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /** Raw bytes with headers, as {@code gds-rules dlq replay} re-sends a dead letter. */
+    public void raw(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, T0));
+    }
+
     /** {@code record} in the wire format, registered in this fixture's registry scope. */
     public <T extends org.apache.avro.specific.SpecificRecord> byte[] encode(String topic, T record) {
         @SuppressWarnings("unchecked")

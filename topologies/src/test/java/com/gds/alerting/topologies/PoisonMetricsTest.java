@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +32,7 @@ import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.Transition;
+import com.gds.alerting.contract.DeadLetterHeaders;
 import com.gds.alerting.contract.MetricLimits;
 import com.gds.alerting.topologies.intake.DeadLetter;
 
@@ -144,6 +147,25 @@ class PoisonMetricsTest {
         assertArrayEquals(Arrays.copyOf(garbage, DeadLetter.MAX_VALUE_BYTES), dead.get(0).value(), "the start, untouched");
         assertEquals("value: 2097152 bytes, first 262144 kept", header(dead.get(0), DeadLetter.TRUNCATED));
         assertEquals(1, fx.events().size());
+    }
+
+    @Test
+    void aReplayedRecordRefusedAgainGoesBackWithItsNewReasonAndItsLineage() {
+        // As gds-rules dlq replay re-sends a dead letter: original headers, none of gds.dlq.*, plus the lineage.
+        RecordHeaders replayed = new RecordHeaders();
+        replayed.add("traceparent", "00-abc-01".getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.set(replayed, DeadLetterHeaders.REPLAY_OF, "gds.metrics.postgresql.prod-0@7");
+        DeadLetterHeaders.set(replayed, DeadLetterHeaders.REPLAY_FROM, "gds.dlq.metrics-0@3");
+        fx.raw(AlertingFixture.METRICS_TOPIC, INSTANCE, new byte[] {0, 0, 0}, replayed);
+        fx.sample(INSTANCE, "connections_used_ratio", 95, T0);
+
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters(fx.topics().dlqMetrics());
+        assertEquals(1, dead.size(), "refused again, and not lost");
+        assertEquals("TOO_SHORT", header(dead.get(0), DeadLetterHeaders.REASON), "the new reason");
+        assertEquals(AlertingFixture.METRICS_TOPIC, header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC));
+        assertEquals("gds.metrics.postgresql.prod-0@7", header(dead.get(0), DeadLetterHeaders.REPLAY_OF), "the lineage survives");
+        assertEquals("00-abc-01", header(dead.get(0), "traceparent"));
+        assertEquals(1, fx.events().size(), "the good sample after it fires");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.gds.alerting.importer.consume;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +11,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import com.gds.alerting.contract.DeadLetterHeaders;
 import com.gds.alerting.contract.DeadLetterLimits;
 
 /**
@@ -21,16 +21,20 @@ import com.gds.alerting.contract.DeadLetterLimits;
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 
+    /** Header: short reason code, e.g. WRONG_MAGIC_BYTE, MISSING_FIELD (the contract of {@link DeadLetterHeaders}). */
+    public static final String REASON = DeadLetterHeaders.REASON;
     /** Header: what is wrong, for people. */
-    public static final String REASON = "gds.dlq.reason";
-    /** Header: short reason code, e.g. WRONG_MAGIC_BYTE, MISSING_FIELD. */
-    public static final String REASON_CODE = "gds.dlq.reason.code";
+    public static final String ERROR = DeadLetterHeaders.ERROR;
+    /** Header: who rejected it (the consumer group id). */
+    public static final String PROCESSOR = DeadLetterHeaders.PROCESSOR;
+    /** Legacy alias of {@link #REASON}, still written. */
+    public static final String REASON_CODE = DeadLetterHeaders.LEGACY_REASON_CODE;
+    /** Legacy alias of {@link #PROCESSOR}, still written. */
+    public static final String REJECTED_BY = DeadLetterHeaders.LEGACY_REJECTED_BY;
     /** Headers: where the record came from. */
-    public static final String SOURCE_TOPIC = "gds.dlq.source.topic";
-    public static final String SOURCE_PARTITION = "gds.dlq.source.partition";
-    public static final String SOURCE_OFFSET = "gds.dlq.source.offset";
-    /** Header: who rejected it. */
-    public static final String REJECTED_BY = "gds.dlq.rejected.by";
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -86,25 +90,25 @@ public final class DeadLetterPublisher implements AutoCloseable {
             DeadLetterLimits.note(truncated, "original headers: " + headerBytes + " bytes, all dropped");
         } else {
             for (Header h : letter.record().headers()) {
-                headers.add(h);
+                if (!DeadLetterHeaders.isContractHeader(h.key())) {
+                    headers.add(h);
+                }
             }
         }
         byte[] key = DeadLetterLimits.cut(letter.record().key(), DeadLetterLimits.MAX_KEY_BYTES, "key", truncated);
         byte[] value = DeadLetterLimits.cut(letter.record().value(), DeadLetterLimits.MAX_VALUE_BYTES, "value", truncated);
         if (truncated.length() > 0) {
-            headers.add(DeadLetterLimits.TRUNCATED, bytes(truncated.toString()));
+            DeadLetterHeaders.set(headers, DeadLetterLimits.TRUNCATED, truncated.toString());
         }
-        headers.add(REASON, bytes(DeadLetterLimits.error(letter.reason())));
-        headers.add(REASON_CODE, bytes(letter.code()));
-        headers.add(SOURCE_TOPIC, bytes(letter.record().topic()));
-        headers.add(SOURCE_PARTITION, bytes(Integer.toString(letter.record().partition())));
-        headers.add(SOURCE_OFFSET, bytes(Long.toString(letter.record().offset())));
-        headers.add(REJECTED_BY, bytes(rejectedBy));
+        DeadLetterHeaders.set(headers, REASON, letter.code());
+        DeadLetterHeaders.set(headers, ERROR, DeadLetterLimits.error(letter.reason()));
+        DeadLetterHeaders.set(headers, PROCESSOR, rejectedBy);
+        DeadLetterHeaders.set(headers, SOURCE_TOPIC, letter.record().topic());
+        DeadLetterHeaders.set(headers, SOURCE_PARTITION, Integer.toString(letter.record().partition()));
+        DeadLetterHeaders.set(headers, SOURCE_OFFSET, Long.toString(letter.record().offset()));
+        DeadLetterHeaders.set(headers, REASON_CODE, letter.code());
+        DeadLetterHeaders.set(headers, REJECTED_BY, rejectedBy);
         return new ProducerRecord<>(topic, null, key, value, headers);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package com.gds.alerting.service.dispatch;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import io.micronaut.core.annotation.Nullable;
 
+import com.gds.alerting.contract.DeadLetterHeaders;
+
 /**
  * Writes alert events that cannot be delivered to {@code gds.dlq.notifications}: the original key,
  * value bytes and headers, plus why (the same {@code gds.dlq.*} headers the topology writes, and
@@ -27,15 +28,15 @@ import io.micronaut.core.annotation.Nullable;
 final class DeadLetters implements AutoCloseable {
 
     /** Header names. */
-    static final String REASON = "gds.dlq.reason";
-    static final String ERROR = "gds.dlq.error";
-    static final String STATUS = "gds.dlq.http.status";
-    static final String RESPONSE_BODY = "gds.dlq.http.body";
-    static final String MESSAGE_ID = "gds.dlq.message.id";
-    static final String SOURCE_TOPIC = "gds.dlq.source.topic";
-    static final String SOURCE_PARTITION = "gds.dlq.source.partition";
-    static final String SOURCE_OFFSET = "gds.dlq.source.offset";
-    static final String PROCESSOR = "gds.dlq.processor";
+    static final String REASON = DeadLetterHeaders.REASON;
+    static final String ERROR = DeadLetterHeaders.ERROR;
+    static final String STATUS = DeadLetterHeaders.HTTP_STATUS;
+    static final String RESPONSE_BODY = DeadLetterHeaders.HTTP_BODY;
+    static final String MESSAGE_ID = DeadLetterHeaders.MESSAGE_ID;
+    static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    static final String PROCESSOR = DeadLetterHeaders.PROCESSOR;
     static final String PROCESSOR_NAME = "notification-dispatcher";
 
     /** Reason codes. */
@@ -112,7 +113,7 @@ final class DeadLetters implements AutoCloseable {
     }
 
     private static void put(Headers headers, String key, String value) {
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.set(headers, key, value);
     }
 
     /** Waits for dead letters under way. */

@@ -1,7 +1,5 @@
 package com.gds.alerting.topologies.intake;
 
-import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -9,6 +7,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
+import com.gds.alerting.contract.DeadLetterHeaders;
 import com.gds.alerting.contract.DeadLetterLimits;
 
 /**
@@ -20,15 +19,13 @@ import com.gds.alerting.contract.DeadLetterLimits;
  */
 public record DeadLetter(byte[] key, byte[] value) {
 
-    /** A stable upper-case code: what was wrong (e.g. {@code MALFORMED_BODY}, {@code INVALID_RULE}). */
-    public static final String REASON = "gds.dlq.reason";
-    /** A sentence for people: what was wrong and what to do. */
-    public static final String ERROR = "gds.dlq.error";
-    public static final String SOURCE_TOPIC = "gds.dlq.source.topic";
-    public static final String SOURCE_PARTITION = "gds.dlq.source.partition";
-    public static final String SOURCE_OFFSET = "gds.dlq.source.offset";
-    /** The processor that refused it. */
-    public static final String PROCESSOR = "gds.dlq.processor";
+    /** See {@link DeadLetterHeaders}: the one header contract of every dead-letter writer. */
+    public static final String REASON = DeadLetterHeaders.REASON;
+    public static final String ERROR = DeadLetterHeaders.ERROR;
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    public static final String PROCESSOR = DeadLetterHeaders.PROCESSOR;
     /** See {@link DeadLetterLimits#TRUNCATED}. */
     public static final String TRUNCATED = DeadLetterLimits.TRUNCATED;
     /** See {@link DeadLetterLimits}. */
@@ -81,7 +78,6 @@ public record DeadLetter(byte[] key, byte[] value) {
     }
 
     private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.set(headers, name, value);
     }
 }
