@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import org.apache.kafka.common.header.Header;
 
 import com.gds.alerting.contract.DeadLetterHeaders;
+import com.gds.alerting.rulescli.kafka.TopicScan;
 import com.gds.alerting.rulescli.DurationConverter;
 import com.gds.alerting.rulescli.yaml.Durations;
 
@@ -122,7 +123,7 @@ public final class DlqCommand implements Runnable {
             DeadLetterFilter filter = selection.filter(spec);
             Set<String> replayed = ReplayLedger.read(connection.bootstrap, ledgerTopic, connection.timeout);
             int[] counts = new int[2];
-            boolean exists = TopicScan.scan(connection.bootstrap, connection.topic, connection.timeout, r -> {
+            TopicScan.scanExisting(connection.bootstrap, connection.topic, connection.timeout, r -> {
                 counts[0]++;
                 DeadLetterRecord letter = new DeadLetterRecord(r);
                 if (!filter.matches(letter)) {
@@ -137,9 +138,6 @@ public final class DlqCommand implements Runnable {
                     out.println("    " + letter.error().replace("\n", "\n    "));
                 }
             });
-            if (!exists) {
-                throw new IllegalStateException("topic '" + connection.topic + "' does not exist on " + connection.bootstrap);
-            }
             out.println(counts[1] + " dead letter(s) selected of " + counts[0] + " on " + connection.topic + ".");
             return 0;
         }
@@ -168,14 +166,11 @@ public final class DlqCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             List<DeadLetterRecord> found = new ArrayList<>();
-            boolean exists = TopicScan.scan(connection.bootstrap, connection.topic, connection.timeout, r -> {
+            TopicScan.scanExisting(connection.bootstrap, connection.topic, connection.timeout, r -> {
                 if (r.partition() == partition && r.offset() == offset) {
                     found.add(new DeadLetterRecord(r));
                 }
             });
-            if (!exists) {
-                throw new IllegalStateException("topic '" + connection.topic + "' does not exist on " + connection.bootstrap);
-            }
             if (found.isEmpty()) {
                 out.println("No record at " + DeadLetterHeaders.coordinates(connection.topic, partition, offset)
                         + " (past the end, deleted by retention, or a transaction marker).");

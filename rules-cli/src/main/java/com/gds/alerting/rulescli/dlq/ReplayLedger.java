@@ -17,6 +17,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import com.gds.alerting.rulescli.kafka.TopicScan;
+
 /**
  * Which records have been replayed: a compacted topic keyed by the replayed record's source
  * coordinates ({@code topic-partition@offset}). A replay writes its ledger entry in the same Kafka

@@ -25,6 +25,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import com.gds.alerting.contract.DeadLetterHeaders;
+import com.gds.alerting.rulescli.kafka.TopicScan;
 
 /**
  * Re-sends dead letters to the topic they were refused from, exactly once per refused record.
@@ -78,9 +79,7 @@ final class Replayer {
             // so the ledger read now holds everything it committed.
             Set<String> done = ReplayLedger.read(bootstrap, ledgerTopic, timeout);
             Run run = new Run(producer, done, filter, to);
-            if (!TopicScan.scan(bootstrap, dlqTopic, timeout, r -> run.consider(new DeadLetterRecord(r)))) {
-                throw new IllegalStateException("topic '" + dlqTopic + "' does not exist on " + bootstrap);
-            }
+            TopicScan.scanExisting(bootstrap, dlqTopic, timeout, r -> run.consider(new DeadLetterRecord(r)));
             run.commit();
             return new Outcome(run.matched, run.replayed, run.alreadyReplayed, run.duplicates, run.refused);
         } catch (KafkaException e) {

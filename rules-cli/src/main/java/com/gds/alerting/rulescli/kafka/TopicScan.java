@@ -1,4 +1,4 @@
-package com.gds.alerting.rulescli.dlq;
+package com.gds.alerting.rulescli.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * writer cannot make it read forever), committed records only, without a consumer group: nothing is
  * committed and no other reader is disturbed.
  */
-final class TopicScan {
+public final class TopicScan {
 
     private TopicScan() {
     }
@@ -30,7 +30,7 @@ final class TopicScan {
      * @return false when the topic does not exist
      * @throws IllegalStateException when the end is not reached within {@code timeout}
      */
-    static boolean scan(String bootstrap, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    public static boolean scan(String bootstrap, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -61,6 +61,13 @@ final class TopicScan {
             }
         }
         return true;
+    }
+
+    /** As {@link #scan}, but a missing topic is an {@link IllegalStateException} naming it. */
+    public static void scanExisting(String bootstrap, String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        if (!scan(bootstrap, topic, timeout, each)) {
+            throw new IllegalStateException("topic '" + topic + "' does not exist on " + bootstrap);
+        }
     }
 
     private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
