@@ -89,13 +89,16 @@ class RuleTestAssertionsTest {
         assertTrue(out.contains("at=4m transition=fired severity=critical incident=3 sent"), out);
     }
 
-    /** Exact notifications and incidents, an inhibition's suppression, the first series of an instant deciding. */
+    /**
+     * Exact notifications and incidents, an inhibition's and a silence's suppression (and the
+     * notification when the silence ends), the first series of an instant deciding.
+     */
     @Test
     void notificationsIncidentsAndSuppressionsCanBeAsserted() {
         CliRun run = CliRun.of("test", resource("rule-tests/notifications.test.yaml").toString());
 
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.out().contains("1 evaluations passed, 0 failed, in 1 test files; 7 timeline/incident/notification"
+        assertTrue(run.out().contains("1 evaluations passed, 0 failed, in 1 test files; 8 timeline/incident/notification"
                 + " assertions passed, 0 failed"), run.out());
     }
 
@@ -214,6 +217,8 @@ class RuleTestAssertionsTest {
                   - input_series:
                       - series: 'm{instance_id="pg-1"}'
                         values: '1 stale 2'
+                    silences:
+                      - {start: 0m}
                     promql_expr_test:
                       - expr: m
                         eval_time: 0m
@@ -227,8 +232,9 @@ class RuleTestAssertionsTest {
         CliRun run = CliRun.of("test", file.toString());
 
         assertEquals(1, run.exit(), run.toString());
-        assertTrue(run.out().contains("p.test.yaml:6:5: error: 'promql_expr_test' (promtool) is not supported: there is no PromQL"),
+        assertTrue(run.out().contains("p.test.yaml:8:5: error: 'promql_expr_test' (promtool) is not supported: there is no PromQL"),
                 run.out());
+        assertTrue(run.out().contains("p.test.yaml:7:9: error: silence: matchers: a silence needs at least one matcher"), run.out());
         assertTrue(run.out().contains("annotation 'dashboard' has no counterpart"), run.out());
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.nodes.Node;
@@ -18,13 +17,17 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import com.gds.alerting.avro.AlertState;
+import com.gds.alerting.avro.Matcher;
+import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.Transition;
+import com.gds.alerting.rulescli.rules.RuleFileParser;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
 import com.gds.alerting.rulescli.yaml.Durations;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.rulescli.yaml.YamlMap;
 import com.gds.alerting.rulescli.yaml.YamlSource;
+import com.gds.alerting.topologies.silences.SilenceValidator;
 
 /**
  * A rule test file in the layout of {@code promtool test rules}: the rule files under test, then
@@ -51,7 +54,9 @@ public record RuleTestFile(Path file, List<Path> ruleFiles, List<Case> cases) {
             "external_url", "alerts carry runbook_url and routing_key, not an external URL");
     private static final Set<String> FILE_KEYS = Set.of("rule_files", "tests", "evaluation_interval", "group_eval_order");
     private static final Set<String> CASE_KEYS = Set.of("name", "interval", "start", "input_series", "alert_rule_test",
-            "timeline_test", "incident_test", "notification_test", "promql_expr_test", "external_labels", "external_url");
+            "timeline_test", "incident_test", "notification_test", "silences", "promql_expr_test", "external_labels",
+            "external_url");
+    private static final Set<String> SILENCE_KEYS = Set.of("id", "match", "start", "end", "comment", "created_by");
     private static final Set<String> SERIES_KEYS = Set.of("series", "values", "interval");
     private static final Set<String> CHECK_KEYS = Set.of("eval_time", "rule", "alertname", "exp_alerts");
     private static final Set<String> ALERT_KEYS = Set.of("rule", "alertname", "instance_id", "metric", "severity", "state",
@@ -69,7 +74,8 @@ public record RuleTestFile(Path file, List<Path> ruleFiles, List<Case> cases) {
 
     /** One test case. */
     public record Case(String name, Location location, Instant start, List<Series> series, List<Check> checks,
-                       List<TimelineCheck> timelines, List<IncidentCheck> incidents, List<NotificationCheck> notifications) {
+                       List<TimelineCheck> timelines, List<IncidentCheck> incidents, List<NotificationCheck> notifications,
+                       List<Silence> silences) {
     }
 
     /** Which alerts an assertion is about; null parts match anything. */
@@ -261,8 +267,47 @@ public record RuleTestFile(Path file, List<Path> ruleFiles, List<Case> cases) {
                 notifications.add(new NotificationCheck(selector(t, d), expected, t.location()));
             }
         }
+        List<Silence> silences = new ArrayList<>();
+        for (Node n : c.list("silences")) {
+            YamlMap m = c.child(n, "a silence", SILENCE_KEYS);
+            if (m != null) {
+                Silence s = silence(m, start, silences.size() + 1, d);
+                if (s != null) {
+                    silences.add(s);
+                }
+            }
+        }
         return new Case(name == null ? "test at line " + c.location().line() : name, c.location(), start, series, checks,
-                timelines, incidents, notifications);
+                timelines, incidents, notifications, silences);
+    }
+
+    /** A silence as {@code POST /api/v1/silences} takes it, its times offsets from the start; checked as the topology checks it. */
+    private static Silence silence(YamlMap m, Instant start, int number, Diagnostics d) {
+        List<Matcher> matchers = new ArrayList<>();
+        for (Node n : m.list("match")) {
+            String text = m.scalar(n, "match");
+            Matcher parsed = text == null ? null : RuleFileParser.matcher(text);
+            if (parsed == null) {
+                d.error(Location.of(m.file(), n), "matcher '" + text + "' is not 'label OP value' with OP one of =, !=, =~, !~");
+                return null;
+            }
+            matchers.add(parsed);
+        }
+        Long from = m.node("start") == null ? Long.valueOf(0) : offset(m, "start", m.node("start"), false, d);
+        Long to = m.node("end") == null ? null : offset(m, "end", m.node("end"), false, d);
+        if (from == null || (m.node("end") != null && to == null)) {
+            return null;
+        }
+        String id = m.string("id", false);
+        String comment = m.string("comment", false);
+        String createdBy = m.string("created_by", false);
+        Silence silence = Silence.newBuilder().setSilenceId(id == null ? "silence-" + number : id).setMatchers(matchers)
+                .setStartsAt(start.plusMillis(from)).setEndsAt(to == null ? null : start.plusMillis(to))
+                .setCreatedBy(createdBy == null ? "gds-rules test" : createdBy)
+                .setComment(comment == null ? "rule test" : comment).setCreatedAt(start).build();
+        List<String> problems = SilenceValidator.validate(silence);
+        problems.forEach(p -> d.error(m.location(), "silence: " + p));
+        return problems.isEmpty() ? silence : null;
     }
 
     /** {@code key}, or promtool's name for it; both at once is an error. */
@@ -422,14 +467,14 @@ public record RuleTestFile(Path file, List<Path> ruleFiles, List<Case> cases) {
         if (text == null || values == null) {
             return null;
         }
-        Matcher m = SERIES.matcher(text);
+        var m = SERIES.matcher(text);
         if (!m.matches()) {
             d.error(s.at("series"), "series '" + text + "' is not metric_name{label=\"value\", ...}");
             return null;
         }
         Map<String, String> labels = new LinkedHashMap<>();
         if (m.group(2) != null && !m.group(2).isBlank()) {
-            Matcher l = LABEL.matcher(m.group(2));
+            var l = LABEL.matcher(m.group(2));
             int end = 0;
             while (l.find() && l.start() == end) {
                 labels.put(l.group(1), l.group(2));

@@ -130,6 +130,7 @@ public final class RuleTestRunner {
         List<AlertEvent> all = new ArrayList<>();
         try (TopologyHarness harness = new TopologyHarness(c.start())) {
             harness.rules(rules);
+            harness.silences(c.silences());
             ActiveAlerts active = new ActiveAlerts();
             int next = 0;
             for (RuleTestFile.Check check : checks) {

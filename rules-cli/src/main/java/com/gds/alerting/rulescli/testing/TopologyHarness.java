@@ -31,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
@@ -100,6 +101,15 @@ public final class TopologyHarness implements AutoCloseable {
     public void rules(List<Rule> list) {
         for (Rule rule : list) {
             rules.pipeInput(rule.getRuleId(), rule, wallClock);
+        }
+    }
+
+    /** Publishes {@code list} to the silences topic, as {@code POST /api/v1/silences} would. */
+    public void silences(List<Silence> list) {
+        TestInputTopic<String, Silence> topic = driver.createInputTopic(topics.silences(), new StringSerializer(),
+                serde(Silence.class).serializer());
+        for (Silence s : list) {
+            topic.pipeInput(s.getSilenceId(), s, wallClock);
         }
     }
 
