@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
@@ -19,20 +19,23 @@ import picocli.CommandLine.Spec;
 
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
-import com.gds.alerting.rulescli.backtest.AlertTally;
 import com.gds.alerting.rulescli.backtest.Backtest;
+import com.gds.alerting.rulescli.backtest.BacktestReport;
 import com.gds.alerting.rulescli.backtest.MetricFile;
 import com.gds.alerting.rulescli.backtest.MetricTopics;
+import com.gds.alerting.rulescli.backtest.Replay;
 import com.gds.alerting.rulescli.publish.TopicRules;
 import com.gds.alerting.rulescli.rules.RuleChecker;
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.rulescli.testing.HistoryJson;
 
 /** {@code gds-rules backtest}: what candidate rules would have done on recorded metrics, next to the current ones. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
         description = {"Replay recorded metrics through candidate rules (and the current ones, from files or from the"
-                + " rules topic) on the real alerting topology, and report per rule and instance: incidents, time firing"
-                + " and notifications that would have been sent (firing, severity change, resolve, reminders,"
-                + " escalations). Threshold, window, SLO and absence rules alike.",
+                + " rules topic) on the real alerting topology, and report per rule and series (instance, metric): incidents"
+                + " with start and end, time firing and notifications that would have been sent (firing, severity change,"
+                + " resolve, reminders, escalations), and the difference per series between candidate and current rules."
+                + " Threshold, window, SLO and absence rules alike. An incident still open at the end of the data is"
+                + " reported open and counted as firing up to its series' last sample (absence: up to the end).",
                 "Metrics: from a file with --metrics, or from the metrics topics (gds.metrics.*) with --bootstrap and"
                         + " usually --from/--to.",
                 "Metrics file: JSON lines (.jsonl: {\"timestamp\":\"2026-03-02T10:00:00Z\",\"database_type\":\"postgresql\","
@@ -89,9 +92,18 @@ final class BacktestCommand implements Callable<Integer> {
             + " counted up to it (default: the last sample).")
     Instant to;
 
+    @Option(names = "--output", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default) or json: one JSON document with every series' incidents (start, end), time"
+                    + " firing, notifications (with message_id) and the difference per series.")
+    OutputFormat output;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        boolean json = output == OutputFormat.json;
+        // In JSON mode stdout carries the document only; progress lines go to stderr.
+        PrintWriter info = json ? spec.commandLine().getErr() : out;
+        Map<String, Object> header = new LinkedHashMap<>();
         if (metrics == null && bootstrap == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "say where the metrics are: --metrics FILE, or --bootstrap HOST:PORT to read the " + metricsPrefix + ".* topics");
@@ -115,7 +127,8 @@ final class BacktestCommand implements Callable<Integer> {
             currentRules = cur.records();
         } else if (bootstrap != null && !noCurrent) {
             currentRules = new ArrayList<>(TopicRules.read(bootstrap, topic, serde, timeout, spec.commandLine().getErr()).values());
-            out.println("Current rules: " + currentRules.size() + " on " + topic);
+            info.println("Current rules: " + currentRules.size() + " on " + topic);
+            header.put("current_rules_topic", topic);
         }
         List<Metric> samples;
         if (metrics != null) {
@@ -126,40 +139,25 @@ final class BacktestCommand implements Callable<Integer> {
             Pattern pattern = Pattern.compile(Pattern.quote(metricsPrefix + ".") + ".+");
             MetricTopics.Read read = MetricTopics.read(bootstrap, pattern, serde, from, to, maxDelay, timeout,
                     spec.commandLine().getErr());
-            out.println("Read " + read.records() + " records from " + read.partitions() + " partitions of " + read.topics().size()
+            header.put("records_read", read.records());
+            header.put("undecodable_skipped", read.undecodable());
+            info.println("Read " + read.records() + " records from " + read.partitions() + " partitions of " + read.topics().size()
                     + " topics (" + String.join(", ", read.topics()) + ")"
                     + (read.undecodable() == 0 ? "" : ", " + read.undecodable() + " undecodable skipped"));
             samples = read.samples();
         }
         Instant end = to != null ? to : samples.stream().map(Metric::getTimestamp).max(Instant::compareTo).orElse(Instant.EPOCH);
-        out.println("Replayed " + samples.size() + " samples" + (samples.isEmpty() ? "" : " up to " + end));
-        AlertTally candTally = Backtest.replay(cand.records(), samples, end);
-        AlertTally curTally = currentRules == null ? null : Backtest.replay(currentRules, samples, end);
-        print(out, candTally, curTally);
+        info.println("Replayed " + samples.size() + " samples" + (samples.isEmpty() ? "" : " up to " + end));
+        header.put("samples", samples.size());
+        header.put("end", end.toString());
+        Replay candReplay = Backtest.replay(cand.records(), samples, end);
+        Replay curReplay = currentRules == null ? null : Backtest.replay(currentRules, samples, end);
+        BacktestReport report = new BacktestReport(candReplay, curReplay);
+        if (json) {
+            out.println(HistoryJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report.json(header)));
+        } else {
+            report.text(out);
+        }
         return 0;
-    }
-
-    private static void print(PrintWriter out, AlertTally cand, AlertTally cur) {
-        TreeSet<String> keys = new TreeSet<>(cand.figures().keySet());
-        if (cur != null) {
-            keys.addAll(cur.figures().keySet());
-        }
-        String head = String.format("%-32s %-20s %-28s | %-30s", "rule", "instance", "metric", "candidate: incidents firing notif.");
-        out.println(cur == null ? head : head + " | current: incidents firing notif.");
-        for (String key : keys) {
-            String[] p = key.split(" ", 3);
-            String line = String.format("%-32s %-20s %-28s | %-30s", p[0], p[1], p[2], cell(cand.figures().get(key)));
-            out.println(cur == null ? line : line + " | " + cell(cur.figures().get(key)));
-        }
-        if (keys.isEmpty()) {
-            out.println("(nothing would have fired)");
-        }
-    }
-
-    private static String cell(AlertTally.Figures f) {
-        if (f == null) {
-            return String.format("%9s %9s %6s", "-", "-", "-");
-        }
-        return String.format("%9d %9s %6d", f.incidents(), Durations.format(f.firingMs()), f.notifications());
     }
 }

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 class BacktestCommandTest {
 
     /** pg-1 breaches 0.8 for 3 minutes, then 0.9 for 4 minutes (one sample a minute). */
@@ -54,7 +57,11 @@ class BacktestCommandTest {
         assertTrue(out.contains("Replayed 11 samples up to 2026-03-02T10:10:00Z"), out);
         // candidate: fires at 10:02, resolves 10:04 (2m); fires 10:07, resolves 10:10 (3m): 2 FIRED + 2 RESOLVED sent.
         // current: only the second streak.
-        assertTrue(out.contains("conn pg-1 connections_used_ratio | 2 5m 4 | 1 3m 2"), out);
+        assertTrue(out.contains("conn pg-1 connections_used_ratio | 2 5m 4 | 1 3m 2 | +1 incidents, +2m firing, +2 notifications"),
+                out);
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("Incidents, candidate rules: conn pg-1 connections_used_ratio"
+                + " #1 2026-03-02T10:02:00Z -> 2026-03-02T10:04:00Z firing 2m warning notifications: 2 sent"
+                + " #2 2026-03-02T10:07:00Z -> 2026-03-02T10:10:00Z firing 3m warning notifications: 2 sent"), run.out());
     }
 
     @Test
@@ -130,6 +137,63 @@ class BacktestCommandTest {
         // 16:00:20 -> 22:11:00; FIRED (warning), SEVERITY_CHANGED (critical), SEVERITY_CHANGED (warning), RESOLVED.
         assertTrue(out.contains("fleet-availability-slo pg-1 up | 1 6h10m40s 4 | - - -"), run.out());
         assertTrue(out.contains("fleet-database-down pg-1 up | - - - | 1 20s 2"), run.out());
+    }
+
+    /**
+     * pg-1 breaches from 10:02 and its data ends at 10:05 while firing; pg-2 goes on to 10:30. The
+     * incident of pg-1 is open at the end of the data and counts as firing up to 10:05, not 10:30.
+     */
+    @Test
+    void anIncidentOpenAtTheEndIsReportedOpenAndNotStretchedPastItsSeries() {
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i <= 5; i++) {
+            csv.append(T0.plusSeconds(60L * i)).append(",postgresql,pg-1,connections_used_ratio,").append(i < 2 ? 0.5 : 0.95)
+                    .append('\n');
+        }
+        for (int i = 0; i <= 30; i++) {
+            csv.append(T0.plusSeconds(60L * i)).append(",postgresql,pg-2,connections_used_ratio,0.5\n");
+        }
+        Path metrics = CliRun.write(dir, "ended.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(), "--rules", candidate.toString(), "--no-current");
+
+        assertEquals(0, run.exit(), run.toString());
+        String out = squeeze(run.out());
+        // fires at 10:03 (for 1m after 10:02), firing up to the last sample of pg-1 (10:05): 2m
+        assertTrue(out.contains("conn pg-1 connections_used_ratio | 1 2m 1"), out);
+        assertTrue(out.contains("#1 2026-03-02T10:03:00Z -> open at the end of the data (series' last sample"
+                + " 2026-03-02T10:05:00Z) firing 2m up to 2026-03-02T10:05:00Z warning notifications: 1 sent"), out);
+    }
+
+    /** Incidents with start and end per series, for candidate and current, and the difference per series, as JSON. */
+    @Test
+    void jsonOutputGivesIncidentsPerSeriesAndTheDifference() throws Exception {
+        StringBuilder csv = new StringBuilder("timestamp,database_type,instance_id,metric_name,value\n");
+        for (int i = 0; i < RECORDED.length; i++) {
+            csv.append(T0.plusSeconds(60L * i)).append(",postgresql,pg-1,connections_used_ratio,").append(RECORDED[i]).append('\n');
+        }
+        Path metrics = CliRun.write(dir, "recorded.csv", csv.toString());
+
+        CliRun run = CliRun.of("backtest", "--metrics", metrics.toString(), "--rules", candidate.toString(),
+                "--current", current.toString(), "--output", "json");
+
+        assertEquals(0, run.exit(), run.toString());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertEquals(11, root.get("samples").asInt());
+        JsonNode series = root.at("/candidate/series/0");
+        assertEquals("pg-1", series.get("instance_id").asText());
+        assertEquals(2, series.get("incident_count").asInt());
+        assertEquals("2026-03-02T10:02:00Z", series.at("/incidents/0/start").asText());
+        assertEquals("2026-03-02T10:04:00Z", series.at("/incidents/0/end").asText());
+        assertEquals("2026-03-02T10:07:00Z", series.at("/incidents/1/start").asText());
+        assertEquals(300_000, series.get("firing_ms").asLong());
+        assertEquals(4, series.get("notifications_sent").asInt());
+        assertEquals(1, root.at("/current/series/0/incident_count").asInt());
+        JsonNode diff = root.at("/difference/0");
+        assertEquals(1, diff.get("incidents").asInt());
+        assertEquals(120_000, diff.get("firing_ms").asLong());
+        assertEquals(2, diff.get("notifications").asInt());
+        assertTrue(run.err().contains("Replayed 11 samples"), "progress goes to stderr in JSON mode: " + run.err());
     }
 
     @Test

@@ -147,10 +147,14 @@ class BacktestTopicsIT {
         assertTrue(out.contains("Replayed 44 samples up to 2026-03-02T10:15:00Z"), run.out());
         // pg-1: fires 10:04, resolves 10:07 (3m): FIRED + RESOLVED. Neither earlier nor later breach counts.
         assertTrue(out.contains("conn pg-1 connections_used_ratio | 1 3m 2"), run.out());
-        // pg-2: fires at 10:11, still firing at --to: 4m, FIRED only.
-        assertTrue(out.contains("conn pg-2 connections_used_ratio | 1 4m 1"), run.out());
-        // sql-1: 10:12 and 10:13 (sent late, still replayed) fire at 10:13; firing until --to: 2m.
-        assertTrue(out.contains("conn sql-1 connections_used_ratio | 1 2m 1"), run.out());
+        // pg-2: fires at 10:11, still firing at --to: open, counted up to its last sample in range (10:14): 3m, FIRED only.
+        assertTrue(out.contains("conn pg-2 connections_used_ratio | 1 3m 1"), run.out());
+        assertTrue(out.contains("#1 2026-03-02T10:11:00Z -> open at the end of the data (series' last sample"
+                + " 2026-03-02T10:14:00Z) firing 3m up to 2026-03-02T10:14:00Z"), run.out());
+        // sql-1: 10:12 and 10:13 (sent late, still replayed) fire at 10:13, its last sample in range: open, 0s.
+        assertTrue(out.contains("conn sql-1 connections_used_ratio | 1 0s 1"), run.out());
+        assertTrue(out.contains("#1 2026-03-02T10:13:00Z -> open at the end of the data (series' last sample"
+                + " 2026-03-02T10:13:00Z) firing 0s up to 2026-03-02T10:13:00Z"), run.out());
         assertTrue(!out.contains("pg-9"), run.out());
     }
 

@@ -27,8 +27,8 @@ import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.collectors.synthetic.Incident;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
-import com.gds.alerting.rulescli.backtest.AlertTally;
 import com.gds.alerting.rulescli.backtest.Backtest;
+import com.gds.alerting.rulescli.backtest.Replay;
 import com.gds.alerting.rulescli.rules.RuleChecker;
 
 /**
@@ -124,13 +124,12 @@ class RulePacksOnSyntheticFleetTest {
             t = t.plus(INTERVAL);
         }
 
-        AlertTally tally = Backtest.replay(packs, samples, t);
+        Replay replay = Backtest.replay(packs, samples, t);
 
         Map<String, Long> incidents = new TreeMap<>();
-        tally.figures().forEach((key, f) -> {
-            if (f.incidents() > 0) {
-                String[] p = key.split(" ");
-                incidents.put(p[0] + " " + p[1], f.incidents());
+        replay.histories().values().forEach(h -> {
+            if (!h.incidents().isEmpty()) {
+                incidents.merge(h.ruleId() + " " + h.instanceId(), (long) h.incidents().size(), Long::sum);
             }
         });
         Map<String, Long> expected = new TreeMap<>(Map.ofEntries(

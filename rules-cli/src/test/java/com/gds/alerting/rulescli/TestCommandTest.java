@@ -68,19 +68,21 @@ class TestCommandTest {
         assertEquals(1, run.exit(), run.toString());
         String out = run.out().replace(dir + "/", "");
         assertTrue(out.contains("FAIL rules.test.yaml:12: saturation, at eval_time 5m (2026-03-02T10:05:00Z)"), out);
-        assertTrue(out.contains("    - rule=conn instance_id=pg-1 severity=warning state=firing   (expected at line 14, not open)"), out);
+        assertTrue(out.contains("    - rule=conn instance_id=pg-1 severity=warning state=firing   (expected at line 14, not firing)"), out);
         assertTrue(out.contains("    + rule=conn instance_id=pg-1 metric=connections_used_ratio severity=critical state=firing"
                 + " value=0.97"), out);
+        assertTrue(out.contains("(firing, not expected)"), out);
         assertTrue(out.contains("FAILED: 2 evaluations passed, 1 failed"), out);
     }
 
+    /** promtool's exp_alerts: an empty list asserts that nothing fires; a pending alert is not firing. */
     @Test
-    void anEmptyListAssertsThatNothingIsOpen() {
-        Path file = test("          []\n".replace("          []", "          - {rule: conn, severity: critical}\n"));
-        Path quiet = CliRun.write(dir, "quiet.test.yaml", """
+    void anEmptyListAssertsThatNothingFiresAndPendingIsOptIn() {
+        Path firing = test("          []\n");
+        Path pendingOnly = CliRun.write(dir, "pending.test.yaml", """
                 rule_files: [rules.yaml]
                 tests:
-                  - name: pending counts as open
+                  - name: pending is not firing
                     input_series:
                       - series: 'connections_used_ratio{instance_id="pg-1"}'
                         values: '0.9'
@@ -88,9 +90,25 @@ class TestCommandTest {
                       - eval_time: 0m
                         exp_alerts: []
                 """);
+        Path pendingExpected = CliRun.write(dir, "pending-expected.test.yaml", """
+                rule_files: [rules.yaml]
+                tests:
+                  - name: state pending compares pending alerts
+                    input_series:
+                      - series: 'connections_used_ratio{instance_id="pg-1"}'
+                        values: '0.9'
+                    alert_rule_test:
+                      - eval_time: 0m
+                        exp_alerts:
+                          - {instance_id: pg-1, severity: critical, state: pending}
+                """);
 
-        assertEquals(0, CliRun.of("test", file.toString()).exit());
-        CliRun run = CliRun.of("test", quiet.toString());
+        CliRun run = CliRun.of("test", firing.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("    + rule=conn instance_id=pg-1 metric=connections_used_ratio severity=critical state=firing"),
+                run.out());
+        assertEquals(0, CliRun.of("test", pendingOnly.toString()).exit());
+        run = CliRun.of("test", pendingExpected.toString());
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.out().contains("    + rule=conn instance_id=pg-1 metric=connections_used_ratio severity=warning state=pending"),
                 run.out());

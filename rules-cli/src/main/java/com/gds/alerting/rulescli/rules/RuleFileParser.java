@@ -67,6 +67,21 @@ public final class RuleFileParser {
     private RuleFileParser() {
     }
 
+    /** A matcher written {@code label OP value} (OP one of =, !=, =~, !~; the value may be quoted), or null. */
+    public static Matcher matcher(String text) {
+        var m = MATCHER.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        MatchOp op = switch (m.group(2)) {
+            case "!=" -> MatchOp.NEQ;
+            case "=~" -> MatchOp.RE;
+            case "!~" -> MatchOp.NRE;
+            default -> MatchOp.EQ;
+        };
+        return new Matcher(m.group(1), op, unquote(m.group(3)));
+    }
+
     /** The rules of {@code file} ({@code name} is how messages name it); problems go to {@code diagnostics}. */
     public static List<ParsedRule> parse(Path file, String name, Diagnostics diagnostics) {
         List<ParsedRule> rules = new ArrayList<>();
@@ -194,22 +209,16 @@ public final class RuleFileParser {
                 if (text == null) {
                     continue;
                 }
-                var m = MATCHER.matcher(text);
-                if (!m.matches()) {
+                Matcher parsed = matcher(text);
+                if (parsed == null) {
                     d.error(at, "matcher '" + text + "' is not 'label OP value' with OP one of =, !=, =~, !~"
                             + " (e.g. database_type = postgresql, instance_id =~ \"pg-prod-.*\")");
                     broken = true;
                     continue;
                 }
-                MatchOp op = switch (m.group(2)) {
-                    case "!=" -> MatchOp.NEQ;
-                    case "=~" -> MatchOp.RE;
-                    case "!~" -> MatchOp.NRE;
-                    default -> MatchOp.EQ;
-                };
                 String p = path + "[" + out.size() + "]";
                 paths.put(p, at);
-                out.add(new Matcher(m.group(1), op, unquote(m.group(3))));
+                out.add(parsed);
             }
             paths.putIfAbsent(path, in.at(key));
             return out;

@@ -8,12 +8,14 @@ import java.util.regex.Pattern;
 /**
  * promtool's expanding notation for test series: {@code '0+10x5'} is 0 10 20 30 40 50, {@code
  * '1x3'} is 1 1 1 1, {@code '_'} a missing sample and {@code '_x3'} three of them; terms are
- * separated by spaces.
+ * separated by spaces. promtool's {@code stale} (a staleness marker) is read as a missing sample:
+ * rules here are evaluated per sample, so a series that stops simply sends nothing more, which is
+ * what a stale marker tells PromQL.
  */
 public final class SeriesNotation {
 
     private static final Pattern EXPAND = Pattern.compile("(-?[0-9.eE_]+)(?:([+-])([0-9.eE_]+))?x(\\d+)");
-    private static final Pattern MISSING = Pattern.compile("_(?:x(\\d+))?");
+    private static final Pattern MISSING = Pattern.compile("(?:_|stale)(?:x(\\d+))?");
 
     private SeriesNotation() {
     }

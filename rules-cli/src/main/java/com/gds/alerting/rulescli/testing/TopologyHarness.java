@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -29,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
@@ -101,6 +104,15 @@ public final class TopologyHarness implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code list} to the silences topic, as {@code POST /api/v1/silences} would. */
+    public void silences(List<Silence> list) {
+        TestInputTopic<String, Silence> topic = driver.createInputTopic(topics.silences(), new StringSerializer(),
+                serde(Silence.class).serializer());
+        for (Silence s : list) {
+            topic.pipeInput(s.getSilenceId(), s, wallClock);
+        }
+    }
+
     /**
      * Feeds one sample; the wall clock first moves up to its timestamp (never back), as it would
      * have on a live system.
@@ -112,6 +124,21 @@ public final class TopologyHarness implements AutoCloseable {
         metricTopics.computeIfAbsent(topic, t -> driver.createInputTopic(t, new StringSerializer(),
                         serde(Metric.class).serializer()))
                 .pipeInput(metric.getInstanceId(), metric, metric.getTimestamp());
+    }
+
+    /**
+     * Feeds the samples of one collection instant (one timestamp), in the order given, after moving
+     * the wall clock there once: no timer runs between two samples of an instant, the rule the
+     * topology applies to ratio SLOs (both counters of an instant, then one decision).
+     */
+    public void instant(List<Metric> samples) {
+        for (Metric m : samples) {
+            if (!m.getTimestamp().equals(samples.get(0).getTimestamp())) {
+                throw new IllegalArgumentException("samples of different instants: " + samples.get(0).getTimestamp()
+                        + " and " + m.getTimestamp());
+            }
+            sample(m);
+        }
     }
 
     /**
@@ -169,8 +196,17 @@ public final class TopologyHarness implements AutoCloseable {
         }
     }
 
-    /** Sorts samples by event time, as a replay must feed them. */
+    /** Sorts samples by event time, as a replay must feed them; samples of one instant keep their order. */
     public static List<Metric> inTimeOrder(List<Metric> samples) {
         return samples.stream().sorted(Comparator.comparing(Metric::getTimestamp)).toList();
+    }
+
+    /** Samples grouped by instant (timestamp), in time order; within an instant, in the order given. */
+    public static List<List<Metric>> instants(List<Metric> samples) {
+        Map<Instant, List<Metric>> byTime = new TreeMap<>();
+        for (Metric m : samples) {
+            byTime.computeIfAbsent(m.getTimestamp(), t -> new ArrayList<>()).add(m);
+        }
+        return List.copyOf(byTime.values());
     }
 }

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import com.gds.alerting.topologies.notify.NotifyReason;
+
 /**
  * The dispatcher's meters ({@code /prometheus} names in brackets): decisions by reason
  * [{@code gds_dispatcher_decisions_total}], notifications sent [{@code gds_dispatcher_sent_total}],

@@ -34,6 +34,8 @@ import com.gds.alerting.avro.serde.GdsAvroDeserializer;
 import com.gds.alerting.avro.serde.InvalidAvroPayloadException;
 import com.gds.alerting.avro.serde.SchemaRegistryException;
 import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.topologies.notify.NotifyPolicy;
+import com.gds.alerting.topologies.notify.NotifyReason;
 
 /**
  * Reads {@code gds.alerts.events} in its own consumer group and turns the events that notify into

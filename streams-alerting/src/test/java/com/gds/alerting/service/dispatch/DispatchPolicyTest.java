@@ -9,6 +9,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.gds.alerting.avro.Transition;
+import com.gds.alerting.topologies.notify.NotifyPolicy;
+import com.gds.alerting.topologies.notify.NotifyReason;
 
 class DispatchPolicyTest {
 

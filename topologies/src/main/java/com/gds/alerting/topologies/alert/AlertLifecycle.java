@@ -24,6 +24,7 @@ import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 import com.gds.alerting.topologies.TimeMath;
+import com.gds.alerting.topologies.notify.NotifyPolicy;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.RuleBook;
@@ -42,8 +43,8 @@ final class AlertLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertLifecycle.class);
     static final byte[] PRESENT = new byte[0];
-    static final String SILENCED_BY = "silence:";
-    static final String INHIBITED_BY = "inhibited-by:";
+    static final String SILENCED_BY = NotifyPolicy.SILENCE_PREFIX;
+    static final String INHIBITED_BY = NotifyPolicy.INHIBITION_PREFIX;
     /** Transitions that notify unless something keeps them quiet (docs/semantics.md, notification policy). */
     private static final Set<Transition> NOTIFYING = EnumSet.of(Transition.FIRED, Transition.SEVERITY_CHANGED,
             Transition.RESOLVED, Transition.REMINDER, Transition.ESCALATED);

@@ -1,4 +1,4 @@
-package com.gds.alerting.service.dispatch;
+package com.gds.alerting.topologies.notify;
 
 /**
  * Why an alert event does or does not become a notification (docs/semantics.md, "notification
