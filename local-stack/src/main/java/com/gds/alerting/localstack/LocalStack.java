@@ -41,6 +41,7 @@ import com.gds.alerting.collectors.config.ConfigException;
 import com.gds.alerting.collectors.config.ConfigLoader;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.importer.WarehouseImporter;
@@ -305,7 +306,7 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("  Data directory      %s%n", config.dataDir().toAbsolutePath()));
         b.append(String.format("  Synthetic fleet     %d instances of each of postgresql, mssql, mongodb, snowflake;%n",
                 config.instancesPerType()));
-        b.append(String.format("                      a cycle every %s, seed %d%n", config.interval(), config.seed()));
+        b.append(String.format("                      a cycle every %s, seed %d%n", Durations.format(config.interval()), config.seed()));
         b.append(String.format("  Alerting service    %s  (REST: /api/v1/alerts, /api/v1/rules, /health, /prometheus)%n",
                 serviceUrl()));
         b.append(String.format("  Web console         %s/%n", serviceUrl()));
@@ -318,7 +319,7 @@ public final class LocalStack implements AutoCloseable {
         if (snapshots != null) {
             b.append(String.format("                      query it: duckdb -readonly %s%n", snapshots.target()));
             b.append(String.format("                      (a copy every %s, storage format %s: any DuckDB >= 1.0 reads it)%n",
-                    config.snapshotInterval(), WarehouseSnapshots.STORAGE_VERSION));
+                    Durations.format(config.snapshotInterval()), WarehouseSnapshots.STORAGE_VERSION));
         }
         b.append(String.format("                      importer /health and /metrics on http://localhost:%d%n", importer.httpPort()));
         b.append("  Topics\n");

@@ -15,6 +15,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
+
 /**
  * {@code bin/local-stack}: its flags, and running the stack until Ctrl-C.
  *
@@ -56,7 +59,7 @@ final class LocalStackCommand implements Callable<Integer> {
     int instancesPerType;
 
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", converter = PositiveDuration.class,
-            description = "Synthetic collection interval, e.g. 5s, 500ms, PT10S (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic collection interval, e.g. 5s, 500ms, 1h30m, PT10S (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
     @Option(names = "--incident-probability", defaultValue = "0.001", paramLabel = "P", converter = ProbabilityConverter.class,
@@ -178,15 +181,15 @@ final class LocalStackCommand implements Callable<Integer> {
         }
     }
 
-    /** A duration greater than zero. */
+    /** A duration greater than zero, in the project's one grammar. */
     static final class PositiveDuration implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration d = Durations.parse(value);
-            if (d.isZero()) {
-                throw new TypeConversionException("must be positive, got " + value);
+            try {
+                return Durations.parsePositive(value);
+            } catch (InvalidDurationException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            return d;
         }
     }
 
@@ -194,7 +197,11 @@ final class LocalStackCommand implements Callable<Integer> {
     static final class DurationOrZero implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return Durations.parse(value);
+            try {
+                return Durations.parse(value);
+            } catch (InvalidDurationException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -203,35 +210,6 @@ final class LocalStackCommand implements Callable<Integer> {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new TypeConversionException("must be a whole number, got '" + value + "'");
-        }
-    }
-
-    /** The local stack's duration grammar until the project's shared parser replaces it. */
-    static final class Durations {
-        private Durations() {
-        }
-
-        static Duration parse(String value) {
-            Duration d;
-            try {
-                if (value.equals("0")) {
-                    d = Duration.ZERO;
-                } else if (value.endsWith("ms")) {
-                    d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-                } else if (value.endsWith("s")) {
-                    d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-                } else if (value.endsWith("m")) {
-                    d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-                } else {
-                    d = Duration.parse(value);
-                }
-            } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-                throw new TypeConversionException("must be a duration like 5s, 500ms, 1m or PT5S, got '" + value + "'");
-            }
-            if (d.isNegative()) {
-                throw new TypeConversionException("must not be negative, got " + value);
-            }
-            return d;
         }
     }
 }
