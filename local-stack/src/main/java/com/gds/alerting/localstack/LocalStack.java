@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -43,6 +41,7 @@ import com.gds.alerting.collectors.config.ConfigException;
 import com.gds.alerting.collectors.config.ConfigLoader;
 import com.gds.alerting.collectors.synthetic.SyntheticCollector;
 import com.gds.alerting.collectors.synthetic.SyntheticFleet;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.importer.WarehouseImporter;
@@ -57,6 +56,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A first start on a slow laptop restores nothing but still elects, joins and assigns. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** The in-memory registry scope every service of the stack shares. */
     public static final String REGISTRY_SCOPE = "local-stack";
     /** Partitions of the metrics topics and those keyed like them: up to 6 alerting instances share them. */
@@ -73,23 +74,23 @@ public final class LocalStack implements AutoCloseable {
 
     /** True: the HTTP ports listen on every interface ({@code --open}); false: on loopback only. */
     private final boolean open;
+    private List<Rule> rules = List.of();
+    private WarehouseSnapshots snapshots;
 
-    private LocalStack(LocalStackConfig config, boolean open) {
+    private LocalStack(LocalStackConfig config) {
         this.config = config;
-        this.open = open;
-    }
-
-    /** Starts everything, its HTTP ports on loopback only; on any failure, stops what had started and rethrows. */
-    public static LocalStack start(LocalStackConfig config) {
-        return start(config, false);
+        this.open = config.open();
     }
 
     /**
-     * Starts everything; with {@code open} the HTTP ports (alerting service, importer) listen on
-     * every interface. Authentication is off in the local stack, so by default they do not.
+     * Starts everything and returns once the alerting service's API and the importer answer. The HTTP
+     * ports (alerting service, importer) listen on every interface only with {@code open}:
+     * authentication is off in the local stack. On any failure, stops what had started and rethrows.
+     *
+     * @throws InvalidInputException when the rule files or the collectors.yaml are invalid
      */
-    public static LocalStack start(LocalStackConfig config, boolean open) {
-        LocalStack stack = new LocalStack(config, open);
+    public static LocalStack start(LocalStackConfig config) {
+        LocalStack stack = new LocalStack(config);
         try {
             stack.startAll();
             return stack;
@@ -100,8 +101,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll() {
+        // Invalid input stops the start before anything binds a port or touches the data directory.
+        rules = RuleFiles.load(config.rules());
         requireFreePort("--kafka-port", config.kafkaPort());
         requireFreePort("--registry-port", config.registryPort());
+        requireFreePort("--importer-port", config.importerPort());
 
         broker = EmbeddedKafkaBroker.builder().dataDir(config.dataDir().resolve("kafka")).port(config.kafkaPort())
                 .build().start();
@@ -127,21 +131,46 @@ public final class LocalStack implements AutoCloseable {
         started.add(collector);
 
         importer = LocalStackImporter.start(config.dataDir(), broker.bootstrapServers(), serdeConfig(),
-                open ? "" : "localhost");
+                open ? "" : "localhost", config.importerPort());
         started.add(importer);
+        if (!config.snapshotInterval().isZero()) {
+            snapshots = WarehouseSnapshots.start(LocalStackImporter.warehouseFile(config.dataDir()),
+                    LocalStackImporter.snapshotFile(config.dataDir()), config.snapshotInterval());
+            started.add(snapshots);
+        }
 
-        publishExampleRules();
+        publishRules();
         service = startAlertingService();
         started.add(service);
+        if (config.collectorsConfig() != null) {
+            startCollectorAgent(config.collectorsConfig());
+        }
+        // "Ready" means what a user tries first answers: the REST API with the rules in force, and the importer.
+        ServiceReadiness readiness = new ServiceReadiness(READY_TIMEOUT);
+        readiness.await("the alerting service's readiness", serviceUrl() + "/health/readiness", body -> true);
+        readiness.await("the alerting service's API", serviceUrl() + "/api/v1/alerts?limit=1", body -> true);
+        readiness.await("the rules in force", serviceUrl() + "/api/v1/rules",
+                body -> rules.stream().allMatch(r -> body.contains("\"" + r.getRuleId() + "\"")));
+        readiness.await("the importer", "http://localhost:" + importer.httpPort() + "/health", body -> true);
     }
 
-    private void publishExampleRules() {
+    /** The rules published at start (from {@code --rules}). */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** The warehouse snapshots, or null when {@code --snapshot-interval 0}. */
+    WarehouseSnapshots snapshots() {
+        return snapshots;
+    }
+
+    private void publishRules() {
         GdsAvroSerializer<Rule> serializer = new GdsAvroSerializer<>();
         serializer.configure(serdeConfig(), false);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (Rule rule : ExampleRules.all()) {
+            for (Rule rule : rules) {
                 producer.send(new ProducerRecord<>(topics.rules(), rule.getRuleId(), serializer.serialize(topics.rules(), rule)));
             }
         }
@@ -183,8 +212,13 @@ public final class LocalStack implements AutoCloseable {
      * --collectors-config}). Its Kafka bootstrap and registry are replaced by the stack's; the
      * topics its targets need are created. It is stopped with the stack.
      */
-    public AgentRunner startCollectorAgent(Path collectorsYaml) {
-        CollectorsConfig file = new ConfigLoader().load(collectorsYaml);
+    private AgentRunner startCollectorAgent(Path collectorsYaml) {
+        CollectorsConfig file;
+        try {
+            file = new ConfigLoader().load(collectorsYaml);
+        } catch (ConfigException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
         Map<String, Object> producer = new HashMap<>(file.producer());
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         Map<String, Object> serde = new HashMap<>(file.serde());
@@ -262,7 +296,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private String banner(long startMillis) {
+    /** What the stack prints once it answers: where everything is, and how long the start took. */
+    String banner(Duration startTime) {
         StringBuilder b = new StringBuilder();
         b.append("\n==================== GDS Alerting local stack ====================\n");
         b.append(String.format("  Kafka bootstrap     %s%n", broker.bootstrapServers()));
@@ -271,19 +306,25 @@ public final class LocalStack implements AutoCloseable {
         b.append(String.format("  Data directory      %s%n", config.dataDir().toAbsolutePath()));
         b.append(String.format("  Synthetic fleet     %d instances of each of postgresql, mssql, mongodb, snowflake;%n",
                 config.instancesPerType()));
-        b.append(String.format("                      a cycle every %s, seed %d%n", config.interval(), config.seed()));
+        b.append(String.format("                      a cycle every %s, seed %d%n", Durations.format(config.interval()), config.seed()));
         b.append(String.format("  Alerting service    %s  (REST: /api/v1/alerts, /api/v1/rules, /health, /prometheus)%n",
                 serviceUrl()));
         b.append(String.format("  Web console         %s/%n", serviceUrl()));
         b.append(String.format(open
                 ? "                      AUTHENTICATION OFF and --open: anyone who can reach this machine can use it;%n"
                 : "                      AUTHENTICATION OFF: listening on localhost only (--open to listen on every interface);%n"));
-        b.append(String.format("                      %d example rules published on %s%n", ExampleRules.all().size(), topics.rules()));
-        b.append(String.format("  Warehouse (DuckDB)  %s%n", LocalStackImporter.warehouseFile(config.dataDir())));
+        b.append(String.format("                      %d rules from %s published on %s and in force%n", rules.size(),
+                config.rules().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")), topics.rules()));
+        b.append(String.format("  Warehouse (DuckDB)  %s  (held open by the importer)%n", LocalStackImporter.warehouseFile(config.dataDir())));
+        if (snapshots != null) {
+            b.append(String.format("                      query it: duckdb -readonly %s%n", snapshots.target()));
+            b.append(String.format("                      (a copy every %s, storage format %s: any DuckDB >= 1.0 reads it)%n",
+                    Durations.format(config.snapshotInterval()), WarehouseSnapshots.STORAGE_VERSION));
+        }
         b.append(String.format("                      importer /health and /metrics on http://localhost:%d%n", importer.httpPort()));
         b.append("  Topics\n");
         topicNames.forEach(t -> b.append("    ").append(t).append('\n'));
-        b.append(String.format("  Ready in %.1f s. Ctrl-C stops.%n", (System.currentTimeMillis() - startMillis) / 1000.0));
+        b.append(String.format("  Ready in %.1f s (the API answers). Ctrl-C stops.%n", startTime.toMillis() / 1000.0));
         b.append("  Look:  kcat -b ").append(broker.bootstrapServers())
                 .append(" -C -t gds.metrics.postgresql.prod -c 1 -f '%k\\n%s' | xxd | head\n");
         b.append("         curl ").append(registryServer.url()).append("/subjects\n");
@@ -319,61 +360,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        LocalStackConfig config;
-        // --collectors-config FILE: the real collector agent beside the synthetic fleet.
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        Path collectorsYaml = null;
-        // --open: the HTTP ports on every interface instead of loopback only.
-        boolean open = rest.remove("--open");
-        int flag = rest.indexOf("--collectors-config");
-        if (flag >= 0) {
-            if (flag + 1 >= rest.size()) {
-                System.err.println("local-stack: --collectors-config needs a file (see --help)");
-                System.exit(2);
-                return;
-            }
-            collectorsYaml = Path.of(rest.remove(flag + 1));
-            rest.remove(flag);
+    /** {@code bin/local-stack}: flags in {@link LocalStackCommand}; exits 0, 1 (did not start) or 2 (usage). */
+    public static void main(String[] args) {
+        int code = LocalStackCommand.commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
-        try {
-            config = LocalStackConfig.parse(rest);
-        } catch (LocalStackConfig.HelpRequested help) {
-            System.out.print(help.getMessage());
-            return;
-        } catch (IllegalArgumentException e) {
-            System.err.println("local-stack: " + e.getMessage());
-            System.exit(2);
-            return;
+        // 0: --help, or stopped by Ctrl-C (the JVM is already shutting down; exiting again would block).
+    }
+
+    /** Input the user gave is invalid (rule files, collectors.yaml): the stack does not start, nothing to retry. */
+    public static final class InvalidInputException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidInputException(String message, Throwable cause) {
+            super(message, cause);
         }
-        long t0 = System.currentTimeMillis();
-        LocalStack stack;
-        try {
-            stack = start(config, open);
-            if (collectorsYaml != null) {
-                try {
-                    stack.startCollectorAgent(collectorsYaml);
-                } catch (RuntimeException e) {
-                    stack.close();
-                    throw e;
-                }
-            }
-        } catch (ConfigException e) {
-            System.err.println("local-stack: " + e.getMessage());
-            System.exit(2);
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("the local stack did not start: {}", e.getMessage(), e);
-            System.exit(1);
-            return;
-        }
-        System.out.println(stack.banner(t0));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping the local stack");
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-shutdown"));
-        stopped.await();
     }
 }

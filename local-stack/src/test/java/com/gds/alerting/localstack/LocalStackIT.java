@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
 import com.gds.alerting.avro.serde.GdsAvroDeserializer;
+import com.gds.alerting.rulescli.GdsRules;
 
 /** The local stack as a user starts it, checked from outside: topics, wire format, the registry over HTTP. */
 class LocalStackIT {
+
+    /** The rule packs of the repository (the tests run in local-stack/). */
+    static final Path PACKS = Path.of("..", "rules", "packs");
 
     @TempDir
     static Path dataDir;
@@ -41,7 +52,9 @@ class LocalStackIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(new LocalStackConfig(dataDir, 0, 0, 6, Duration.ofMillis(300), 0.0, 11, 0));
+        stack = LocalStack.start(LocalStackConfig.parse("--data-dir", dataDir.toString(), "--kafka-port", "0",
+                "--registry-port", "0", "--http-port", "0", "--importer-port", "0", "--instances-per-type", "6",
+                "--interval", "300ms", "--incident-probability", "0", "--seed", "11", "--rules", PACKS.toString()));
     }
 
     @AfterAll
@@ -130,34 +143,56 @@ class LocalStackIT {
         assertTrue(metricNames.containsAll(List.of("up", "collection_duration_ms", "connections_used_ratio")), metricNames.toString());
     }
 
+    /** Issue 23: the banner said "ready" up to 30 s before the API answered. Ready now means it answers, at once. */
     @Test
-    void runsTheAlertingServiceOpenWithTheExampleRules() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String body = "";
-        int status = 0;
-        while (System.nanoTime() < deadline) {
-            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(stack.serviceUrl() + "/api/v1/rules")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            status = response.statusCode();
-            body = response.body();
-            if (status == 200 && ExampleRules.all().stream().allMatch(r -> response.body().contains("\"" + r.getRuleId() + "\""))) {
-                break;
-            }
-            Thread.sleep(200);
+    void onceStartedTheApiAnswersWithoutATokenAndEveryPackRuleIsInForce() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> alerts = http.send(HttpRequest.newBuilder(URI.create(stack.serviceUrl() + "/api/v1/alerts")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, alerts.statusCode(), "no token needed in the local stack, no retry needed: " + alerts.body());
+        HttpResponse<String> rules = http.send(HttpRequest.newBuilder(URI.create(stack.serviceUrl() + "/api/v1/rules")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, rules.statusCode(), rules.body());
+        List<String> published = stack.rules().stream().map(r -> r.getRuleId()).toList();
+        assertTrue(published.size() >= 30 && published.contains("fleet-database-down") && published.contains("pg-replication-lag"),
+                "the packs of rules/packs: " + published);
+        for (String id : published) {
+            assertTrue(rules.body().contains("\"" + id + "\""), id + " in force: " + rules.body());
         }
-        assertEquals(200, status, "no token needed in the local stack: " + body);
-        for (var rule : ExampleRules.all()) {
-            assertTrue(body.contains("\"" + rule.getRuleId() + "\""), rule.getRuleId() + " in " + body);
+        HttpResponse<String> importer = http.send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + stack.importerHttpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, importer.statusCode(), importer.body());
+    }
+
+    /**
+     * Issue 23: the README suggested publishing the packs next to hard-coded example rules, which
+     * doubled every alert under two ids. The stack publishes the packs themselves: publishing them
+     * again, as the README says, changes nothing.
+     */
+    @Test
+    void publishingThePacksAgainWithGdsRulesChangesNothing() throws Exception {
+        List<String> files;
+        try (var listed = Files.list(PACKS)) {
+            files = listed.filter(p -> p.toString().endsWith(".yaml")).map(Path::toString).sorted().toList();
         }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("publish"));
+        args.addAll(files);
+        args.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--no-delete"));
+        int code = GdsRules.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("Nothing to publish"), out.toString());
     }
 
     @Test
     void refusesToStartOnAPortInUseAndSaysWhichFlagToChange() {
         int busy = Integer.parseInt(stack.bootstrapServers().substring(stack.bootstrapServers().lastIndexOf(':') + 1));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalStack.start(
-                new LocalStackConfig(dataDir.resolve("other"), busy, 0, 1, Duration.ofSeconds(1), 0, 1, 0)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalStack.start(LocalStackConfig.parse(
+                "--data-dir", dataDir.resolve("other").toString(), "--kafka-port", Integer.toString(busy), "--registry-port", "0",
+                "--rules", PACKS.toString())));
         assertTrue(e.getMessage().contains("port " + busy + " is in use") && e.getMessage().contains("--kafka-port"),
                 e.getMessage());
     }
 }
+
