@@ -66,7 +66,9 @@ import com.gds.alerting.topologies.serde.StoreSerde;
  * pre-loaded metrics; read the second, whose JIT is warm. Reports drain throughput (RUNNING to the
  * last metric evaluated, and every 10 s), the SLO store's entries and
  * their mean serialised size (key + value, what the changelog and RocksDB hold per entry), and
- * RocksDB's own live-data estimate for the store divided by the entries.
+ * RocksDB's own live-data estimate for the store divided by the entries, and the drain's process CPU per
+ * million metrics ({@link ProcessCpu}). Every pre-loaded record is acknowledged before a round starts
+ * ({@link CheckedSends}), so a rule table short of {@code --slos} rules at RUNNING is a fault of the product.
  */
 public final class SloBenchmark {
 
