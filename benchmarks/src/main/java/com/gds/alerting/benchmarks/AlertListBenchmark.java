@@ -86,6 +86,8 @@ public final class AlertListBenchmark {
     private final int retentionWaitSeconds;
     private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Requests sent so far (main thread only), for the CPU per request. */
+    private long requestsMade;
     private EmbeddedKafkaBroker broker;
 
     private AlertListBenchmark(Map<String, String> args) {
@@ -117,12 +119,20 @@ public final class AlertListBenchmark {
 
             Path state = Files.createTempDirectory(workDir, "state");
             long t1 = System.nanoTime();
+            ProcessCpu restoreCpu = ProcessCpu.start();
             ApplicationContext service = service(state, "3650d", "1s");
             String url = service.getBean(EmbeddedServer.class).getURL().toString();
             awaitTotal(url + "/api/v1/alerts?limit=1", open);
             double restoreSeconds = (System.nanoTime() - t1) / 1e9;
+            String restoreCpuLine = restoreCpu.report(open + resolved, "states restored");
+            ProcessCpu openCpu = ProcessCpu.start();
+            long requestsBefore = requestsMade;
             double[] openList = time(url + "/api/v1/alerts?limit=100", requests);
+            String openCpuLine = openCpu.report(requestsMade - requestsBefore, "requests");
+            ProcessCpu resolvedCpu = ProcessCpu.start();
+            requestsBefore = requestsMade;
             double[] resolvedList = time(url + "/api/v1/alerts?state=resolved&limit=100", Math.max(5, requests / 10));
+            String resolvedCpuLine = resolvedCpu.report(requestsMade - requestsBefore, "requests");
             long heldBefore = total(url + "/api/v1/alerts?state=resolved&limit=1");
             service.close();
 
@@ -150,6 +160,9 @@ public final class AlertListBenchmark {
             System.out.printf(Locale.ROOT, "service start until the %,d open alerts are listed (restore): %.1f s%n", open, restoreSeconds);
             print("GET /api/v1/alerts?limit=100 (open: " + open + ")", openList);
             print("GET /api/v1/alerts?state=resolved&limit=100 (" + heldBefore + ")", resolvedList);
+            System.out.println("start until the open alerts are listed: " + restoreCpuLine + " (service and broker in this process)");
+            System.out.println("open list, warm-ups included: " + openCpuLine);
+            System.out.println("resolved list, warm-ups included: " + resolvedCpuLine);
             System.out.printf(Locale.ROOT, "resolved alerts held: %,d before the retention phase; %,d after it (%s retention, "
                     + "%,d resolved within it; %.1f s after the restart); open alerts after: %,d%n", heldBefore, held, retention,
                     withinRetention, sweepSeconds, openAfter);
@@ -295,6 +308,7 @@ public final class AlertListBenchmark {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
+        requestsMade++;
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

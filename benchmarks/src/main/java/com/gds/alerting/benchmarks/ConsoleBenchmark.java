@@ -71,6 +71,8 @@ public final class ConsoleBenchmark {
     private final int refreshes;
     private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Requests sent so far (main thread only), for the CPU per request. */
+    private long requestsMade;
 
     private ConsoleBenchmark(Map<String, String> args) {
         alerts = Integer.parseInt(args.getOrDefault("alerts", "5000"));
@@ -104,9 +106,12 @@ public final class ConsoleBenchmark {
                     awaitRule(base);
                     produceAlerts(producer);
                     awaitTotal(base);
+                    ProcessCpu restCpu = ProcessCpu.start();
+                    long requestsBefore = requestsMade;
                     double[] list100 = timeGet(base + "/api/v1/alerts?limit=100");
                     double[] list500 = timeGet(base + "/api/v1/alerts?limit=500&sort=instance");
                     double[] values = timeGet(base + "/api/v1/alerts/saturation:db-42:connections_used_ratio/values");
+                    String restCpuLine = restCpu.report(requestsMade - requestsBefore, "requests");
                     ChromeDriver browser = chromium();
                     try {
                         System.out.println();
@@ -121,6 +126,8 @@ public final class ConsoleBenchmark {
                     print("GET /api/v1/alerts?limit=100", list100);
                     print("GET /api/v1/alerts?limit=500&sort=instance", list500);
                     print("GET /api/v1/alerts/{key}/values (60 min)", values);
+                    System.out.println("  REST requests above, warm-ups included: " + restCpuLine
+                            + " (service and broker in this process; Chromium is not)");
                 } finally {
                     service.close();
                 }
@@ -192,6 +199,7 @@ public final class ConsoleBenchmark {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
+        requestsMade++;
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -153,12 +153,12 @@ public final class DispatcherBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "warm-up: %,d delivered in %.1f s%n", warmup, (System.nanoTime() - warmStart) / 1e9);
 
-                double cpuBefore = processCpuSeconds();
+                ProcessCpu measured = ProcessCpu.start();
                 long start = System.nanoTime();
                 write(producer, topics.events(), keys, values, sentAt, warmup, total, rate);
                 long written = System.nanoTime();
                 boolean all = await(received, total, TimeUnit.MINUTES.toNanos(5));
-                double cpu = processCpuSeconds() - cpuBefore;
+                double cpu = measured.cpuSeconds();
                 report(warmup, total, rate, start, written, sentAt, receivedAt, cpu);
                 if (!all) {
                     System.out.println("MISSING " + (total - received.get()) + " notifications");
@@ -222,8 +222,8 @@ public final class DispatcherBenchmark {
             System.out.printf(Locale.ROOT, "event written -> POST received: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     percentile(ms, 0.50), percentile(ms, 0.90), percentile(ms, 0.99), ms[ms.length - 1]);
         }
-        System.out.printf(Locale.ROOT, "process CPU %.1f s over %.1f s (%.0f%% of %d cores, %.0f us per notification, "
-                        + "broker, sink and producer included); load average now %.2f%n",
+        System.out.printf(Locale.ROOT, "process CPU %.1f s over %.1f s (%.0f%% of %d cores, %.0f us per notification = CPU-s per "
+                        + "million notifications, broker, sink and producer included); load average now %.2f%n",
                 cpuSeconds, seconds, 100 * cpuSeconds / seconds / Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors(), 1e6 * cpuSeconds / Math.max(1, ms.length),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -231,10 +231,6 @@ public final class DispatcherBenchmark {
 
     private static double percentile(double[] sorted, double p) {
         return sorted[Math.max(0, (int) Math.ceil(sorted.length * p) - 1)];
-    }
-
-    private static double processCpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     /** The {@code message_id} of the JSON body, found without parsing the whole of it. */

@@ -121,6 +121,7 @@ public final class FaultScenarios {
         AvroClassTrust.install();
         Files.createDirectories(workDir);
         System.out.printf(Locale.ROOT, "scenario %d, load average at start: %s%n", scenario, PipelineBenchmark.loadAverage());
+        ProcessCpu cpu = ProcessCpu.start();
         broker = EmbeddedKafkaBroker.builder().dataDir(Files.createTempDirectory(workDir, "broker")).build().start();
         try {
             TopicLayout.create(broker.bootstrapServers(), TOPICS, List.of(METRICS), 6);
@@ -134,6 +135,8 @@ public final class FaultScenarios {
                 default -> throw new IllegalArgumentException("no scenario " + scenario + " here (1 to 4, or 6)");
             };
             System.out.printf(Locale.ROOT, "load average at end: %s%n", PipelineBenchmark.loadAverage());
+            // A fault scenario's work is not a steady count of samples (child JVMs are not in it either): the whole run only.
+            System.out.println("this JVM, whole scenario: " + cpu.summary());
             System.out.println("VERDICT scenario " + scenario + ": " + (pass ? "PASS" : "FAIL"));
             return pass;
         } finally {

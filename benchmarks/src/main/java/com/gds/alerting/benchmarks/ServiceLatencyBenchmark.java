@@ -64,6 +64,8 @@ public final class ServiceLatencyBenchmark {
     private final int requests;
     private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Requests sent so far (main thread only), for the CPU per request. */
+    private long requestsMade;
     private EmbeddedKafkaBroker broker;
 
     private ServiceLatencyBenchmark(Map<String, String> args) {
@@ -104,20 +106,25 @@ public final class ServiceLatencyBenchmark {
                 String key = "bench:db-" + i + ":bench_metric";
                 (locator.isSelf(locator.locate(key).activeHost()) ? local : remote).add(key);
             }
+            ProcessCpu queryCpu = ProcessCpu.start();
+            long requestsBefore = requestsMade;
             double[] localMs = time(local, key -> urlA + "/api/v1/alerts/" + key);
             double[] remoteMs = time(remote, key -> urlA + "/api/v1/alerts/" + key);
             double[] listMs = time(java.util.Collections.nCopies(50, ""), k -> urlA + "/api/v1/alerts?limit=100");
+            String queryCpuLine = queryCpu.report(requestsMade - requestsBefore, "requests");
 
             produceAlerts(alerts, restoreAlerts);
             awaitTotal(a, restoreAlerts);
             a.close();
             b.close();
             long t1 = System.nanoTime();
+            ProcessCpu restoreCpu = ProcessCpu.start();
             ApplicationContext restored = service(Files.createTempDirectory(workDir, "state-c"));
             awaitReady(restored);
             double restoreStart = (System.nanoTime() - t1) / 1e9;
             awaitTotal(restored, restoreAlerts);
             double restoreAll = (System.nanoTime() - t1) / 1e9;
+            String restoreCpuLine = restoreCpu.report(restoreAlerts, "alerts restored");
             restored.close();
 
             System.out.println();
@@ -127,6 +134,8 @@ public final class ServiceLatencyBenchmark {
             print("GET /api/v1/alerts/{key}, local", localMs);
             print("GET /api/v1/alerts/{key}, forwarded", remoteMs);
             print("GET /api/v1/alerts?limit=100 (fan-out, " + alerts + " alerts, 2 instances)", listMs);
+            System.out.println("queries, warm-ups included: " + queryCpuLine + " (both instances and the broker in this process)");
+            System.out.println("start until all alerts listed: " + restoreCpuLine + " (service and broker in this process)");
         } finally {
             broker.close();
         }
@@ -155,6 +164,7 @@ public final class ServiceLatencyBenchmark {
     }
 
     private int get(String url) throws Exception {
+        requestsMade++;
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

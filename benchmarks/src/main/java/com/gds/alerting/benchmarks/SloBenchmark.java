@@ -66,7 +66,9 @@ import com.gds.alerting.topologies.serde.StoreSerde;
  * pre-loaded metrics; read the second, whose JIT is warm. Reports drain throughput (RUNNING to the
  * last metric evaluated, and every 10 s), the SLO store's entries and
  * their mean serialised size (key + value, what the changelog and RocksDB hold per entry), and
- * RocksDB's own live-data estimate for the store divided by the entries.
+ * RocksDB's own live-data estimate for the store divided by the entries, and the drain's process CPU per
+ * million metrics ({@link ProcessCpu}). Every pre-loaded record is acknowledged before a round starts
+ * ({@link CheckedSends}), so a rule table short of {@code --slos} rules at RUNNING is a fault of the product.
  */
 public final class SloBenchmark {
 
@@ -139,13 +141,18 @@ public final class SloBenchmark {
         Random random = new Random(42);
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
         long sent = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        CheckedSends ruleSends = new CheckedSends("rules to " + topics.rulesAccepted());
+        CheckedSends metricSends = new CheckedSends("metrics to " + metricsTopic);
+        // The topics were created a moment ago: one request in flight, or a send may be lost (see CheckedSends).
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(config),
+                new StringSerializer(), new ByteArraySerializer())) {
             for (int s = 0; s < slos; s++) {
                 Rule rule = rule(s);
                 // Straight into the accepted table, as after a restart (see TopologyThroughputBenchmark).
-                producer.send(new ProducerRecord<>(topics.rulesAccepted(), rule.getRuleId(),
+                ruleSends.send(producer, new ProducerRecord<>(topics.rulesAccepted(), rule.getRuleId(),
                         ruleSerializer.serialize(topics.rulesAccepted(), rule)));
             }
+            ruleSends.flushAndCheck(producer);
             for (int c = 0; c < cycles; c++) {
                 Instant at = start.plusSeconds(15L * c);
                 for (int i = 0; i < instances; i++) {
@@ -155,22 +162,23 @@ public final class SloBenchmark {
                         if (ratio(s)) {
                             double total = 1_000.0 * (c + 1);
                             double failed = badSample ? 10.0 * (c + 1) : 0;
-                            send(producer, serializer, metricsTopic, instance, "req_total_" + s, total, at);
-                            send(producer, serializer, metricsTopic, instance, "req_failed_" + s, failed, at);
+                            send(producer, metricSends, serializer, metricsTopic, instance, "req_total_" + s, total, at);
+                            send(producer, metricSends, serializer, metricsTopic, instance, "req_failed_" + s, failed, at);
                             sent += 2;
                         } else {
-                            send(producer, serializer, metricsTopic, instance, "avail_" + s, badSample ? 0 : 1, at);
+                            send(producer, metricSends, serializer, metricsTopic, instance, "avail_" + s, badSample ? 0 : 1, at);
                             sent++;
                         }
                     }
                 }
             }
-            producer.flush();
+            metricSends.flushAndCheck(producer);
         }
         return sent;
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, GdsAvroSerializer<com.gds.alerting.avro.Metric> serializer,
+    private static void send(KafkaProducer<String, byte[]> producer, CheckedSends sends,
+                             GdsAvroSerializer<com.gds.alerting.avro.Metric> serializer,
                              String topic, String instance, String metric, double value, Instant at) {
         com.gds.alerting.avro.Metric m = com.gds.alerting.avro.Metric.newBuilder()
                 .setTimestamp(at)
@@ -181,7 +189,7 @@ public final class SloBenchmark {
                 .setTags(Map.of("environment", "prod"))
                 .setMetadata(new MetricMetadata(5L, "bench", "c"))
                 .build();
-        producer.send(new ProducerRecord<>(topic, instance, serializer.serialize(topic, m)));
+        sends.send(producer, new ProducerRecord<>(topic, instance, serializer.serialize(topic, m)));
     }
 
     private static Rule rule(int s) {
@@ -224,8 +232,11 @@ public final class SloBenchmark {
                 check(streams, deadline, "start");
                 Thread.sleep(5);
             }
+            ProcessCpu cpu = ProcessCpu.start();
+            // Every rule was acknowledged before the start, and a global store is restored to its end offsets
+            // before any stream thread runs: a missing rule here is a product fault, not the harness's.
             if (alerting.ruleBook().size() != slos) {
-                throw new IOException("rule table holds " + alerting.ruleBook().size() + " rules, expected " + slos);
+                throw new IOException("rule table holds " + alerting.ruleBook().size() + " rules at RUNNING, expected " + slos);
             }
             long start = runningSince.get();
             long lastReport = System.nanoTime();
@@ -243,6 +254,7 @@ public final class SloBenchmark {
             System.out.printf(Locale.ROOT, "drained %,d metrics in %.1f s: %,.0f metrics/s (evaluations %,d, events %,d)%n",
                     metrics, seconds, metrics / seconds, alerting.counters().get(Counter.EVALUATIONS),
                     alerting.counters().get(Counter.EVENTS));
+            System.out.println("drain " + cpu.report(metrics, "metrics") + "; broker and harness in the same process");
 
             ReadOnlyKeyValueStore<String, SloStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
                     AlertingTopology.Names.SLO_STORE, QueryableStoreTypes.keyValueStore()));

@@ -116,7 +116,7 @@ public final class TopologyThroughputBenchmark {
                 }
             }
             System.out.println();
-            System.out.println("rules    metrics/s   seconds   peak heap MiB   events");
+            System.out.println("rules    metrics/s   seconds   peak heap MiB   events   CPU-s per M");
             results.forEach(System.out::println);
         }
     }
@@ -142,7 +142,10 @@ public final class TopologyThroughputBenchmark {
         Random random = new Random(42);
         int perCycle = instances * METRIC_NAMES.length;
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        CheckedSends sends = new CheckedSends("metrics");
+        // The topics were created a moment ago: one request in flight, or a send may be lost (see CheckedSends).
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(config),
+                new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < metrics; i++) {
                 int cycle = i / perCycle;
                 int inCycle = i % perCycle;
@@ -160,9 +163,9 @@ public final class TopologyThroughputBenchmark {
                         .setTags(Map.of("environment", "prod", "region", "eu-west-" + (instance % 3 + 1)))
                         .setMetadata(new MetricMetadata(5L, "bench", "c" + cycle))
                         .build();
-                producer.send(new ProducerRecord<>(topic, metric.getInstanceId(), serializer.serialize(topic, metric)));
+                sends.send(producer, new ProducerRecord<>(topic, metric.getInstanceId(), serializer.serialize(topic, metric)));
             }
-            producer.flush();
+            sends.flushAndCheck(producer);
         }
     }
 
@@ -216,14 +219,16 @@ public final class TopologyThroughputBenchmark {
         List<Rule> rules = rules(ruleCount);
         GdsAvroSerializer<Rule> ruleSerializer = new GdsAvroSerializer<>();
         ruleSerializer.configure(Map.of("schema.registry.url", REGISTRY), false);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        CheckedSends ruleSends = new CheckedSends("rules to " + topics.rulesAccepted());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())), new StringSerializer(), new ByteArraySerializer())) {
             // Straight into the accepted table, as after a restart: the global store is complete before the
             // stream thread starts, so every metric of the run is evaluated against every rule.
             for (Rule rule : rules) {
-                producer.send(new ProducerRecord<>(topics.rulesAccepted(), rule.getRuleId(),
+                ruleSends.send(producer, new ProducerRecord<>(topics.rulesAccepted(), rule.getRuleId(),
                         ruleSerializer.serialize(topics.rulesAccepted(), rule)));
             }
+            ruleSends.flushAndCheck(producer);
         }
 
         AlertingTopologyConfig config = AlertingTopologyConfig.defaults(Map.of("schema.registry.url", REGISTRY))
@@ -253,8 +258,9 @@ public final class TopologyThroughputBenchmark {
                 check(streams, deadline, "start");
                 Thread.sleep(5);
             }
+            ProcessCpu cpu = ProcessCpu.start();
             if (alerting.ruleBook().size() != ruleCount) {
-                throw new IOException("rule table holds " + alerting.ruleBook().size() + " rules, expected " + ruleCount);
+                throw new IOException("rule table holds " + alerting.ruleBook().size() + " rules at RUNNING, expected " + ruleCount);
             }
             long start = runningSince.get();
             long done;
@@ -265,8 +271,10 @@ public final class TopologyThroughputBenchmark {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String line = String.format(Locale.ROOT, "%6d %11.0f %9.1f %15d %8d", ruleCount, metrics / seconds, seconds,
-                    peakHeap.get() >> 20, alerting.counters().get(Counter.EVENTS));
+            String line = String.format(Locale.ROOT, "%6d %11.0f %9.1f %15d %8d %14.2f", ruleCount, metrics / seconds, seconds,
+                    peakHeap.get() >> 20, alerting.counters().get(Counter.EVENTS), cpu.cpuSecondsPerMillion(metrics));
+            System.out.println("round " + round + ", " + ruleCount + " rules: drain " + cpu.report(metrics, "metrics")
+                    + "; broker and harness in the same process");
             System.out.println("round " + round + ": " + line.trim() + " (evaluations "
                     + alerting.counters().get(Counter.EVALUATIONS) + ", dead-lettered "
                     + alerting.counters().get(Counter.METRICS_DEAD_LETTERED) + ")");

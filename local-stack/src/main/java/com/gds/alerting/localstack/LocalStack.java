@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -58,6 +60,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration TOPIC_VISIBLE_TIMEOUT = Duration.ofSeconds(30);
     /** A first start on a slow laptop restores nothing but still elects, joins and assigns. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** Longer than the producer's delivery timeout (2 min), so a send that fails reports its own cause first. */
+    private static final Duration RULE_PUBLISH_TIMEOUT = Duration.ofMinutes(3);
     /** The in-memory registry scope every service of the stack shares. */
     public static final String REGISTRY_SCOPE = "local-stack";
     /** Partitions of the metrics topics and those keyed like them: up to 6 alerting instances share them. */
@@ -164,14 +168,30 @@ public final class LocalStack implements AutoCloseable {
         return snapshots;
     }
 
+    /**
+     * Publishes the rules and waits for each acknowledgement: a rule lost here is an incident that never
+     * alerts. One request in flight, because {@code gds.rules} may have been created a moment ago: on Kafka
+     * before 4.5 an idempotent producer with several requests in flight to a fresh partition can have its first batch
+     * refused while a later one is appended, and then expire it (KAFKA-15591).
+     */
     private void publishRules() {
         GdsAvroSerializer<Rule> serializer = new GdsAvroSerializer<>();
         serializer.configure(serdeConfig(), false);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (Rule rule : rules) {
-                producer.send(new ProducerRecord<>(topics.rules(), rule.getRuleId(), serializer.serialize(topics.rules(), rule)));
+                try {
+                    producer.send(new ProducerRecord<>(topics.rules(), rule.getRuleId(), serializer.serialize(topics.rules(), rule)))
+                            .get(RULE_PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IllegalStateException("cannot publish the rule '" + rule.getRuleId() + "' to "
+                            + topics.rules() + ": " + (e.getCause() == null ? e : e.getCause()), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while publishing the rules", e);
+                }
             }
         }
     }
