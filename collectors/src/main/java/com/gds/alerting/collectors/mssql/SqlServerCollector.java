@@ -65,7 +65,7 @@ public final class SqlServerCollector implements Collector {
     public SqlServerCollector(JdbcSession session, String target, Integer connectionLimit) {
         this.session = session;
         this.connectionLimit = connectionLimit;
-        this.permissions = new PermissionReport(target);
+        this.permissions = new PermissionReport(target, SqlServerCollector.class);
     }
 
     @Override

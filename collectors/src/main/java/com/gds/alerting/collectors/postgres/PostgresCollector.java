@@ -70,7 +70,7 @@ public final class PostgresCollector implements Collector {
     public PostgresCollector(JdbcSession session, String target) {
         this.session = session;
         this.target = target;
-        this.permissions = new PermissionReport(target);
+        this.permissions = new PermissionReport(target, PostgresCollector.class);
     }
 
     public PostgresCollector(JdbcSession session) {

@@ -80,7 +80,7 @@ public final class SnowflakeCollector implements Collector {
     /** @param target how the target is named in the log (its instance id) */
     public SnowflakeCollector(JdbcSession session, String target) {
         this.session = session;
-        this.permissions = new PermissionReport(target);
+        this.permissions = new PermissionReport(target, SnowflakeCollector.class);
     }
 
     @Override

@@ -34,14 +34,17 @@ public final class PermissionReport {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(PermissionReport.class);
-
     private final String target;
+    private final Logger log;
     private List<String> lastMissing;
 
-    /** @param target how the target is named in the log (its instance id) */
-    public PermissionReport(String target) {
+    /**
+     * @param target how the target is named in the log (its instance id)
+     * @param owner  the collector class, whose logger says it (so its lines stay with the collector's)
+     */
+    public PermissionReport(String target, Class<?> owner) {
         this.target = target;
+        this.log = LoggerFactory.getLogger(owner);
     }
 
     /**
@@ -57,11 +60,11 @@ public final class PermissionReport {
             return;
         }
         if (!names.isEmpty()) {
-            LOG.warn("{}: '{}' lacks {}: {}", target, principal, String.join(" and ", names), missing.stream()
+            log.warn("{}: '{}' lacks {}: {}", target, principal, String.join(" and ", names), missing.stream()
                     .map(m -> "without " + m.name() + " " + m.withheld() + " not published; grant it with: " + m.fix())
                     .collect(Collectors.joining("; ")));
         } else if (lastMissing != null) {
-            LOG.info("{}: '{}' now has every grant it needs; every metric is published again", target, principal);
+            log.info("{}: '{}' now has every grant it needs; every metric is published again", target, principal);
         }
         lastMissing = names;
     }

@@ -25,7 +25,7 @@ class PermissionReportTest {
     private static final PermissionReport.Missing MSDB = new PermissionReport.Missing("msdb.dbo.backupset",
             "backup ages are", "GRANT SELECT ON dbo.backupset TO [m]");
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(PermissionReport.class);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(PermissionReportTest.class);
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     @BeforeEach
@@ -41,7 +41,7 @@ class PermissionReportTest {
 
     @Test
     void missingGrantsAreOneZeroSampleNamingEachAndOneWarnPerChange() {
-        PermissionReport report = new PermissionReport("sql-prod-01");
+        PermissionReport report = new PermissionReport("sql-prod-01", PermissionReportTest.class);
         List<Sample> first = new ArrayList<>();
         report.report("m", List.of(VSS, MSDB), first);
         report.report("m", List.of(VSS, MSDB), new ArrayList<>());
@@ -67,7 +67,7 @@ class PermissionReportTest {
     @Test
     void aTargetWithEveryGrantFromTheStartLogsNothing() {
         List<Sample> out = new ArrayList<>();
-        new PermissionReport("pg-01").report("monitor", List.of(), out);
+        new PermissionReport("pg-01", PermissionReportTest.class).report("monitor", List.of(), out);
         assertEquals(1, out.get(0).value());
         assertTrue(log.list.isEmpty(), log.list.toString());
     }
