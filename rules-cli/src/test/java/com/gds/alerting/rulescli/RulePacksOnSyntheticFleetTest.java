@@ -53,7 +53,13 @@ class RulePacksOnSyntheticFleetTest {
             "mongodb wiredtiger_cache_used_ratio", "snowflake failed_logins_15m", "snowflake failed_queries_15m",
             "postgresql wal_receiver_streaming", "postgresql replication_slot_wal_status", "postgresql replication_slot_active",
             "postgresql collector_permission_ok", "postgresql uptime_seconds", "postgresql role_changed",
-            "postgresql collection_failed", "mssql collection_failed", "mongodb collection_failed", "snowflake collection_failed");
+            "postgresql collection_failed", "mssql collection_failed", "mongodb collection_failed", "snowflake collection_failed",
+            "mssql collector_permission_ok", "mssql databases_unhealthy", "mssql ag_replicas_not_healthy",
+            "mssql ag_databases_not_healthy", "mssql databases_log_reuse_blocked", "mssql backup_full_oldest_age_seconds",
+            "mssql backup_log_oldest_age_seconds", "mssql agent_jobs_failed", "mssql worker_threads_used_ratio",
+            "mssql deadlocks_per_second", "mssql longest_query_seconds",
+            "snowflake collector_permission_ok", "snowflake resource_monitor_used_ratio_max", "snowflake tasks_failing",
+            "snowflake pipes_failing");
 
     private static List<Rule> packs;
 

@@ -22,9 +22,10 @@ public final class Collectors {
             case POSTGRESQL -> new PostgresCollector(new JdbcSession(target.connection().get("url"),
                     () -> postgresProperties(target), target.queryTimeout()), target.instanceId());
             case MSSQL -> new SqlServerCollector(new JdbcSession(target.connection().get("url"),
-                    () -> sqlServerProperties(target), target.queryTimeout()));
+                    () -> sqlServerProperties(target), target.queryTimeout()), target.instanceId(),
+                    target.connectionLimit());
             case SNOWFLAKE -> new SnowflakeCollector(new JdbcSession(target.connection().get("url"),
-                    () -> snowflakeProperties(target), target.queryTimeout()));
+                    () -> snowflakeProperties(target), target.queryTimeout()), target.instanceId());
             case MONGODB -> new MongoCollector(target);
         };
     }

@@ -52,7 +52,7 @@ public final class ConfigLoader {
             "health_port", "health_bind");
     private static final Set<String> DEFAULTS = Set.of("interval", "query_timeout", "tags");
     private static final Set<String> TARGET = Set.of("type", "instance_id", "environment", "connection", "credentials",
-            "interval", "query_timeout", "metrics", "tags");
+            "interval", "query_timeout", "metrics", "tags", "connection_limit");
     private static final Set<String> CREDENTIALS = Set.of("username", "password_env", "password_file");
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
@@ -262,8 +262,22 @@ public final class ConfigLoader {
         Map<String, String> tags = new LinkedHashMap<>(defaultTags);
         t.optional("tags").map(ConfigLoader::tags).ifPresent(tags::putAll);
         tags.put("environment", environment);
+        Integer connectionLimit = connectionLimit(t, type);
         return new TargetConfig(type, instanceId, environment, connection, credentials, interval, timeout, metrics,
-                tags, t.line());
+                tags, t.line(), connectionLimit);
+    }
+
+    /** SQL Server only: the other collectors read their limit from the server, where it is exact. */
+    private static Integer connectionLimit(YamlNode t, DatabaseType type) {
+        YamlNode node = t.optional("connection_limit").orElse(null);
+        if (node == null) {
+            return null;
+        }
+        if (type != DatabaseType.MSSQL) {
+            throw node.error("is for mssql targets only (" + type.id() + " reports its own limit)");
+        }
+        // SQL Server's own ceiling for 'user connections'.
+        return node.intInRange(1, 32_767);
     }
 
     private Credentials credentials(YamlNode c, Path baseDir) {

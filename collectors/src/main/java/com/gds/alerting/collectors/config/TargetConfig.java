@@ -21,15 +21,24 @@ import com.gds.alerting.collectors.source.DatabaseType;
  *                     collection_duration_ms} are always published)
  * @param tags         extra tags on every metric (environment is added)
  * @param line         line of the target in the configuration file, for messages
+ * @param connectionLimit the sessions the target is meant to allow ({@code connection_limit}; SQL
+ *                     Server only, where it wins over the server's {@code user connections}); null = none given
  */
 public record TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
                            Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
-                           Map<String, String> tags, int line) {
+                           Map<String, String> tags, int line, Integer connectionLimit) {
 
     public TargetConfig {
         connection = Map.copyOf(connection);
         metrics = Set.copyOf(metrics);
         tags = Map.copyOf(tags);
+    }
+
+    /** A target without a {@code connection_limit}. */
+    public TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
+                        Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
+                        Map<String, String> tags, int line) {
+        this(type, instanceId, environment, connection, credentials, interval, queryTimeout, metrics, tags, line, null);
     }
 
     /** Whether a metric of this name is to be published. */

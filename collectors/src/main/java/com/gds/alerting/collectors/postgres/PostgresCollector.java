@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import com.gds.alerting.collectors.source.Collector;
 import com.gds.alerting.collectors.source.JdbcSession;
+import com.gds.alerting.collectors.source.PermissionReport;
 import com.gds.alerting.collectors.source.Sample;
 import com.gds.alerting.collectors.source.SqlRunner;
 
@@ -60,7 +61,7 @@ public final class PostgresCollector implements Collector {
     private final String target;
     private final IntervalRatios cacheHits = new IntervalRatios();
     private final ReplayProgress replay = new ReplayProgress();
-    private Boolean lastPermissionOk;
+    private final PermissionReport permissions;
     private Boolean lastReplica;
 
     /**
@@ -69,6 +70,7 @@ public final class PostgresCollector implements Collector {
     public PostgresCollector(JdbcSession session, String target) {
         this.session = session;
         this.target = target;
+        this.permissions = new PermissionReport(target, PostgresCollector.class);
     }
 
     public PostgresCollector(JdbcSession session) {
@@ -147,19 +149,10 @@ public final class PostgresCollector implements Collector {
     }
 
     private void permission(boolean seesAll, String role, List<Sample> out) {
-        out.add(seesAll ? Sample.of("collector_permission_ok", 1)
-                : Sample.of("collector_permission_ok", 0, "missing", REQUIRED_GRANT));
-        if (lastPermissionOk == null || lastPermissionOk != seesAll) {
-            if (!seesAll) {
-                LOG.warn("{}: role '{}' lacks {} (pg_read_all_stats), so other users' sessions are hidden from it; "
-                        + "connection, idle-in-transaction, longest query/transaction, WAL receiver and standby metrics "
-                        + "are not published until it is granted: GRANT {} TO \"{}\"", target, role, REQUIRED_GRANT,
-                        REQUIRED_GRANT, role);
-            } else if (lastPermissionOk != null) {
-                LOG.info("{}: role '{}' now has {}; every metric is published again", target, role, REQUIRED_GRANT);
-            }
-            lastPermissionOk = seesAll;
-        }
+        permissions.report(role, seesAll ? List.of() : List.of(new PermissionReport.Missing(REQUIRED_GRANT,
+                "(pg_read_all_stats: other users' sessions are hidden) connection, idle-in-transaction, longest "
+                        + "query/transaction, WAL receiver and standby metrics are",
+                "GRANT " + REQUIRED_GRANT + " TO \"" + role + "\"")), out);
     }
 
     /**

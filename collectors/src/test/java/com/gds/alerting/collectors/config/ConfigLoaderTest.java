@@ -104,7 +104,28 @@ class ConfigLoaderTest {
                 Arguments.of("duplicate instance id", HEAD + TARGET + TARGET.substring(TARGET.indexOf("  - type")), 22,
                         "targets[1].instance_id", "already used by the target at line 8"),
                 Arguments.of("not YAML", HEAD + "targets: [\n", 8, "", "not valid YAML"),
-                Arguments.of("no targets", HEAD + "targets: []\n", 7, "targets", "lists no target"));
+                Arguments.of("no targets", HEAD + "targets: []\n", 7, "targets", "lists no target"),
+                Arguments.of("connection limit on a type that reports its own", HEAD + TARGET + "    connection_limit: 800\n", 21,
+                        "targets[0].connection_limit", "is for mssql targets only"),
+                Arguments.of("connection limit not a number", HEAD + sqlServer("lots"), 12, "targets[0].connection_limit",
+                        "must be a whole number"));
+    }
+
+    private static String sqlServer(String connectionLimit) {
+        return """
+                targets:
+                  - type: mssql
+                    instance_id: sql-prod-01
+                    environment: prod
+                    connection: {url: "jdbc:sqlserver://sql1:1433"}
+                    connection_limit: %s
+                """.formatted(connectionLimit);
+    }
+
+    @Test
+    void aSqlServerTargetsConnectionLimitIsKeptAndIsOptional() {
+        assertEquals(800, parse(HEAD + sqlServer("800")).targets().get(0).connectionLimit());
+        assertEquals(null, parse(HEAD + TARGET).targets().get(0).connectionLimit());
     }
 
     @ParameterizedTest(name = "{0}")
