@@ -31,6 +31,13 @@ public final class AlertingCounters {
          * decided (a collector that does not publish both counters of the SLI each cycle).
          */
         SLO_INSTANTS_INCOMPLETE("slo.instants_incomplete"),
+        /**
+         * Evaluations of a series whose alert key another series (same rule, instance and metric, other tags)
+         * last decided: one alert per rule, instance and metric, so such series overwrite each other's verdicts
+         * and a same-instant sample of the second is ignored. Pin the tag with a matcher, or watch a per-instance
+         * figure (the worst value).
+         */
+        SERIES_SHARING_ALERT_KEY("samples.series_sharing_alert_key"),
         /** Notifying transitions a silence kept quiet. */
         NOTIFICATIONS_SILENCED("notifications.silenced"),
         /** Notifying transitions an inhibition kept quiet. */

@@ -42,6 +42,10 @@ import com.gds.alerting.topologies.silences.SilenceBook;
 final class AlertLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertLifecycle.class);
+    private static final long SHARED_KEY_WARN_EVERY_MS = 10 * 60_000L;
+
+    /** When a rule and metric whose series share alert keys was last reported, to say it once in a while. */
+    private final java.util.Map<String, Long> sharedKeyWarnedAt = new java.util.HashMap<>();
     static final byte[] PRESENT = new byte[0];
     static final String SILENCED_BY = NotifyPolicy.SILENCE_PREFIX;
     static final String INHIBITED_BY = NotifyPolicy.INHIBITION_PREFIX;
@@ -106,6 +110,9 @@ final class AlertLifecycle {
     void evaluate(CompiledRule rule, Series series, long at, boolean sameTimeAgain, Verdict.Judge judge) {
         String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
         AlertStatus s = states.get(key);
+        if (s != null && s.getTags() != null && !s.getTags().equals(series.tags())) {
+            sharedKey(rule, series, s);
+        }
         if (s != null && (at < s.getLastSampleAt() || at == s.getLastSampleAt() && !sameTimeAgain)) {
             counters.increment(Counter.SAMPLES_LATE);
             LOG.debug("late evaluation of {} at {} ignored: {} already evaluated", key, at, s.getLastSampleAt());
@@ -196,6 +203,29 @@ final class AlertLifecycle {
                 .setUpdatedAt(ts)
                 .setRecentCommandIds(previous == null ? new ArrayList<>() : previous.getRecentCommandIds())
                 .build();
+    }
+
+    /**
+     * Another series (other tags) of the same rule, instance and metric: they share one alert, so the
+     * verdict of one overwrites the other's and a same-instant sample of the second is ignored as a
+     * duplicate. Counted, and said at WARN once per rule and metric every ten minutes.
+     */
+    private void sharedKey(CompiledRule rule, Series series, AlertStatus s) {
+        counters.increment(Counter.SERIES_SHARING_ALERT_KEY);
+        String what = rule.ruleId() + ":" + series.metricName();
+        long now = System.currentTimeMillis();
+        Long last = sharedKeyWarnedAt.get(what);
+        if (last == null || now - last >= SHARED_KEY_WARN_EVERY_MS) {
+            if (sharedKeyWarnedAt.size() >= 10_000) {
+                sharedKeyWarnedAt.clear();
+            }
+            sharedKeyWarnedAt.put(what, now);
+            LOG.warn("rule '{}' selects several series of '{}' on instance '{}' ({} and {}): they share one alert (one per rule,"
+                    + " instance and metric), so one series' verdict overwrites the other's and a same-instant sample of the"
+                    + " second is ignored; a breach can go unreported. Pin the tag with a matcher (one rule per series), or"
+                    + " watch a per-instance figure such as the worst value. Counted in {}", rule.ruleId(), series.metricName(),
+                    series.instanceId(), s.getTags(), series.tags(), Counter.SERIES_SHARING_ALERT_KEY.metricName());
+        }
     }
 
     /** Records the evaluation on the alert (not yet saved). */
