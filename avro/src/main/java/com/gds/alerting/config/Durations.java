@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  *   <li>{@code 0} alone (a zero needs no unit).</li>
  * </ul>
  *
- * Negative durations and durations beyond what a {@code long} of milliseconds holds are refused:
- * no setting of this project means either, and a value that wrapped once turned a rule's
- * {@code for} into 2 ms.
+ * Negative durations, fractions of a millisecond and durations beyond what a {@code long} of
+ * milliseconds holds are refused: no setting of this project means any of them, and a value
+ * that wrapped once turned a rule's {@code for} into 2 ms.
  */
 public final class Durations {
 
@@ -112,6 +112,11 @@ public final class Durations {
         }
         if (d.compareTo(LONGEST) > 0) {
             throw tooLong(text);
+        }
+        if (d.getNano() % 1_000_000 != 0) {
+            // Every duration of the project ends up in milliseconds; truncating in silence could
+            // turn PT0.0001S into zero.
+            throw new InvalidDurationException(text, "is finer than a millisecond; expected " + ACCEPTED_FORMS);
         }
         return d;
     }

@@ -64,6 +64,7 @@ class DurationsTest {
                 Arguments.of("PT-5S", "is negative", "negative inside ISO-8601"),
                 Arguments.of("PT", "is not a duration", "ISO-8601 without a figure"),
                 Arguments.of("P1Y", "is not a duration", "years are not durations"),
+                Arguments.of("PT0.0001S", "is finer than a millisecond", "would truncate to zero milliseconds"),
                 Arguments.of("9223372036854775808ms", "is too long a duration", "beyond a long of milliseconds"),
                 Arguments.of("106751991168d", "is too long a duration", "days that overflow milliseconds"),
                 Arguments.of("99999999999999999999999s", "is too long a duration", "more digits than a long"),
