@@ -19,13 +19,13 @@ import picocli.CommandLine.Spec;
 
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.backtest.AlertTally;
 import com.gds.alerting.rulescli.backtest.Backtest;
 import com.gds.alerting.rulescli.backtest.MetricFile;
 import com.gds.alerting.rulescli.backtest.MetricTopics;
 import com.gds.alerting.rulescli.publish.TopicRules;
 import com.gds.alerting.rulescli.rules.RuleChecker;
-import com.gds.alerting.rulescli.yaml.Durations;
 
 /** {@code gds-rules backtest}: what candidate rules would have done on recorded metrics, next to the current ones. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
@@ -160,6 +160,6 @@ final class BacktestCommand implements Callable<Integer> {
         if (f == null) {
             return String.format("%9s %9s %6s", "-", "-", "-");
         }
-        return String.format("%9d %9s %6d", f.incidents(), Durations.format(f.firingMs()), f.notifications());
+        return String.format("%9d %9s %6d", f.incidents(), Durations.format(Duration.ofMillis(f.firingMs())), f.notifications());
     }
 }

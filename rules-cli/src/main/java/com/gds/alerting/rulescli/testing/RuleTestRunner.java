@@ -2,6 +2,7 @@ package com.gds.alerting.rulescli.testing;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,10 +14,10 @@ import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.rules.RuleChecker;
 import com.gds.alerting.rulescli.yaml.Diagnostic;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
-import com.gds.alerting.rulescli.yaml.Durations;
 import com.gds.alerting.topologies.rules.Template;
 
 /**
@@ -120,7 +121,7 @@ public final class RuleTestRunner {
         }
         failed++;
         out.println("FAIL " + file + ":" + check.location().line() + ": " + c.name() + ", at eval_time "
-                + Durations.format(check.evalMs()) + " (" + at + ")" + (check.rule() == null ? "" : ", rule " + check.rule()));
+                + Durations.format(Duration.ofMillis(check.evalMs())) + " (" + at + ")" + (check.rule() == null ? "" : ", rule " + check.rule()));
         out.println("  expected (" + check.alerts().size() + "):" + (check.alerts().isEmpty() ? " nothing open" : ""));
         check.alerts().forEach(e -> out.println("      " + describe(e)));
         out.println("  actual (" + actual.size() + "):" + (actual.isEmpty() ? " nothing open" : ""));
