@@ -134,7 +134,9 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("PipelineBenchmark", argv,
+                "rate", "instances", "metrics-per-instance", "duration", "warmup", "instances-of-service",
+                "partitions", "probe-rate", "rule-changes", "importer", "work-dir");
         new PipelineBenchmark(args).run();
         System.exit(0);
     }
