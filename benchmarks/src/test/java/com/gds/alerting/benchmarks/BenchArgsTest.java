@@ -41,10 +41,10 @@ class BenchArgsTest {
 
     @Test
     void aMistypedOptionIsRefusedWithExit2AndTheLikelyOne() {
-        // Once "--rte 5000" ran the benchmark at the default rate, unnoticed.
-        Run r = run("--rte", "5000");
+        // Once a mistyped rate ran the benchmark at the default rate, unnoticed.
+        Run r = run("--rat", "5000");
         assertEquals(BenchArgs.USAGE_ERROR, r.parsed().exitCode(), r.toString());
-        assertTrue(r.err().contains("PipelineBenchmark: Unknown options: '--rte', '5000'"), r.err());
+        assertTrue(r.err().contains("PipelineBenchmark: Unknown options: '--rat', '5000'"), r.err());
         assertTrue(r.err().contains("Possible solutions: --rate"), r.err());
     }
 
