@@ -44,6 +44,7 @@ import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.GdsAvroSerializer;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
@@ -66,7 +67,7 @@ import com.gds.alerting.topologies.serde.StoreSerde;
  *
  * <pre>
  * java -Xmx3g -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.AlertListBenchmark \
- *     [--open 1000] [--resolved 1000000] [--requests 50] [--retention 7d] [--spread-days 14] [--retention-wait 300]
+ *     [--open 1000] [--resolved 1000000] [--requests 50] [--retention 7d (a duration: 36h, 1w, P7D, ...)] [--spread-days 14] [--retention-wait 300]
  * </pre>
  */
 public final class AlertListBenchmark {
@@ -101,7 +102,8 @@ public final class AlertListBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        new AlertListBenchmark(BenchArgs.parse(argv)).run();
+        new AlertListBenchmark(BenchArgs.parse("AlertListBenchmark", argv, "open", "resolved", "requests", "retention",
+                "spread-days", "retention-wait", "work-dir")).run();
     }
 
     private void run() throws Exception {
@@ -140,7 +142,7 @@ public final class AlertListBenchmark {
             // A fresh state directory (restored from the changelogs again): the closed instance may
             // still hold the lock of its own for a moment.
             Path sweptState = Files.createTempDirectory(workDir, "state");
-            ApplicationContext swept = service(sweptState, retention, "100ms");
+            ApplicationContext swept = service(sweptState, Durations.parse(retention).toMillis() + "ms", "100ms");
             String sweptUrl = swept.getBean(EmbeddedServer.class).getURL().toString();
             awaitTotal(sweptUrl + "/api/v1/alerts?limit=1", open);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(retentionWaitSeconds);
@@ -210,7 +212,7 @@ public final class AlertListBenchmark {
         String stateTopic = APPLICATION_ID + "-" + AlertingTopology.Names.ALERT_STATE_STORE + "-changelog";
         String openTopic = APPLICATION_ID + "-" + AlertingTopology.Names.ALERT_OPEN_STORE + "-changelog";
         long spread = Duration.ofDays(spreadDays).toMillis();
-        long retentionMs = parseDays(retention);
+        long retentionMs = Durations.parse(retention).toMillis();
         int within = 0;
         // One request in flight, no idempotence: on the fresh in-process broker an idempotent producer's
         // retried batches were refused as out of order and lost; a lost write is counted and fails the run.
@@ -262,13 +264,6 @@ public final class AlertListBenchmark {
     /** The partition the producers' default partitioner gives an instance's metrics (and so its alert state). */
     private static int partitionOf(String instance) {
         return Utils.toPositive(Utils.murmur2(instance.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-    }
-
-    private static long parseDays(String value) {
-        if (!value.endsWith("d")) {
-            throw new IllegalArgumentException("--retention takes days, e.g. 7d: " + value);
-        }
-        return Duration.ofDays(Long.parseLong(value.substring(0, value.length() - 1))).toMillis();
     }
 
     private ApplicationContext service(Path state, String resolvedRetention, String tick) throws IOException {

@@ -82,7 +82,8 @@ public final class ConsoleBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("ConsoleBenchmark", argv,
+                "alerts", "loads", "refreshes", "work-dir");
         new ConsoleBenchmark(args).run();
     }
 

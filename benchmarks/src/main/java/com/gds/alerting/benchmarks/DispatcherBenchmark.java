@@ -78,7 +78,8 @@ public final class DispatcherBenchmark {
     private static final byte[] MESSAGE_ID_FIELD = "\"message_id\":\"".getBytes(StandardCharsets.UTF_8);
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("DispatcherBenchmark", argv,
+                "events", "rate", "warmup", "concurrency", "sink-threads");
         int events = Integer.parseInt(args.getOrDefault("events", "60000"));
         int rate = Integer.parseInt(args.getOrDefault("rate", "2000"));
         int warmup = Integer.parseInt(args.getOrDefault("warmup", "120000"));

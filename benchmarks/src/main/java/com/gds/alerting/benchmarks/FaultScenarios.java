@@ -112,7 +112,10 @@ public final class FaultScenarios {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("FaultScenarios", argv,
+                "scenario", "seconds", "down-at", "down-seconds",
+                "instances-per-type", "rate", "kill-at", "restart-after", "keys",
+                "service-jar", "alerts", "session-timeout-ms", "work-dir");
         boolean pass = new FaultScenarios(args).run(Integer.parseInt(args.getOrDefault("scenario", "6")));
         System.exit(pass ? 0 : 1);
     }

@@ -146,7 +146,9 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("PipelineBenchmark", argv,
+                "rate", "instances", "metrics-per-instance", "duration", "warmup", "instances-of-service",
+                "partitions", "probe-rate", "rule-changes", "importer", "work-dir");
         boolean pass = new PipelineBenchmark(args).run();
         // The verdict is the exit status too, so a script running the benchmark cannot take a miss for a pass.
         System.exit(pass ? 0 : 1);

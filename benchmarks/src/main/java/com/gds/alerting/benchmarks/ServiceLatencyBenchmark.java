@@ -76,7 +76,8 @@ public final class ServiceLatencyBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = BenchArgs.parse(argv);
+        Map<String, String> args = BenchArgs.parse("ServiceLatencyBenchmark", argv,
+                "alerts", "restore-alerts", "requests", "work-dir");
         new ServiceLatencyBenchmark(args).run();
     }
 

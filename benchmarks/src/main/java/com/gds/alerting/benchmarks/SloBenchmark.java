@@ -92,15 +92,8 @@ public final class SloBenchmark {
 
     public static void main(String[] argv) throws Exception {
         AvroClassTrust.install(); // the rule builders resolve nested record classes
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println("usage: SloBenchmark [--slos N] [--instances N] [--cycles N] [--partitions N] [--repeat N]"
-                        + " [--work-dir DIR]");
-                System.exit(2);
-            }
-            args.put(argv[i].substring(2), argv[++i]);
-        }
+        Map<String, String> args = BenchArgs.parse("SloBenchmark", argv,
+                "slos", "instances", "cycles", "partitions", "repeat", "work-dir");
         new SloBenchmark(args).run();
     }
 

@@ -88,14 +88,8 @@ public final class TopologyThroughputBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
-                System.err.println("usage: [--metrics N] [--instances N] [--rules N,M] [--partitions N] [--repeat N] [--work-dir DIR]");
-                System.exit(2);
-            }
-            args.put(argv[i].substring(2), argv[++i]);
-        }
+        Map<String, String> args = BenchArgs.parse("TopologyThroughputBenchmark", argv,
+                "metrics", "instances", "rules", "partitions", "repeat", "work-dir");
         new TopologyThroughputBenchmark(args).run();
     }
 

@@ -1,5 +1,6 @@
 package com.gds.alerting.collectors;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -46,16 +47,17 @@ public final class AgentRunner implements AutoCloseable {
     }
 
     /** The exit code: 0 after a clean stop (or a valid {@code --check}), 2 for bad configuration, 1 otherwise. */
-    static int run(Path configFile, boolean checkOnly, CountDownLatch stop) throws InterruptedException {
+    static int run(Path configFile, boolean checkOnly, CountDownLatch stop, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         CollectorsConfig config;
         try {
             config = new ConfigLoader().load(configFile);
         } catch (ConfigException e) {
-            System.err.println("collectors: " + e.getMessage());
+            err.println("collectors: " + e.getMessage());
             return 2;
         }
         if (checkOnly) {
-            System.out.println(configFile + ": valid, " + config.targets().size() + " targets");
+            out.println(configFile + ": valid, " + config.targets().size() + " targets");
             return 0;
         }
         AgentRunner runner;

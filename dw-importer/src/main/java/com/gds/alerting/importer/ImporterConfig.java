@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import com.gds.alerting.avro.serde.AvroSerdeConfig;
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.importer.consume.Backoff;
 import com.gds.alerting.importer.consume.BatchPolicy;
@@ -283,28 +284,13 @@ public record ImporterConfig(String source, Map<String, Object> kafka, Map<Strin
             return (int) n;
         }
 
+        /** A duration longer than zero, in the project's one grammar ({@link Durations}). */
         Duration duration(String key, String fallback) {
-            String value = string(key, fallback);
-            Duration d;
             try {
-                if (value.endsWith("ms")) {
-                    d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-                } else if (value.endsWith("s")) {
-                    d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-                } else if (value.endsWith("m")) {
-                    d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-                } else if (value.endsWith("h")) {
-                    d = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
-                } else {
-                    d = Duration.parse(value);
-                }
-            } catch (NumberFormatException | DateTimeParseException e) {
-                throw bad(key, value, "a duration like 500ms, 2s, 1m, 1h or PT2S");
+                return Durations.parsePositive(string(key, fallback));
+            } catch (InvalidDurationException e) {
+                throw new ImporterConfigException(key + ": " + e.getMessage() + " (in " + source + ")");
             }
-            if (d.isNegative() || d.isZero()) {
-                throw bad(key, value, "a positive duration");
-            }
-            return d;
         }
 
         private ImporterConfigException bad(String key, String value, String expected) {

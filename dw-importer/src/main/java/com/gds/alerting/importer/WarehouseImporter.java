@@ -31,6 +31,7 @@ import com.gds.alerting.importer.consume.BatchWriter;
 import com.gds.alerting.importer.consume.DeadLetterPublisher;
 import com.gds.alerting.importer.consume.ImporterLoop;
 import com.gds.alerting.importer.decode.PayloadDecoder;
+import com.gds.alerting.importer.ops.ImporterMeters;
 import com.gds.alerting.importer.ops.ImporterMetrics;
 import com.gds.alerting.importer.ops.OpsHttpServer;
 import com.gds.alerting.importer.warehouse.ConnectionFactory;
@@ -54,6 +55,7 @@ public final class WarehouseImporter implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final ImporterLoop loop;
     private final Thread thread;
+    private final ImporterMeters meters;
     private final OpsHttpServer http;
 
     private WarehouseImporter(Builder b) {
@@ -62,8 +64,9 @@ public final class WarehouseImporter implements AutoCloseable {
         this.warehouse = new JdbcWarehouse(connections, config.dialect(), config.warehouseLocation(), b.clock);
         this.registry = SchemaRegistryClients.create(new AvroSerdeConfig(config.serde()));
         String group = config.kafka().get(ConsumerConfig.GROUP_ID_CONFIG).toString();
-        this.deadLetters = new DeadLetterPublisher(new KafkaProducer<>(producerProps(config), new ByteArraySerializer(),
-                new ByteArraySerializer()), config.topics().dlqMetrics(), group);
+        KafkaProducer<byte[], byte[]> deadLetterProducer = new KafkaProducer<>(producerProps(config),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = new DeadLetterPublisher(deadLetterProducer, config.topics().dlqMetrics(), group);
         Pattern metricsPattern = config.topics().metricsPattern();
         Pattern subscription = Pattern.compile(metricsPattern.pattern() + "|" + Pattern.quote(config.topics().events()));
         BatchWriter writer = new BatchWriter(new PayloadDecoder(registry), warehouse, deadLetters,
@@ -73,8 +76,9 @@ public final class WarehouseImporter implements AutoCloseable {
         this.loop = new ImporterLoop(consumer, subscription, writer, config.batch(), config.backoff(), b.clock, metrics,
                 new RetentionPurger(warehouse, config.retention(), config.retentionCheckInterval(), metrics),
                 b.beforeCommit);
-        this.http = config.httpPort() < 0 ? null : new OpsHttpServer(config.httpHost(), config.httpPort(), metrics,
-                warehouse.dialect().name() + " at " + warehouse.location());
+        this.meters = config.httpPort() < 0 ? null : new ImporterMeters(metrics, consumer, deadLetterProducer);
+        this.http = meters == null ? null : new OpsHttpServer(config.httpHost(), config.httpPort(), metrics,
+                meters.registry(), warehouse.dialect().name() + " at " + warehouse.location());
         this.thread = new Thread(this::runLoop, "gds-dw-importer");
     }
 
@@ -138,6 +142,9 @@ public final class WarehouseImporter implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (meters != null) {
+            meters.close();
         }
         deadLetters.close();
         warehouse.close();

@@ -51,6 +51,18 @@ class ImporterConfigTest {
     }
 
     @Test
+    void durationsAreReadInTheProjectsOneGrammar() {
+        Map<String, String> m = minimal();
+        m.put("importer.retention.check-interval", "1h30m");
+        m.put("importer.batch.max-wait", "PT10S");
+        m.put("importer.retry.max-backoff", "2d");
+        ImporterConfig c = parse(m);
+        assertEquals(Duration.ofMinutes(90), c.retentionCheckInterval());
+        assertEquals(Duration.ofSeconds(10), c.batch().maxWait());
+        assertEquals(Duration.ofDays(2), c.backoff().max());
+    }
+
+    @Test
     void theUrlSchemePicksTheDialect() {
         Map<String, String> m = minimal();
         m.put("warehouse.url", "jdbc:postgresql://db:5432/gds");
@@ -62,7 +74,8 @@ class ImporterConfigTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
             "importer.batch.max-records|0|importer.batch.max-records must be a whole number >= 1, got '0' (in importer.properties)",
-            "importer.batch.max-wait|soon|importer.batch.max-wait must be a duration like 500ms, 2s, 1m, 1h or PT2S, got 'soon' (in importer.properties)",
+            "importer.batch.max-wait|soon|importer.batch.max-wait: 'soon' is not a duration; expected a duration such as 500ms, 30s, 5m, 1h30m, 2d or 1w (units w, d, h, m, s, ms, largest first) or ISO-8601 such as PT10S (in importer.properties)",
+            "importer.retry.max-backoff|0s|importer.retry.max-backoff: '0s' must be longer than zero (in importer.properties)",
             "importer.http.port|70000|importer.http.port must be -1..65535, got 70000 (in importer.properties)",
             "importer.retention.days|-1|importer.retention.days must be a whole number >= 0, got '-1' (in importer.properties)",
             "warehouse.url|jdbc:mysql://db/x|warehouse.url jdbc:mysql://db/x names no supported warehouse (in importer.properties): use jdbc:duckdb:, jdbc:postgresql: or jdbc:snowflake:",

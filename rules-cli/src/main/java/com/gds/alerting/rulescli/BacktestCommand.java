@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.backtest.Backtest;
 import com.gds.alerting.rulescli.backtest.BacktestReport;
 import com.gds.alerting.rulescli.backtest.MetricFile;

@@ -5,17 +5,18 @@ import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
 
-/** Command-line durations in the rule files' notation ({@code 30s}, {@code 5m}, {@code 1h30m}). */
+/** Command-line durations in the project's one grammar ({@link Durations}: {@code 30s}, {@code 1h30m}, {@code PT10S}). */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        Long ms = Durations.parseMillis(value);
-        if (ms == null) {
-            throw new TypeConversionException("'" + value + "' is not a duration such as 30s, 5m or 1h30m");
+        try {
+            return Durations.parse(value);
+        } catch (InvalidDurationException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        return Duration.ofMillis(ms);
     }
 }

@@ -152,7 +152,7 @@ class PublishIT {
         CliRun run = publish(good.toString(), bad.toString());
 
         assertEquals(1, run.exit(), run.toString());
-        assertTrue(run.out().contains(bad + ":5:10: error: 'for' must be a duration"), run.out());
+        assertTrue(run.out().contains(bad + ":5:10: error: 'for': 'soon' is not a duration"), run.out());
         assertTrue(run.out().contains("Nothing published"), run.out());
         assertEquals(0, records());
     }

@@ -54,7 +54,7 @@ class ValidateCommandTest {
                 Arguments.of("bad duration", """
                             severities: {warning: '> 0.8'}
                             for: 5 minutes
-                        """, "rules.yaml:5:10: error: 'for' must be a duration such as 30s, 5m, 1h30m or 2d"),
+                        """, "rules.yaml:5:10: error: 'for': '5 minutes' is not a duration; expected a duration such as 500ms, 30s, 5m, 1h30m, 2d"),
                 Arguments.of("bad operator", """
                             severities: {warning: '=> 0.8'}
                         """, "rules.yaml:4:27: error: '=> 0.8' is not 'OP number'"),

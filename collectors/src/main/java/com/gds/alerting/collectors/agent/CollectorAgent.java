@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,6 +51,8 @@ public final class CollectorAgent implements AutoCloseable {
     static final Duration PARK_AFTER = Duration.ofSeconds(30);
     private Duration parkAfter = PARK_AFTER;
     private AdminTopicProbe probe;
+    private BiFunction<Map<String, Object>, Serde<Metric>, Producer<String, Metric>> producers =
+            (props, valueSerde) -> new KafkaProducer<>(props, new StringSerializer(), valueSerde.serializer());
 
     /**
      * @param collectors builds each target's collector ({@link Collectors#create} in production)
@@ -73,6 +76,15 @@ public final class CollectorAgent implements AutoCloseable {
     /** A shorter time before an unusable topic is parked, so tests need not wait the default. */
     CollectorAgent withParkAfter(Duration parkAfter) {
         this.parkAfter = parkAfter;
+        return this;
+    }
+
+    /**
+     * Builds the producer from the producer settings and the metric serde instead of a
+     * {@code KafkaProducer}: for tests that need the broker's answers (Kafka's {@code MockProducer}).
+     */
+    public CollectorAgent withProducers(BiFunction<Map<String, Object>, Serde<Metric>, Producer<String, Metric>> factory) {
+        this.producers = factory;
         return this;
     }
 
@@ -101,7 +113,7 @@ public final class CollectorAgent implements AutoCloseable {
             spool = new DiskSpool(config.agent().spoolDir(), config.agent().spoolMaxBytes());
             serde = AvroSerdes.valueSerde(Metric.class, config.serde());
             Map<String, Object> producerConfig = producerConfig(config.producer());
-            Producer<String, Metric> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serde.serializer());
+            Producer<String, Metric> producer = producers.apply(producerConfig, serde);
             probe = new AdminTopicProbe(producerConfig, Duration.ofSeconds(5));
             forwarder = new SpoolForwarder(spool, producer, forwardWindow, clock, probe, parkAfter);
             forwarder.start();

@@ -17,13 +17,15 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
+
 /**
  * A node of the composed YAML tree that knows its path and line, so every conversion error can
  * say where it is. Values are read as the YAML text; no YAML tags or object construction.
  */
 final class YamlNode {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
     private final Node node;
@@ -140,23 +142,13 @@ final class YamlNode {
         }
     }
 
+    /** A duration longer than zero, in the project's one grammar ({@link Durations}). */
     Duration duration() {
-        String v = string();
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw error("must be a duration like 500ms, 30s, 5m or 1h, got '" + v + "'");
+        try {
+            return Durations.parsePositive(string());
+        } catch (InvalidDurationException e) {
+            throw error(e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
-        if (d.isZero()) {
-            throw error("must be positive, got '" + v + "'");
-        }
-        return d;
     }
 
     long bytes() {

@@ -28,6 +28,8 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
 import com.gds.alerting.avro.Metric;
 
 /**
@@ -486,6 +488,11 @@ public final class SpoolForwarder implements AutoCloseable {
     /** When Kafka last acknowledged a record, or null. */
     public Instant lastDelivery() {
         return lastDelivery;
+    }
+
+    /** The producer's own metrics (requests, retries, buffer, latency) as Micrometer meters; the caller closes it. */
+    public KafkaClientMetrics producerMetrics() {
+        return new KafkaClientMetrics(producer);
     }
 
     /**

@@ -96,7 +96,9 @@ class TopicIsolationIT {
                     && h.body().contains("does not exist"), h.body());
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + "/metrics"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("gds_collector_topic_parked{topic=\"" + TYPO + "\""), metrics);
+            // Label order is Micrometer's (alphabetical): reason, then topic.
+            assertTrue(metrics.contains("gds_collector_topic_parked{reason=\"topic " + TYPO + " does not exist\",topic=\""
+                    + TYPO + "\"} 1\n"), metrics);
 
             Path deadLetters = config.agent().spoolDir().resolve("dead-letter");
             assertTrue(Files.size(deadLetters.resolve(TYPO + ".dlq")) > 0, "the parked records are kept, not dropped");

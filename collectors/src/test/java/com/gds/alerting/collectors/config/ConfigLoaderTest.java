@@ -78,6 +78,14 @@ class ConfigLoaderTest {
         assertFalse(c.toString().contains(SECRET) || t.toString().contains(SECRET), "no secret in toString");
     }
 
+    @Test
+    void durationsAreReadInTheProjectsOneGrammar() {
+        TargetConfig t = parse(HEAD + TARGET.replace("interval: 15s", "interval: 1h30m").replace("query_timeout: 3s",
+                "query_timeout: PT10S")).targets().get(0);
+        assertEquals(Duration.ofMinutes(90), t.interval());
+        assertEquals(Duration.ofSeconds(10), t.queryTimeout());
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 Arguments.of("unknown top-level key (a typo)", HEAD + "agnet: {}\n" + TARGET, 7, "agnet", "unknown field"),
@@ -86,7 +94,7 @@ class ConfigLoaderTest {
                 Arguments.of("unknown type", HEAD + TARGET.replace("type: postgresql", "type: oracle"), 8,
                         "targets[0].type", "unknown database type 'oracle'"),
                 Arguments.of("bad interval", HEAD + TARGET.replace("interval: 15s", "interval: fast"), 17,
-                        "targets[0].interval", "must be a duration"),
+                        "targets[0].interval", "'fast' is not a duration; expected a duration such as 500ms"),
                 Arguments.of("timeout not below interval", HEAD + TARGET.replace("query_timeout: 3s", "query_timeout: 20s"), 18,
                         "targets[0].query_timeout", "must be shorter than interval"),
                 Arguments.of("environment not usable in a topic", HEAD + TARGET.replace("environment: prod", "environment: Prod EU"),

@@ -2,13 +2,19 @@ package com.gds.alerting.importer.ops;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The importer's counters and state, written by the consumer thread and read by the HTTP
- * endpoints. Rendered in the Prometheus text format by {@link #prometheus()}.
+ * endpoints; {@link #bindTo} shows them as Micrometer meters.
  */
 public final class ImporterMetrics {
 
@@ -117,43 +123,40 @@ public final class ImporterMetrics {
         return lag.get();
     }
 
-    /** Everything, in the Prometheus text exposition format. */
-    public String prometheus() {
-        StringBuilder b = new StringBuilder();
-        counter(b, "gds_importer_rows_loaded_total", "Fact rows sent to the warehouse in committed batches (replayed rows the merge skipped included).",
-                "table=\"fact_metric\"", metricRowsLoaded.get());
-        b.append("gds_importer_rows_loaded_total{table=\"fact_alert_event\"} ").append(alertRowsLoaded.get()).append('\n');
-        counter(b, "gds_importer_records_consumed_total", "Kafka records in committed batches.", null, recordsConsumed.get());
-        counter(b, "gds_importer_batches_total", "Batches made durable and committed.", null, batches.get());
-        counter(b, "gds_importer_dead_letters_total", "Records sent to the dead-letter topic.", null, deadLettered.get());
-        counter(b, "gds_importer_failed_attempts_total", "Attempts to make a batch durable that failed and were retried.",
-                null, failedAttempts.get());
-        counter(b, "gds_importer_rows_purged_total", "Fact rows deleted by retention.", null, rowsPurged.get());
-        b.append("# HELP gds_importer_batch_latency_seconds Time from the first record of a batch to its commit.\n")
-                .append("# TYPE gds_importer_batch_latency_seconds summary\n")
-                .append("gds_importer_batch_latency_seconds_sum ").append(seconds(latencyMicrosSum.get())).append('\n')
-                .append("gds_importer_batch_latency_seconds_count ").append(batches.get()).append('\n');
-        gauge(b, "gds_importer_batch_latency_seconds_max", "Longest batch latency since start.", seconds(latencyMicrosMax.get()));
-        gauge(b, "gds_importer_batch_latency_seconds_last", "Latency of the last batch.", seconds(lastLatencyMicros.get()));
-        gauge(b, "gds_importer_consumer_lag_records", "Records not yet consumed on the assigned partitions.",
-                Long.toString(lag.get()));
-        gauge(b, "gds_importer_up", "1 when consuming and loading, 0 otherwise.", state.get() == State.RUNNING ? "1" : "0");
-        return b.toString();
+    /**
+     * Registers every counter and gauge with {@code registry} under the names {@code /metrics} has
+     * always had (docs/dw-importer.md); each reads this object's values when scraped.
+     */
+    public void bindTo(MeterRegistry registry) {
+        String rowsHelp = "Fact rows sent to the warehouse in committed batches (replayed rows the merge skipped included).";
+        FunctionCounter.builder("gds_importer_rows_loaded_total", metricRowsLoaded, AtomicLong::get)
+                .tag("table", "fact_metric").description(rowsHelp).register(registry);
+        FunctionCounter.builder("gds_importer_rows_loaded_total", alertRowsLoaded, AtomicLong::get)
+                .tag("table", "fact_alert_event").description(rowsHelp).register(registry);
+        counter(registry, "gds_importer_records_consumed_total", "Kafka records in committed batches.", recordsConsumed);
+        counter(registry, "gds_importer_batches_total", "Batches made durable and committed.", batches);
+        counter(registry, "gds_importer_dead_letters_total", "Records sent to the dead-letter topic.", deadLettered);
+        counter(registry, "gds_importer_failed_attempts_total",
+                "Attempts to make a batch durable that failed and were retried.", failedAttempts);
+        counter(registry, "gds_importer_rows_purged_total", "Fact rows deleted by retention.", rowsPurged);
+        // A summary of _count and _sum as before, from the same counters.
+        FunctionTimer.builder("gds_importer_batch_latency", this, m -> m.batches.get(), m -> m.latencyMicrosSum.get(),
+                TimeUnit.MICROSECONDS).description("Time from the first record of a batch to its commit.").register(registry);
+        gauge(registry, "gds_importer_batch_latency_seconds_max", "Longest batch latency since start.",
+                m -> m.latencyMicrosMax.get() / 1_000_000.0);
+        gauge(registry, "gds_importer_batch_latency_seconds_last", "Latency of the last batch.",
+                m -> m.lastLatencyMicros.get() / 1_000_000.0);
+        gauge(registry, "gds_importer_consumer_lag_records", "Records not yet consumed on the assigned partitions.",
+                m -> m.lag.get());
+        gauge(registry, "gds_importer_up", "1 when consuming and loading, 0 otherwise.",
+                m -> m.state.get() == State.RUNNING ? 1 : 0);
     }
 
-    private static void counter(StringBuilder b, String name, String help, String labels, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(labels == null ? "" : "{" + labels + "}").append(' ').append(value).append('\n');
+    private static void counter(MeterRegistry registry, String name, String help, AtomicLong value) {
+        FunctionCounter.builder(name, value, AtomicLong::get).description(help).register(registry);
     }
 
-    private static void gauge(StringBuilder b, String name, String help, String value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
-    }
-
-    private static String seconds(long micros) {
-        return String.format(Locale.ROOT, "%.6f", micros / 1_000_000.0);
+    private void gauge(MeterRegistry registry, String name, String help, ToDoubleFunction<ImporterMetrics> value) {
+        Gauge.builder(name, this, value).description(help).strongReference(true).register(registry);
     }
 }

@@ -6,34 +6,41 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import com.gds.alerting.ops.PrometheusText;
+
 /**
  * {@code GET /health} (200 while consuming and loading, 503 otherwise, with the state and the
- * last error as JSON) and {@code GET /metrics} (Prometheus text format), on the JDK's HTTP server.
+ * last error as JSON written by Jackson) and {@code GET /metrics} (the Prometheus text of a
+ * Micrometer registry: the importer's meters, the JVM's and the Kafka clients'), on the JDK's
+ * HTTP server.
  */
 public final class OpsHttpServer implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final ImporterMetrics metrics;
+    private final PrometheusMeterRegistry registry;
     private final String warehouse;
 
     /**
+     * @param host      the address to listen on ({@code localhost}, say); empty = every interface
      * @param port      0 = any free port
+     * @param registry  what {@code /metrics} shows ({@link ImporterMetrics#bindTo} and more)
      * @param warehouse what to show as the warehouse (no credentials)
      */
-    public OpsHttpServer(int port, ImporterMetrics metrics, String warehouse) {
-        this("", port, metrics, warehouse);
-    }
-
-    /**
-     * @param host the address to listen on ({@code localhost}, say); empty = every interface
-     * @param port 0 = any free port
-     */
-    public OpsHttpServer(String host, int port, ImporterMetrics metrics, String warehouse) {
+    public OpsHttpServer(String host, int port, ImporterMetrics metrics, PrometheusMeterRegistry registry, String warehouse) {
         this.metrics = metrics;
+        this.registry = registry;
         this.warehouse = warehouse;
         try {
             server = HttpServer.create(host == null || host.isBlank() ? new InetSocketAddress(port)
@@ -60,15 +67,18 @@ public final class OpsHttpServer implements AutoCloseable {
         ImporterMetrics.State state = metrics.state();
         boolean up = state == ImporterMetrics.State.RUNNING;
         Instant last = metrics.lastBatchAt();
-        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\",\"warehouse\":"
-                + quote(warehouse) + ",\"lastBatchAt\":" + (last == null ? "null" : quote(last.toString()))
-                + ",\"lag\":" + metrics.lag() + ",\"lastError\":"
-                + (metrics.lastError() == null ? "null" : quote(metrics.lastError())) + "}\n";
-        send(exchange, up ? 200 : 503, "application/json", body);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("state", state.name());
+        body.put("warehouse", warehouse);
+        body.put("lastBatchAt", last == null ? null : last.toString());
+        body.put("lag", metrics.lag());
+        body.put("lastError", metrics.lastError());
+        send(exchange, up ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
-        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheus());
+        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText.wholeNumbersAsIntegers(registry.scrape()));
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -78,19 +88,6 @@ public final class OpsHttpServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> b.append(c < 0x20 ? ' ' : c);
-            }
-        }
-        return b.append('"').toString();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.gds.alerting.rulescli.backtest;
 
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import com.gds.alerting.rulescli.testing.AlertHistory;
 import com.gds.alerting.rulescli.testing.HistoryJson;
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
 
 /**
  * A backtest's result for people and for scripts: per rule and series (instance, metric) the
@@ -96,7 +97,7 @@ public final class BacktestReport {
                 long muted = h.notifications().stream().filter(n -> n.incident() == i.number() && !n.sent()).count();
                 StringBuilder b = new StringBuilder("    #").append(i.number()).append(' ').append(i.start()).append(" -> ");
                 if (i.end() != null) {
-                    b.append(i.end()).append("  firing ").append(Durations.format(i.end().toEpochMilli() - i.start().toEpochMilli()));
+                    b.append(i.end()).append("  firing ").append(Durations.format(Duration.ofMillis(i.end().toEpochMilli() - i.start().toEpochMilli())));
                 } else {
                     Instant until = r.openUntil(h, i);
                     Instant last = r.lastSampleOf(h);
@@ -104,7 +105,7 @@ public final class BacktestReport {
                     if (last != null && last.isBefore(r.end())) {
                         b.append(" (series' last sample ").append(last).append(')');
                     }
-                    b.append("  firing ").append(Durations.format(until.toEpochMilli() - i.start().toEpochMilli()))
+                    b.append("  firing ").append(Durations.format(Duration.ofMillis(until.toEpochMilli() - i.start().toEpochMilli())))
                             .append(" up to ").append(until);
                 }
                 b.append("  ").append(String.join(" -> ", i.severities().stream()
@@ -125,7 +126,7 @@ public final class BacktestReport {
         if (f == null) {
             return String.format("%9s %9s %6s", "-", "-", "-");
         }
-        return String.format("%9d %9s %6d", f.incidents(), Durations.format(f.firingMs()), f.sent());
+        return String.format("%9d %9s %6d", f.incidents(), Durations.format(Duration.ofMillis(f.firingMs())), f.sent());
     }
 
     private static String difference(Figures c, Figures k) {
@@ -135,7 +136,7 @@ public final class BacktestReport {
             return "same";
         }
         long dt = a.firingMs() - b.firingMs();
-        return signed(a.incidents() - b.incidents()) + " incidents, " + (dt < 0 ? "-" : "+") + Durations.format(Math.abs(dt))
+        return signed(a.incidents() - b.incidents()) + " incidents, " + (dt < 0 ? "-" : "+") + Durations.format(Duration.ofMillis(Math.abs(dt)))
                 + " firing, " + signed(a.sent() - b.sent()) + " notifications";
     }
 
@@ -184,7 +185,7 @@ public final class BacktestReport {
             Figures f = Figures.of(r, h);
             n.put("incident_count", f.incidents());
             n.put("firing_ms", f.firingMs());
-            n.put("firing", Durations.format(f.firingMs()));
+            n.put("firing", Durations.format(Duration.ofMillis(f.firingMs())));
             n.put("notifications_sent", f.sent());
             n.put("notifications_silenced_or_inhibited", f.muted());
             writer.time(n, "last_sample", r.lastSampleOf(h));

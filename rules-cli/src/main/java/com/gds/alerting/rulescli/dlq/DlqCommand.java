@@ -22,7 +22,8 @@ import org.apache.kafka.common.header.Header;
 import com.gds.alerting.contract.DeadLetterHeaders;
 import com.gds.alerting.rulescli.kafka.TopicScan;
 import com.gds.alerting.rulescli.DurationConverter;
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
 
 /**
  * {@code gds-rules dlq list|show|replay}: read the dead-letter topics and send what was refused back
@@ -89,9 +90,10 @@ public final class DlqCommand implements Runnable {
             if (value == null) {
                 return null;
             }
-            Long ago = Durations.parseMillis(value);
-            if (ago != null) {
-                return now.minusMillis(ago);
+            try {
+                return now.minus(Durations.parse(value));
+            } catch (InvalidDurationException notADuration) {
+                // an instant, then
             }
             try {
                 return Instant.parse(value);

@@ -1,6 +1,7 @@
 package com.gds.alerting.rulescli.rules;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,8 +13,8 @@ import java.util.regex.Pattern;
 
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroClassTrust;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
-import com.gds.alerting.rulescli.yaml.Durations;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.topologies.rules.RuleValidator;
 
@@ -120,7 +121,7 @@ public final class RuleChecker {
         if (!path.endsWith("_ms") && !path.startsWith("slo.burn_windows")) {
             return problem;
         }
-        return MILLIS.matcher(problem).replaceAll(m -> Durations.format(Long.parseLong(m.group(1))));
+        return MILLIS.matcher(problem).replaceAll(m -> Durations.format(Duration.ofMillis(Long.parseLong(m.group(1)))));
     }
 
     static String yamlNames(String problem) {

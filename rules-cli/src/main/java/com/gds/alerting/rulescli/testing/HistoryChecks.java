@@ -1,5 +1,6 @@
 package com.gds.alerting.rulescli.testing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +15,7 @@ import com.gds.alerting.rulescli.testing.AlertHistory.Segment;
 import com.gds.alerting.rulescli.testing.RuleTestFile.ExpectedIncident;
 import com.gds.alerting.rulescli.testing.RuleTestFile.ExpectedNotification;
 import com.gds.alerting.rulescli.testing.RuleTestFile.Interval;
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
 
 /**
  * Compares a case's timeline, incident and notification expectations with the alert histories of
@@ -151,12 +152,12 @@ final class HistoryChecks {
 
     String time(Instant at) {
         long ms = offset(at);
-        return ms < 0 ? "-" + Durations.format(-ms) : Durations.format(ms);
+        return ms < 0 ? "-" + Durations.format(Duration.ofMillis(-ms)) : Durations.format(Duration.ofMillis(ms));
     }
 
     static String format(List<Interval> intervals) {
-        List<String> parts = intervals.stream().map(i -> "[" + Durations.format(i.fromMs()) + ", "
-                + (i.toMs() == null ? "open" : Durations.format(i.toMs())) + "]").toList();
+        List<String> parts = intervals.stream().map(i -> "[" + Durations.format(Duration.ofMillis(i.fromMs())) + ", "
+                + (i.toMs() == null ? "open" : Durations.format(Duration.ofMillis(i.toMs()))) + "]").toList();
         return "[" + String.join(", ", parts) + "]";
     }
 
@@ -179,12 +180,12 @@ final class HistoryChecks {
     private static String describe(ExpectedIncident e) {
         StringBuilder b = new StringBuilder();
         if (e.startMs() != null) {
-            b.append("start=").append(Durations.format(e.startMs())).append(' ');
+            b.append("start=").append(Durations.format(Duration.ofMillis(e.startMs()))).append(' ');
         }
         if (e.open()) {
             b.append("end=open ");
         } else if (e.endMs() != null) {
-            b.append("end=").append(Durations.format(e.endMs())).append(' ');
+            b.append("end=").append(Durations.format(Duration.ofMillis(e.endMs()))).append(' ');
         }
         if (e.severities() != null) {
             b.append("severities=").append(e.severities().stream().map(HistoryChecks::lower).toList());
@@ -194,7 +195,7 @@ final class HistoryChecks {
 
     private static String describe(ExpectedNotification e) {
         StringBuilder b = new StringBuilder();
-        append(b, "at", e.atMs() == null ? null : Durations.format(e.atMs()));
+        append(b, "at", e.atMs() == null ? null : Durations.format(Duration.ofMillis(e.atMs())));
         append(b, "transition", e.transition() == null ? null : lower(e.transition()));
         append(b, "severity", e.severity() == null ? null : lower(e.severity()));
         append(b, "incident", e.incident() == null ? null : e.incident().toString());

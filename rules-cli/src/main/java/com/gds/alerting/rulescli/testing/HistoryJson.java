@@ -1,5 +1,6 @@
 package com.gds.alerting.rulescli.testing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -7,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
 
 /**
  * One alert's history as JSON, the same shape for {@code test --output json} and {@code backtest
@@ -81,7 +82,7 @@ public final class HistoryJson {
     public void time(ObjectNode n, String name, Instant at) {
         n.put(name, at == null ? null : at.toString());
         long ms = at == null ? 0 : at.toEpochMilli() - start.toEpochMilli();
-        n.put(name + "_offset", at == null ? null : (ms < 0 ? "-" + Durations.format(-ms) : Durations.format(ms)));
+        n.put(name + "_offset", at == null ? null : (ms < 0 ? "-" + Durations.format(Duration.ofMillis(-ms)) : Durations.format(Duration.ofMillis(ms))));
     }
 
     private static String lower(Enum<?> e) {

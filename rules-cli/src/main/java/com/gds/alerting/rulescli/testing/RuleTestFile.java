@@ -23,7 +23,8 @@ import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.Transition;
 import com.gds.alerting.rulescli.rules.RuleFileParser;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
-import com.gds.alerting.rulescli.yaml.Durations;
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.rulescli.yaml.YamlMap;
 import com.gds.alerting.rulescli.yaml.YamlSource;
@@ -399,7 +400,12 @@ public record RuleTestFile(Path file, List<Path> ruleFiles, List<Case> cases) {
             return null;
         }
         String text = t.scalar(n, what);
-        Long ms = text == null ? null : Durations.parseMillis(text);
+        Long ms = null;
+        try {
+            ms = text == null ? null : Durations.parse(text).toMillis();
+        } catch (InvalidDurationException e) {
+            // reported below
+        }
         if (ms == null && text != null) {
             d.error(Location.of(t.file(), n), "'" + text + "' in '" + what + "' is not a time after the start such as 4m15s"
                     + (openAllowed ? " or open" : ""));

@@ -2,6 +2,7 @@ package com.gds.alerting.rulescli.testing;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,10 +19,10 @@ import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.rules.RuleChecker;
 import com.gds.alerting.rulescli.yaml.Diagnostic;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
-import com.gds.alerting.rulescli.yaml.Durations;
 import com.gds.alerting.topologies.rules.Template;
 
 /**
@@ -270,7 +271,7 @@ public final class RuleTestRunner {
         String nothing = withPending ? " nothing pending or firing" : " nothing firing";
         StringBuilder b = new StringBuilder();
         b.append("FAIL ").append(file).append(':').append(check.location().line()).append(": ").append(c.name())
-                .append(", at eval_time ").append(Durations.format(check.evalMs())).append(" (").append(at).append(')')
+                .append(", at eval_time ").append(Durations.format(Duration.ofMillis(check.evalMs()))).append(" (").append(at).append(')')
                 .append(check.rule() == null ? "" : ", rule " + check.rule()).append('\n');
         b.append("  expected (").append(check.alerts().size()).append("):").append(check.alerts().isEmpty() ? nothing : "").append('\n');
         check.alerts().forEach(e -> b.append("      ").append(describe(e)).append('\n'));

@@ -12,6 +12,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.config.InvalidDurationException;
+
 /**
  * A YAML mapping with typed getters that report, instead of throw: a wrong type, an unknown key
  * (with the closest known one) or a duplicate key becomes a diagnostic at the offending node, and
@@ -168,12 +171,12 @@ public final class YamlMap {
         if (text == null) {
             return null;
         }
-        Long ms = Durations.parseMillis(text);
-        if (ms == null) {
-            diagnostics.error(at(key), "'" + key + "' must be a duration such as 30s, 5m, 1h30m or 2d (units ms, s, m, h, d, w),"
-                    + " got '" + text + "'");
+        try {
+            return Durations.parse(text).toMillis();
+        } catch (InvalidDurationException e) {
+            diagnostics.error(at(key), "'" + key + "': " + e.getMessage());
+            return null;
         }
-        return ms;
     }
 
     /** A nested mapping, or null (reported when present but not a mapping). */
