@@ -52,7 +52,13 @@ public final class ConfigLoader {
             "health_port", "health_bind");
     private static final Set<String> DEFAULTS = Set.of("interval", "query_timeout", "tags");
     private static final Set<String> TARGET = Set.of("type", "instance_id", "environment", "connection", "credentials",
-            "interval", "query_timeout", "metrics", "tags");
+            "interval", "query_timeout", "metrics", "tags", "options");
+    /** The {@code options} each database type understands. */
+    private static final Map<DatabaseType, Set<String>> OPTIONS = Map.of(
+            DatabaseType.POSTGRESQL, Set.of("expected_standbys", "autovacuum_overdue_after", "top_statements"),
+            DatabaseType.MONGODB, Set.of("long_running_operation"),
+            DatabaseType.MSSQL, Set.of(),
+            DatabaseType.SNOWFLAKE, Set.of());
     private static final Set<String> CREDENTIALS = Set.of("username", "password_env", "password_file");
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
@@ -262,8 +268,23 @@ public final class ConfigLoader {
         Map<String, String> tags = new LinkedHashMap<>(defaultTags);
         t.optional("tags").map(ConfigLoader::tags).ifPresent(tags::putAll);
         tags.put("environment", environment);
+        TargetOptions options = t.optional("options").map(o -> options(o, type)).orElse(TargetOptions.DEFAULTS);
         return new TargetConfig(type, instanceId, environment, connection, credentials, interval, timeout, metrics,
-                tags, t.line());
+                tags, t.line(), options);
+    }
+
+    private static TargetOptions options(YamlNode o, DatabaseType type) {
+        o.allowOnly(OPTIONS.get(type));
+        TargetOptions d = TargetOptions.DEFAULTS;
+        List<String> standbys = o.optional("expected_standbys").map(YamlNode::stringList).orElse(d.expectedStandbys());
+        Duration overdue = o.optional("autovacuum_overdue_after").map(YamlNode::duration).orElse(d.autovacuumOverdueAfter());
+        // Each statement is a series per cycle: the bound keeps a fleet's cardinality known.
+        int top = o.optional("top_statements").map(n -> n.intInRange(0, 50)).orElse(d.topStatements());
+        Duration longOp = o.optional("long_running_operation").map(YamlNode::duration).orElse(d.longRunningOperation());
+        if (longOp.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw o.required("long_running_operation").error("must be at least 1s");
+        }
+        return new TargetOptions(standbys, overdue, top, longOp);
     }
 
     private Credentials credentials(YamlNode c, Path baseDir) {

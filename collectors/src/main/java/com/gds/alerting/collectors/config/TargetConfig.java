@@ -21,13 +21,15 @@ import com.gds.alerting.collectors.source.DatabaseType;
  *                     collection_duration_ms} are always published)
  * @param tags         extra tags on every metric (environment is added)
  * @param line         line of the target in the configuration file, for messages
+ * @param options      type-specific settings ({@code options:}); {@link TargetOptions#DEFAULTS} when absent
  */
 public record TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
                            Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
-                           Map<String, String> tags, int line) {
+                           Map<String, String> tags, int line, TargetOptions options) {
 
     public TargetConfig {
         connection = Map.copyOf(connection);
+        options = options == null ? TargetOptions.DEFAULTS : options;
         metrics = Set.copyOf(metrics);
         tags = Map.copyOf(tags);
     }
