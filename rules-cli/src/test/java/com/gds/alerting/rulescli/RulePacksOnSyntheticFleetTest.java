@@ -53,7 +53,13 @@ class RulePacksOnSyntheticFleetTest {
             "mongodb wiredtiger_cache_used_ratio", "snowflake failed_logins_15m", "snowflake failed_queries_15m",
             "postgresql wal_receiver_streaming", "postgresql replication_slot_wal_status", "postgresql replication_slot_active",
             "postgresql collector_permission_ok", "postgresql uptime_seconds", "postgresql role_changed",
-            "postgresql collection_failed", "mssql collection_failed", "mongodb collection_failed", "snowflake collection_failed");
+            "postgresql collection_failed", "mssql collection_failed", "mongodb collection_failed", "snowflake collection_failed",
+            "postgresql expected_standbys_missing", "postgresql prepared_transaction_oldest_seconds",
+            "postgresql prepared_transaction_xmin_age", "postgresql replication_slot_xmin_age", "postgresql backend_xmin_age",
+            "postgresql standby_feedback_xmin_age", "postgresql multixact_wraparound_age", "postgresql tables_autovacuum_overdue",
+            "postgresql wal_bytes_per_second", "postgresql archiver_failing", "mongodb replica_set_has_primary",
+            "mongodb primary_changed", "mongodb wiredtiger_tickets_available", "mongodb operation_longest_seconds",
+            "mongodb collector_permission_ok");
 
     private static List<Rule> packs;
 
