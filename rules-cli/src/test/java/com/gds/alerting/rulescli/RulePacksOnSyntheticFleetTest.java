@@ -59,7 +59,13 @@ class RulePacksOnSyntheticFleetTest {
             "mssql backup_log_oldest_age_seconds", "mssql agent_jobs_failed", "mssql worker_threads_used_ratio",
             "mssql deadlocks_per_second", "mssql longest_query_seconds",
             "snowflake collector_permission_ok", "snowflake resource_monitor_used_ratio_max", "snowflake tasks_failing",
-            "snowflake pipes_failing");
+            "snowflake pipes_failing",
+            "postgresql expected_standbys_missing", "postgresql prepared_transaction_oldest_seconds",
+            "postgresql prepared_transaction_xmin_age", "postgresql replication_slot_xmin_age", "postgresql backend_xmin_age",
+            "postgresql standby_feedback_xmin_age", "postgresql multixact_wraparound_age", "postgresql tables_autovacuum_overdue",
+            "postgresql wal_bytes_per_second", "postgresql archiver_failing", "mongodb replica_set_has_primary",
+            "mongodb primary_changed", "mongodb wiredtiger_tickets_available", "mongodb operation_longest_seconds",
+            "mongodb collector_permission_ok");
 
     private static List<Rule> packs;
 

@@ -20,7 +20,7 @@ public final class Collectors {
     public static Collector create(TargetConfig target) {
         return switch (target.type()) {
             case POSTGRESQL -> new PostgresCollector(new JdbcSession(target.connection().get("url"),
-                    () -> postgresProperties(target), target.queryTimeout()), target.instanceId());
+                    () -> postgresProperties(target), target.queryTimeout()), target.instanceId(), target.options());
             case MSSQL -> new SqlServerCollector(new JdbcSession(target.connection().get("url"),
                     () -> sqlServerProperties(target), target.queryTimeout()), target.instanceId(),
                     target.connectionLimit());

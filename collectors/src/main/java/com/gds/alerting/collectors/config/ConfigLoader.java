@@ -52,7 +52,13 @@ public final class ConfigLoader {
             "health_port", "health_bind");
     private static final Set<String> DEFAULTS = Set.of("interval", "query_timeout", "tags");
     private static final Set<String> TARGET = Set.of("type", "instance_id", "environment", "connection", "credentials",
-            "interval", "query_timeout", "metrics", "tags", "connection_limit");
+            "interval", "query_timeout", "metrics", "tags", "connection_limit", "options");
+    /** The {@code options} each database type understands. */
+    private static final Map<DatabaseType, Set<String>> OPTIONS = Map.of(
+            DatabaseType.POSTGRESQL, Set.of("expected_standbys", "autovacuum_overdue_after", "top_statements"),
+            DatabaseType.MONGODB, Set.of("long_running_operation"),
+            DatabaseType.MSSQL, Set.of(),
+            DatabaseType.SNOWFLAKE, Set.of());
     private static final Set<String> CREDENTIALS = Set.of("username", "password_env", "password_file");
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
@@ -263,8 +269,9 @@ public final class ConfigLoader {
         t.optional("tags").map(ConfigLoader::tags).ifPresent(tags::putAll);
         tags.put("environment", environment);
         Integer connectionLimit = connectionLimit(t, type);
+        TargetOptions options = t.optional("options").map(o -> options(o, type)).orElse(TargetOptions.DEFAULTS);
         return new TargetConfig(type, instanceId, environment, connection, credentials, interval, timeout, metrics,
-                tags, t.line(), connectionLimit);
+                tags, t.line(), connectionLimit, options);
     }
 
     /** SQL Server only: the other collectors read their limit from the server, where it is exact. */
@@ -278,6 +285,20 @@ public final class ConfigLoader {
         }
         // SQL Server's own ceiling for 'user connections'.
         return node.intInRange(1, 32_767);
+    }
+
+    private static TargetOptions options(YamlNode o, DatabaseType type) {
+        o.allowOnly(OPTIONS.get(type));
+        TargetOptions d = TargetOptions.DEFAULTS;
+        List<String> standbys = o.optional("expected_standbys").map(YamlNode::stringList).orElse(d.expectedStandbys());
+        Duration overdue = o.optional("autovacuum_overdue_after").map(YamlNode::duration).orElse(d.autovacuumOverdueAfter());
+        // Each statement is a series per cycle: the bound keeps a fleet's cardinality known.
+        int top = o.optional("top_statements").map(n -> n.intInRange(0, 50)).orElse(d.topStatements());
+        Duration longOp = o.optional("long_running_operation").map(YamlNode::duration).orElse(d.longRunningOperation());
+        if (longOp.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw o.required("long_running_operation").error("must be at least 1s");
+        }
+        return new TargetOptions(standbys, overdue, top, longOp);
     }
 
     private Credentials credentials(YamlNode c, Path baseDir) {

@@ -23,22 +23,40 @@ import com.gds.alerting.collectors.source.DatabaseType;
  * @param line         line of the target in the configuration file, for messages
  * @param connectionLimit the sessions the target is meant to allow ({@code connection_limit}; SQL
  *                     Server only, where it wins over the server's {@code user connections}); null = none given
+ * @param options      type-specific settings ({@code options:}); {@link TargetOptions#DEFAULTS} when absent
  */
 public record TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
                            Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
-                           Map<String, String> tags, int line, Integer connectionLimit) {
+                           Map<String, String> tags, int line, Integer connectionLimit, TargetOptions options) {
 
     public TargetConfig {
         connection = Map.copyOf(connection);
+        options = options == null ? TargetOptions.DEFAULTS : options;
         metrics = Set.copyOf(metrics);
         tags = Map.copyOf(tags);
     }
 
-    /** A target without a {@code connection_limit}. */
+    /** A target without a {@code connection_limit} or {@code options}. */
     public TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
                         Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
                         Map<String, String> tags, int line) {
-        this(type, instanceId, environment, connection, credentials, interval, queryTimeout, metrics, tags, line, null);
+        this(type, instanceId, environment, connection, credentials, interval, queryTimeout, metrics, tags, line, null, null);
+    }
+
+    /** A target with a {@code connection_limit} and no {@code options}. */
+    public TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
+                        Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
+                        Map<String, String> tags, int line, Integer connectionLimit) {
+        this(type, instanceId, environment, connection, credentials, interval, queryTimeout, metrics, tags, line,
+                connectionLimit, null);
+    }
+
+    /** A target with {@code options} and no {@code connection_limit}. */
+    public TargetConfig(DatabaseType type, String instanceId, String environment, Map<String, String> connection,
+                        Credentials credentials, Duration interval, Duration queryTimeout, Set<String> metrics,
+                        Map<String, String> tags, int line, TargetOptions options) {
+        this(type, instanceId, environment, connection, credentials, interval, queryTimeout, metrics, tags, line, null,
+                options);
     }
 
     /** Whether a metric of this name is to be published. */

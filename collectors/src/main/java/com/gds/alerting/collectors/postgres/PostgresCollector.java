@@ -7,11 +7,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.gds.alerting.collectors.config.TargetOptions;
 import com.gds.alerting.collectors.source.Collector;
 import com.gds.alerting.collectors.source.JdbcSession;
 import com.gds.alerting.collectors.source.PermissionReport;
@@ -25,7 +27,10 @@ import com.gds.alerting.collectors.source.SqlRunner;
  * over the last interval, size and transaction-ID wraparound age, the worst tables by dead-tuple
  * ratio, checkpoints, uptime, and replication: the WAL receiver and a lag that keeps growing while
  * nothing is received on a replica; slots (retained WAL, {@code wal_status}, safe WAL size), the
- * WAL position and standby lag on a primary.
+ * WAL position and standby lag on a primary. Expected standbys missing from {@code
+ * pg_stat_replication}; vacuum hazards (who holds back the xmin horizon, multixact age, tables
+ * autovacuum should have cleaned and did not); the WAL generation rate and archiver failures; the
+ * top statements of {@code pg_stat_statements} when it is installed.
  *
  * <p>Figures the monitoring role cannot see whole (without {@code pg_read_all_stats}, which
  * {@code pg_monitor} grants, other users' sessions are hidden) are not published at all:
@@ -52,14 +57,22 @@ public final class PostgresCollector implements Collector {
             "wal_receiver_last_message_seconds", "wal_replay_position_bytes", "wal_position_bytes",
             "replication_slots_inactive", "replication_slot_retained_wal_bytes", "replication_slot_active",
             "replication_slot_wal_status", "replication_slot_safe_wal_size_bytes",
-            "standbys_streaming", "standby_replay_lag_bytes", "standby_replay_lag_seconds");
+            "standbys_streaming", "standby_replay_lag_bytes", "standby_replay_lag_seconds",
+            "expected_standby_streaming", "expected_standbys_missing",
+            "multixact_wraparound_age", "prepared_transactions", "prepared_transaction_oldest_seconds",
+            "prepared_transaction_xmin_age", "replication_slot_xmin_age", "backend_xmin_age", "standby_feedback_xmin_age",
+            "tables_autovacuum_overdue", "wal_bytes_per_second",
+            "archiver_failed_total", "archiver_failures", "archiver_failing", "archiver_last_failure_age_seconds",
+            "statement_exec_seconds_total", "statement_calls_total", "statement_rows_total");
 
     /** {@code wal_status} as a level a threshold can read: the higher, the closer the slot is to losing its standby. */
     private static final Map<String, Integer> WAL_STATUS_LEVEL = Map.of("reserved", 0, "extended", 1, "unreserved", 2, "lost", 3);
 
     private final JdbcSession session;
     private final String target;
+    private final TargetOptions options;
     private final IntervalRatios cacheHits = new IntervalRatios();
+    private final CounterDeltas deltas = new CounterDeltas();
     private final ReplayProgress replay = new ReplayProgress();
     private final PermissionReport permissions;
     private Boolean lastReplica;
@@ -67,10 +80,15 @@ public final class PostgresCollector implements Collector {
     /**
      * @param target how the target is named in the log (its instance id)
      */
-    public PostgresCollector(JdbcSession session, String target) {
+    public PostgresCollector(JdbcSession session, String target, TargetOptions options) {
         this.session = session;
         this.target = target;
+        this.options = options;
         this.permissions = new PermissionReport(target, PostgresCollector.class);
+    }
+
+    public PostgresCollector(JdbcSession session, String target) {
+        this(session, target, TargetOptions.DEFAULTS);
     }
 
     public PostgresCollector(JdbcSession session) {
@@ -109,13 +127,24 @@ public final class PostgresCollector implements Collector {
         Map<String, Object> cp = sql.query(PostgresQueries.checkpoints(version)).get(0);
         out.add(Sample.of("checkpoints_timed_total", number(cp, "timed")));
         out.add(Sample.of("checkpoints_requested_total", number(cp, "requested")));
+        xminHorizon(sql.query(PostgresQueries.XMIN_HORIZON).get(0), seesAll, out);
+        out.add(Sample.of("tables_autovacuum_overdue", number(sql.query(
+                PostgresQueries.autovacuumOverdue(options.autovacuumOverdueAfter().toSeconds())).get(0), "overdue")));
+        if (!"off".equals(text(server, "archive_mode"))) {
+            archiver(sql.query(PostgresQueries.ARCHIVER).get(0), out);
+        }
 
         out.add(Sample.of("is_replica", replica ? 1 : 0));
         roleChange(replica, out);
         if (replica) {
             replica(sql.query(PostgresQueries.REPLICA_LAG).get(0), seesAll, out);
+            if (seesAll && !options.expectedStandbys().isEmpty()) {
+                expectedStandbys(sql.query(PostgresQueries.STANDBY_NAMES), out);
+            }
         } else {
-            out.add(Sample.of("wal_position_bytes", number(server, "wal_position_bytes")));
+            double walPosition = number(server, "wal_position_bytes");
+            out.add(Sample.of("wal_position_bytes", walPosition));
+            walRate(walPosition, number(server, "now_epoch"), out);
             slots(sql.query(PostgresQueries.slots(version)), out);
             if (seesAll) {
                 // Without pg_read_all_stats the positions in pg_stat_replication are NULL.
@@ -126,9 +155,78 @@ public final class PostgresCollector implements Collector {
                     out.add(Sample.of("standby_replay_lag_bytes", number(s, "lag_bytes"), "standby", standby));
                     out.add(Sample.of("standby_replay_lag_seconds", number(s, "lag_seconds"), "standby", standby));
                 }
+                expectedStandbys(standbys, out);
             }
         }
+        String statementsSchema = text(server, "statements_schema");
+        if (seesAll && statementsSchema != null && options.topStatements() > 0) {
+            // Without pg_read_all_stats other users' statements have no queryid: a partial top list.
+            statements(sql.query(PostgresQueries.topStatements(version, statementsSchema, options.topStatements())), out);
+        }
         return out;
+    }
+
+    /**
+     * Each configured standby: 1 while a {@code pg_stat_replication} row with its {@code
+     * application_name} is in state {@code streaming}, 0 when it is missing or still catching up.
+     * Without {@code pg_read_all_stats} the state is hidden, so nothing is published.
+     */
+    private void expectedStandbys(List<Map<String, Object>> connected, List<Sample> out) {
+        if (options.expectedStandbys().isEmpty()) {
+            return;
+        }
+        int missing = 0;
+        for (String name : options.expectedStandbys()) {
+            boolean streaming = connected.stream().anyMatch(r -> name.equals(text(r, "application_name"))
+                    && "streaming".equals(text(r, "state")));
+            missing += streaming ? 0 : 1;
+            out.add(Sample.of("expected_standby_streaming", streaming ? 1 : 0, "standby", name));
+        }
+        out.add(Sample.of("expected_standbys_missing", missing));
+    }
+
+    /** Who holds back vacuum's horizon, each as its own series; the backend and standby ones only when every session is visible. */
+    private static void xminHorizon(Map<String, Object> h, boolean seesAll, List<Sample> out) {
+        out.add(Sample.of("prepared_transactions", number(h, "prepared")));
+        out.add(Sample.of("prepared_transaction_oldest_seconds", number(h, "prepared_oldest_seconds")));
+        out.add(Sample.of("prepared_transaction_xmin_age", number(h, "prepared_xmin_age")));
+        out.add(Sample.of("replication_slot_xmin_age", number(h, "slot_xmin_age")));
+        if (seesAll) {
+            out.add(Sample.of("backend_xmin_age", number(h, "backend_xmin_age")));
+            out.add(Sample.of("standby_feedback_xmin_age", number(h, "standby_xmin_age")));
+        }
+    }
+
+    /** Bytes of WAL written per second since the previous cycle, by the server's clock. */
+    private void walRate(double position, double nowEpoch, List<Sample> out) {
+        OptionalDouble bytes = deltas.delta("wal_position", position);
+        OptionalDouble seconds = deltas.delta("wal_clock", nowEpoch);
+        if (bytes.isPresent() && seconds.isPresent() && seconds.getAsDouble() > 0) {
+            out.add(Sample.of("wal_bytes_per_second", bytes.getAsDouble() / seconds.getAsDouble()));
+        }
+    }
+
+    /**
+     * The archiver's failure counter raw, the failures since the previous cycle, whether it is
+     * failing now (its last failure is newer than its last success) and the age of the last failure.
+     */
+    private void archiver(Map<String, Object> a, List<Sample> out) {
+        double failed = number(a, "failed_count");
+        out.add(Sample.of("archiver_failed_total", failed));
+        deltas.delta("archiver_failed", failed).ifPresent(d -> out.add(Sample.of("archiver_failures", d)));
+        out.add(Sample.of("archiver_failing", Boolean.TRUE.equals(a.get("failing")) ? 1 : 0));
+        // NaN (not published) when it never failed.
+        out.add(Sample.of("archiver_last_failure_age_seconds", number(a, "last_failure_age_seconds")));
+    }
+
+    /** The top statements by total execution time, tagged with their {@code queryid} only (never the text). */
+    private static void statements(List<Map<String, Object>> rows, List<Sample> out) {
+        for (Map<String, Object> r : rows) {
+            String queryid = text(r, "queryid");
+            out.add(Sample.of("statement_exec_seconds_total", number(r, "total_ms") / 1000, "queryid", queryid));
+            out.add(Sample.of("statement_calls_total", number(r, "calls"), "queryid", queryid));
+            out.add(Sample.of("statement_rows_total", number(r, "rows"), "queryid", queryid));
+        }
     }
 
     /**
@@ -203,6 +301,7 @@ public final class PostgresCollector implements Collector {
         out.add(Sample.of("temp_bytes_total", number(db, "temp_bytes"), "database", name));
         out.add(Sample.of("database_size_bytes", number(db, "size_bytes"), "database", name));
         out.add(Sample.of("xid_wraparound_age", number(db, "xid_age"), "database", name));
+        out.add(Sample.of("multixact_wraparound_age", number(db, "multixact_age"), "database", name));
         double hit = number(db, "blks_hit");
         double read = number(db, "blks_read");
         out.add(Sample.of("blks_hit_total", hit, "database", name));

@@ -43,7 +43,7 @@ enum DatabaseProfile {
             gauge("connections_used_ratio", 0.25, 0.03, 0.01, 1.0),
             gauge("queue_writers", 1, 1, 0, 10_000),
             gauge("cache_dirty_ratio", 0.03, 0.01, 0, 1),
-            gauge("oplog_window_hours", 30, 1, 0, 10_000),
+            gauge("oplog_window_seconds", 108_000, 3_600, 0, 36_000_000),
             replicaGauge("replication_lag_seconds", 0.4, 0.3, 0, 86_400),
             counter("opcounters_query_total", 700),
             counter("page_faults_total", 3))),

@@ -167,4 +167,43 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader().load(Path.of("/nonexistent/c.yaml")));
         assertTrue(e.getMessage().contains("cannot read the file"), e.getMessage());
     }
+
+    @Test
+    void targetOptionsAreTypedPerDatabaseTypeWithDefaultsWhenAbsent() {
+        CollectorsConfig c = parse(HEAD + TARGET + """
+                    options:
+                      expected_standbys: [replica1, replica-dr]
+                      autovacuum_overdue_after: 6h
+                      top_statements: 10
+                  - type: mongodb
+                    instance_id: mongo-prod-01
+                    environment: prod
+                    connection: {uri: "mongodb://m1:27017/?directConnection=true"}
+                    options: {long_running_operation: 5m}
+                  - type: mssql
+                    instance_id: sql-prod-01
+                    environment: prod
+                    connection: {url: "jdbc:sqlserver://s1:1433"}
+                """);
+        TargetOptions pg = c.targets().get(0).options();
+        assertEquals(java.util.List.of("replica1", "replica-dr"), pg.expectedStandbys());
+        assertEquals(Duration.ofHours(6), pg.autovacuumOverdueAfter());
+        assertEquals(10, pg.topStatements());
+        assertEquals(Duration.ofMinutes(5), c.targets().get(1).options().longRunningOperation());
+        assertEquals(TargetOptions.DEFAULTS, c.targets().get(2).options(), "no options block: every default");
+        assertEquals(5, TargetOptions.DEFAULTS.topStatements());
+    }
+
+    @Test
+    void anOptionOfAnotherDatabaseTypeOrBeyondItsBoundIsRefusedWithItsLine() {
+        ConfigException wrongType = assertThrows(ConfigException.class, () -> parse(HEAD + TARGET + """
+                    options: {long_running_operation: 5m}
+                """));
+        assertTrue(wrongType.getMessage().contains("collectors.yaml:21: targets[0].options.long_running_operation") && wrongType.getMessage().contains("unknown field")
+                && wrongType.getMessage().contains("expected_standbys"), wrongType.getMessage());
+        ConfigException tooMany = assertThrows(ConfigException.class, () -> parse(HEAD + TARGET + """
+                    options: {top_statements: 500}
+                """));
+        assertTrue(tooMany.getMessage().contains("top_statements"), tooMany.getMessage());
+    }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.gds.alerting.collectors.Await;
 import com.gds.alerting.collectors.TestReplication;
+import com.gds.alerting.collectors.config.TargetOptions;
 import com.gds.alerting.collectors.source.JdbcSession;
 import com.gds.alerting.collectors.source.Sample;
 
@@ -30,6 +31,10 @@ import com.gds.alerting.collectors.source.Sample;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresReplicationIT {
+
+    /** The primary expects the test's replica and a disaster-recovery standby that was never set up. */
+    private static final TargetOptions EXPECTING = new TargetOptions(List.of(TestReplication.STANDBY, "replica-dr"),
+            TargetOptions.DEFAULT_AUTOVACUUM_OVERDUE_AFTER, 0, TargetOptions.DEFAULT_LONG_RUNNING_OPERATION);
 
     @TempDir
     static Path dir;
@@ -92,15 +97,52 @@ class PostgresReplicationIT {
             assertEquals(0, value(r, "replication_lag_bytes"));
             assertTrue(value(r, "wal_replay_position_bytes") >= target);
 
-            List<Sample> p = new PostgresCollector(primary).collect();
+            // A standby streaming through a slot sends its hot_standby_feedback into the slot's xmin;
+            // the walsender's own backend_xmin (pg_stat_replication) stays NULL.
+            String feedback = "SELECT coalesce(max(age(backend_xmin)), 0) FROM pg_stat_replication";
+            String slotXmin = "SELECT max(age(xmin)) FROM pg_replication_slots";
+            // A query's snapshot held on the replica holds the primary's horizon through the feedback.
+            java.sql.Connection snapshot = pg.replicaConnection();
+            snapshot.setAutoCommit(false);
+            snapshot.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+            try (java.sql.Statement st = snapshot.createStatement()) {
+                st.execute("SELECT count(*) FROM writes");
+            }
+            for (int i = 0; i < 5; i++) {
+                execute(pg.primaryConnection(), "INSERT INTO writes (v) VALUES ('behind the snapshot')");
+            }
+            Await.until(Duration.ofSeconds(60), () -> scalarOrMinus1(slotXmin) >= 5,
+                    () -> "the replica's hot_standby_feedback never held the primary's slot back");
+            double feedbackBefore = scalar(pg.primaryConnection(), feedback);
+            double slotBefore = scalar(pg.primaryConnection(), slotXmin);
+            List<Sample> p = new PostgresCollector(primary, "pg-primary", EXPECTING).collect();
+            double feedbackAfter = scalar(pg.primaryConnection(), feedback);
+            double slotAfter = scalar(pg.primaryConnection(), slotXmin);
             assertEquals(0, value(p, "is_replica"));
             assertEquals(1, value(p, "standbys_streaming"));
+            assertEquals(1, scalar(pg.primaryConnection(), "SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
+                    + TestReplication.STANDBY + "' AND state = 'streaming'"), "SQL truth: the replica streams");
+            assertEquals(1, value(p, "expected_standby_streaming", "standby", TestReplication.STANDBY));
+            assertEquals(0, value(p, "expected_standby_streaming", "standby", "replica-dr"), "never set up: missing");
+            assertEquals(1, value(p, "expected_standbys_missing"));
+            double feedbackAge = value(p, "standby_feedback_xmin_age");
+            assertTrue(feedbackAge >= Math.min(feedbackBefore, feedbackAfter) && feedbackAge <= Math.max(feedbackBefore, feedbackAfter),
+                    "feedback outside a slot: " + feedbackAge + ", SQL says " + feedbackBefore + " then " + feedbackAfter);
+            double slotAge = value(p, "replication_slot_xmin_age");
+            assertTrue(slotAge >= 5 && slotAge >= Math.min(slotBefore, slotAfter) && slotAge <= Math.max(slotBefore, slotAfter),
+                    "the physical slot keeps the replica's feedback xmin: " + slotAge + ", SQL says " + slotBefore + " then " + slotAfter);
             assertEquals(1, value(p, "replication_slot_active", "slot", TestReplication.SLOT));
             assertEquals(0, value(p, "replication_slot_wal_status", "slot", TestReplication.SLOT), "wal_status reserved");
             assertEquals(1, p.stream().filter(s -> s.name().equals("standby_replay_lag_bytes")
                     && s.tags().get("standby").startsWith(TestReplication.STANDBY + "@")).count());
             assertTrue(value(p, "wal_position_bytes") >= target);
+            snapshot.rollback();
+            snapshot.close();
         }
+    }
+
+    private static double scalarOrMinus1(String sql) {
+        return scalar(pg.primaryConnection(), "SELECT coalesce((" + sql + "), -1)");
     }
 
     private static List<Sample> collectQuietly(PostgresCollector collector) {
@@ -154,8 +196,12 @@ class PostgresReplicationIT {
             List<Sample> second = collector.collect();
             assertTrue(value(second, "replication_lag_seconds") > lag1 + 1, "the lag keeps growing while nothing is received");
 
-            List<Sample> p = new PostgresCollector(primary).collect();
+            List<Sample> p = new PostgresCollector(primary, "pg-primary", EXPECTING).collect();
             assertEquals(0, value(p, "standbys_streaming"), "the standby left pg_stat_replication");
+            assertEquals(0, scalar(pg.primaryConnection(), "SELECT count(*) FROM pg_stat_replication"), "SQL truth");
+            assertEquals(0, value(p, "expected_standby_streaming", "standby", TestReplication.STANDBY),
+                    "the expected standby is missing from pg_stat_replication");
+            assertEquals(2, value(p, "expected_standbys_missing"));
             assertEquals(0, value(p, "replication_slot_active", "slot", TestReplication.SLOT));
             double behind = value(p, "wal_position_bytes") - value(second, "wal_replay_position_bytes");
             double truthBehind = primaryLsn() - replayLsn();
