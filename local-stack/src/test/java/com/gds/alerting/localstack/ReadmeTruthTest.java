@@ -134,9 +134,16 @@ class ReadmeTruthTest {
                     wrong.add("gds-rules has no command " + name + "   (in: " + piece + ")");
                     continue;
                 }
-                options(words.subList(rules + 2, words.size())).stream()
-                        .filter(o -> sub.getCommandSpec().findOption(o) == null)
-                        .forEach(o -> wrong.add("gds-rules " + name + " has no option " + o + "   (in: " + piece + ")"));
+                int args = rules + 2;
+                // Nested commands (gds-rules dlq list): the options are the innermost command's.
+                while (args < words.size() && sub.getSubcommands().containsKey(words.get(args))) {
+                    sub = sub.getSubcommands().get(words.get(args));
+                    args++;
+                }
+                CommandLine command = sub;
+                options(words.subList(args, words.size())).stream()
+                        .filter(o -> command.getCommandSpec().findOption(o) == null)
+                        .forEach(o -> wrong.add("gds-rules " + command.getCommandName() + " has no option " + o + "   (in: " + piece + ")"));
             }
             at = words.indexOf("./mvnw");
             if (at >= 0) {
