@@ -83,7 +83,7 @@ public class AlertsController {
                                 @Nullable @QueryValue String sort,
                                 @QueryValue(defaultValue = "0") int offset,
                                 @QueryValue(defaultValue = "100") int limit,
-                                @QueryValue(defaultValue = "false") boolean local,
+                                @Nullable @QueryValue("local") String localFlag,
                                 HttpRequest<?> request) {
         AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId, q);
         List<InvalidParam> problems = new ArrayList<>(filter.validate());
@@ -96,6 +96,7 @@ public class AlertsController {
         if (!problems.isEmpty()) {
             throw new BadRequestException(problems);
         }
+        boolean local = QueryFlags.parse("local", localFlag);
         Paging paging = Paging.of(offset, limit, local);
         if (local) {
             return HttpResponse.ok(queries.localPage(filter, order, paging.limit()));
@@ -107,18 +108,18 @@ public class AlertsController {
     @Get("/{alertKey}")
     @Secured(Rights.READ)
     public AlertView get(@PathVariable String alertKey,
-                         @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                         @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                          HttpRequest<?> request) {
-        return queries.one(alertKey, staleOk, request);
+        return queries.one(alertKey, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 
     /** The newest transitions of one alert (up to 100, oldest first; all of them are on gds.alerts.events). */
     @Get("/{alertKey}/history")
     @Secured(Rights.READ)
     public List<EventView> history(@PathVariable String alertKey,
-                                   @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                                   @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                                    HttpRequest<?> request) {
-        return queries.history(alertKey, staleOk, request);
+        return queries.history(alertKey, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 
     /**

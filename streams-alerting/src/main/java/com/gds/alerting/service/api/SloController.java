@@ -35,8 +35,9 @@ public class SloController {
     public SloPage list(@Nullable @QueryValue("rule_id") String ruleId, @Nullable @QueryValue String q,
                         @QueryValue(defaultValue = "0") int offset,
                         @QueryValue(defaultValue = "100") int limit,
-                        @QueryValue(defaultValue = "false") boolean local,
+                        @Nullable @QueryValue("local") String localFlag,
                         HttpRequest<?> request) {
+        boolean local = QueryFlags.parse("local", localFlag);
         Paging paging = Paging.of(offset, limit, local);
         if (local) {
             return queries.localSloPage(ruleId, q, paging.limit());
@@ -46,8 +47,8 @@ public class SloController {
 
     @Get("/{ruleId}/{instanceId}")
     public SloView get(@PathVariable String ruleId, @PathVariable String instanceId,
-                       @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                       @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                        HttpRequest<?> request) {
-        return queries.slo(ruleId, instanceId, staleOk, request);
+        return queries.slo(ruleId, instanceId, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 }

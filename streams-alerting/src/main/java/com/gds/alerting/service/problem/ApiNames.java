@@ -8,6 +8,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
+
+import io.micronaut.serde.exceptions.InvalidFormatException;
+import io.micronaut.serde.exceptions.SerdeException;
+import io.micronaut.serde.exceptions.path.CollectionItemReferencePath;
+import io.micronaut.serde.exceptions.path.MapItemReferencePath;
+import io.micronaut.serde.exceptions.path.ReferencePath;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 
@@ -29,6 +36,7 @@ public final class ApiNames {
     private static final Pattern SERDE_PROPERTY = Pattern.compile(
             "(?:constructor parameter|decoding property) \\[(?:[^\\]\\s]+\\s)?([A-Za-z_$][\\w$]*)\\]");
     private static final Pattern REQUIRED = Pattern.compile("Required constructor parameter|is not present or is null");
+    private static final Pattern TOKEN = Pattern.compile("Unexpected token \\(?([A-Z_]+)\\)?,? expected ([A-Z_]+)");
     private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
 
     private ApiNames() {
@@ -101,35 +109,92 @@ public final class ApiNames {
 
     /**
      * What can be said about a body that could not be read, without Java: the JSON property it
-     * failed on (snake_case) and whether it was missing or of the wrong kind; or where the text
-     * stops being JSON.
+     * failed on ({@code matchers}, {@code matchers[0].op}, {@code incident}) and whether it was
+     * missing or of the wrong kind; or where the text stops being JSON.
      */
     public static List<InvalidParam> ofUnreadableBody(Throwable cause) {
-        Set<String> properties = new LinkedHashSet<>();
+        String path = null;
+        Set<String> named = new LinkedHashSet<>();
         boolean required = false;
         String location = null;
+        String token = null;
+        String format = null;
+        boolean syntax = false;
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            syntax |= t instanceof StreamReadException;
+            if (t instanceof SerdeException serde && !serde.getPath().isEmpty()) {
+                String p = of(serde.getPath());
+                if (path == null || p.length() > path.length()) {
+                    path = p;
+                }
+            }
+            if (t instanceof InvalidFormatException && format == null && t.getMessage() != null
+                    && !t.getMessage().contains("java.") && !t.getMessage().contains("class ")) {
+                format = t.getMessage().trim();
+            }
             String message = t.getMessage();
             if (message == null) {
                 continue;
             }
             Matcher m = SERDE_PROPERTY.matcher(message);
             while (m.find()) {
-                properties.add(snake(m.group(1)));
+                named.add(snake(m.group(1)));
             }
             required |= REQUIRED.matcher(message).find();
             Matcher at = LOCATION.matcher(message);
             if (location == null && at.find()) {
                 location = "line " + at.group(1) + ", column " + at.group(2);
             }
+            Matcher tok = TOKEN.matcher(message);
+            if (token == null && tok.find()) {
+                token = jsonKind(tok.group(1)) + " where " + jsonKind(tok.group(2)) + " belongs";
+            }
         }
-        if (properties.isEmpty()) {
-            return List.of(new InvalidParam(BODY_PARAMETER, "is not valid JSON for this request"
-                    + (location == null ? "" : " (at " + location + ")")));
+        String name = path != null ? path : named.isEmpty() ? null : String.join(".", named);
+        String where = location == null ? "" : " (at " + location + ")";
+        if (syntax) {
+            return List.of(new InvalidParam(BODY_PARAMETER, "is not valid JSON" + where));
         }
-        String name = String.join(".", properties);
-        return List.of(new InvalidParam(name, required ? "required" : "has the wrong JSON type"
-                + (location == null ? "" : " (at " + location + ")")));
+        if (required && name != null) {
+            return List.of(new InvalidParam(name, "required"));
+        }
+        if (token != null || format != null) {
+            return List.of(new InvalidParam(name == null ? BODY_PARAMETER : name,
+                    "has the wrong JSON type: " + (token != null ? token : format) + where));
+        }
+        if (name != null) {
+            return List.of(new InvalidParam(name, "cannot be read" + where));
+        }
+        return List.of(new InvalidParam(BODY_PARAMETER, "is not valid JSON for this request" + where));
+    }
+
+    /** A serde reference path (innermost first) as the API spells it: {@code matchers[0].op}. */
+    private static String of(List<ReferencePath> path) {
+        StringBuilder out = new StringBuilder();
+        for (int i = path.size() - 1; i >= 0; i--) {
+            ReferencePath p = path.get(i);
+            if (p instanceof CollectionItemReferencePath item) {
+                out.append('[').append(item.index()).append(']');
+            } else if (p instanceof MapItemReferencePath entry) {
+                out.append('[').append(entry.key()).append(']');
+            } else if (p.getArgument() != null && p.getArgument().getName() != null) {
+                append(out, snake(p.getArgument().getName()));
+            }
+        }
+        return out.toString();
+    }
+
+    /** A Jackson token name ({@code START_ARRAY}) as a JSON kind a person reads ({@code an array}). */
+    private static String jsonKind(String token) {
+        return switch (token) {
+            case "START_ARRAY", "END_ARRAY" -> "an array";
+            case "START_OBJECT", "END_OBJECT" -> "an object";
+            case "VALUE_STRING" -> "a string";
+            case "VALUE_NUMBER_INT", "VALUE_NUMBER_FLOAT" -> "a number";
+            case "VALUE_TRUE", "VALUE_FALSE" -> "true or false";
+            case "VALUE_NULL" -> "null";
+            default -> token.toLowerCase(Locale.ROOT);
+        };
     }
 
     /** How to say which kind of value a parameter takes, for a value that is not one. */

@@ -83,7 +83,9 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Str
             detail = "send the body as application/json";
         } else if (status.getCode() >= 500) {
             String id = UUID.randomUUID().toString();
-            LOG.error("{} {} answered {} (problem id {})", request.getMethodName(), request.getPath(), status.getCode(), id, cause);
+            // Micronaut has logged the stack trace already; this line ties it to the id the client was given.
+            LOG.error("{} {} answered {} (problem id {}): {}", request.getMethodName(), request.getPath(), status.getCode(), id,
+                    String.valueOf(cause));
             detail = "an unexpected error; the service logged it with problem id " + id;
             return problems.response(request, status, Problems.BLANK, detail, List.of(), Map.of("problem_id", id));
         } else {
