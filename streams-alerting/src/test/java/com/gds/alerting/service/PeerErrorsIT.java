@@ -148,7 +148,7 @@ class PeerErrorsIT {
     void aPermanentErrorOfAPeerFailsTheListWithA502Too() {
         peer.answer(500);
         HttpClientResponseException e = call("/api/v1/alerts");
-        assertEquals(HttpStatus.BAD_GATEWAY, e.getStatus());
+        assertEquals(HttpStatus.BAD_GATEWAY, e.getStatus(), TestServices.problem(e).toString());
         assertTrue(peer.paths().stream().anyMatch(p -> p.startsWith("/api/v1/alerts?")), "the list fanned out to the peer");
     }
 
