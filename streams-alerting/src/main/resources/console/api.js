@@ -55,9 +55,10 @@ async function call(method, path, body, signal) {
   if (!res.ok) {
     let message = res.statusText;
     if (json) {
-      message = json.errors ? [].concat(json.errors).map(e => e.message || e).join('; ')
-        : json.message || (json._embedded && json._embedded.errors && json._embedded.errors.map(e => e.message).join('; '))
-        || message;
+      // application/problem+json (docs/contracts.md, "Error answers"): the fields to blame, else the detail.
+      message = json.invalid_params && json.invalid_params.length
+        ? json.invalid_params.map(p => `${p.name}: ${p.reason}`).join('; ')
+        : json.detail || json.message || message;
     }
     const error = new ApiError(res.status, message, json);
     if (error.isAuth) listeners.forEach(f => f(error));

@@ -12,7 +12,8 @@ const POLL_MS = 5000;
 const THEMES = ['dark', 'auto', 'light'];
 
 const ROUTES = [
-  { match: p => p[0] === 'alerts' && p.length > 1, view: alertView, nav: 'alerts' },
+  // #/alerts/ (an empty key) is the list, not an alert called "".
+  { match: p => p[0] === 'alerts' && p.length > 1 && p.slice(1).join('/') !== '', view: alertView, nav: 'alerts' },
   { match: p => p[0] === 'alerts' || p.length === 0 || p[0] === '', view: alertsView, nav: 'alerts' },
   { match: p => p[0] === 'silences', view: silencesView, nav: 'silences' },
   { match: p => p[0] === 'slo', view: sloView, nav: 'slo' },

@@ -6,6 +6,8 @@ import { sparkline } from '../charts.js';
 
 const RANGES = [15, 60, 360, 1440];
 const VALUES_EVERY = 6; // ticks between two reads of the value history (it is read back from Kafka)
+// Transitions the dispatcher never sends (NotifyPolicy): their message id names no notification.
+const NOT_NOTIFIED = new Set(['PENDING', 'ACKNOWLEDGED', 'UNACKNOWLEDGED']);
 
 export function mount(container, route, ctx) {
   const key = route.path.slice(1).join('/');
@@ -15,14 +17,17 @@ export function mount(container, route, ctx) {
   let series = null;
   let ticks = 0;
   let chartSig = null;
+  let rule = undefined; // the alert's rule (undefined: not read yet; null: not readable)
+  let burnTrail = []; // an SLO alert's burn rate as seen by this page: [{t, v}]
 
   const title = h('h1#alert-title', key);
   const badges = h('div.badges');
-  const summaryText = h('p.lead');
+  const summaryText = h('p#alert-summary.lead');
   const facts = h('dl#alert-facts.facts');
   const labels = h('div.labels');
   const description = h('p.description');
   const chart = h('div#value-chart.chart-box', h('p.muted', 'loading the value history…'));
+  const chartHeading = h('h2#chart-h', 'Value');
   const rangeButtons = h('div.range', { role: 'group', 'aria-label': 'Time range' },
     RANGES.map(m => h('button', { type: 'button', dataset: { minutes: m }, 'aria-pressed': String(m === minutes),
       onclick: () => { minutes = m; syncRange(); ctx.setParams({ minutes: m }, true); loadValues(); } },
@@ -42,7 +47,7 @@ export function mount(container, route, ctx) {
     h('header.alert-head', title, badges, summaryText),
     h('div.detail-grid',
       h('section.panel.chart-panel', { 'aria-labelledby': 'chart-h' },
-        h('div.panel-head', h('h2#chart-h', 'Value'), rangeButtons), chart),
+        h('div.panel-head', chartHeading, rangeButtons), chart),
       h('section.panel.actions', { 'aria-labelledby': 'actions-h' },
         h('h2#actions-h', 'Actions'),
         h('label', { for: 'ack-by' }, 'By'), by,
@@ -124,14 +129,18 @@ export function mount(container, route, ctx) {
       a.escalated ? h('span.badge.escalated', 'escalated') : null, a.stale ? h('span.badge', { title: 'read from a standby replica' }, 'stale') : null,
       a.suppressed_by ? h('span#alert-suppressed.badge.quiet', { title: `its newest notification was suppressed by ${a.suppressed_by}` },
         a.suppressed_by.startsWith('silence:') ? 'silenced' : 'inhibited') : null);
-    setText(summaryText, a.summary || '');
+    // The summary was rendered at the last transition; the facts show the newest evaluation.
+    replace(summaryText, a.summary ? [h('span.summary-when.muted', `At the last transition (${time(a.updated_at)}): `),
+      h('span.summary-text', a.summary)] : []);
     replace(facts,
       fact('Alert key', h('code', a.alert_key)),
       fact('Rule', h('a', { href: ctx.href('rules', { id: a.rule_id }) }, a.rule_id)),
       fact('Instance', h('a', { href: ctx.href('alerts', { instance_id: a.instance_id }), title: 'every alert of this instance' }, a.instance_id)),
       fact('Metric', a.metric_name),
       fact('Database', [a.database_type, a.environment].filter(Boolean).join(' / ')),
-      fact('Value', `${number(a.value)}${a.threshold !== null && a.threshold !== undefined ? ` (threshold ${number(a.threshold)})` : ''}`),
+      fact(isSlo() ? 'Current burn rate' : 'Current value', `${number(a.value)}${isSlo() ? '×' : ''}`
+        + `${a.threshold !== null && a.threshold !== undefined ? ` (threshold ${number(a.threshold)}${isSlo() ? '×' : ''})` : ''}`
+        + (a.last_sample_at ? ` · as of ${time(a.last_sample_at)}` : '')),
       fact('Incident', `#${a.incident}`),
       fact('Started', since(a.started_at)),
       fact('Fired', a.fired_at && since(a.fired_at)),
@@ -166,7 +175,9 @@ export function mount(container, route, ctx) {
       h('td.num', number(e.threshold)),
       h('td', (e.reason || '').toLowerCase().replaceAll('_', ' ')),
       h('td', [e.acknowledged_by || e.resolved_by, e.ack_comment || e.resolve_comment].filter(Boolean).join(': ')),
-      h('td', e.suppressed_by ? h('span.muted', { title: `suppressed by ${e.suppressed_by}` }, `suppressed (${e.suppressed_by})`) : h('code.muted', { title: 'message_id' }, e.message_id.slice(0, 12))))));
+      h('td.notification', e.suppressed_by ? h('span.muted', { title: `suppressed by ${e.suppressed_by}` }, `suppressed (${e.suppressed_by})`)
+        : NOT_NOTIFIED.has(e.transition) ? h('span.muted.not-sent', { title: 'this transition is never sent to gds_notification' }, 'not sent')
+          : h('code.muted', { title: 'message_id' }, e.message_id.slice(0, 12))))));
     if (!events.length) transitions.append(h('tr', h('td', { colspan: 9 }, 'No transitions yet.')));
   }
 
@@ -174,7 +185,33 @@ export function mount(container, route, ctx) {
     return transitionsSeen.map(e => ({ t: e.updated_at, label: `${e.transition.toLowerCase()} → ${e.state.toLowerCase()}`, kind: e.state }));
   }
 
+  function isSlo() {
+    return !!(rule && rule.kind === 'SLO');
+  }
+
+  /**
+   * An SLO alert's value is a burn rate, and its threshold a burn rate: its chart plots the burn rate (the
+   * values its transitions carried, then what this page saw on each refresh), never the SLI's metric.
+   */
+  function renderBurnChart() {
+    const points = transitionsSeen.filter(e => e.value !== null && e.value !== undefined).map(e => ({ t: e.updated_at, v: e.value }))
+      .concat(burnTrail).sort((p, q) => Date.parse(p.t) - Date.parse(q.t));
+    const sig = JSON.stringify(['burn', points, alert && alert.threshold]);
+    if (sig === chartSig) return;
+    chartSig = sig;
+    setText(chartHeading, 'Burn rate');
+    rangeButtons.hidden = true;
+    if (!points.length) {
+      replace(chart, h('p.muted', 'No burn rate to show yet.'));
+      return;
+    }
+    replace(chart, sparkline(points, { threshold: alert ? alert.threshold : null, markers: markers(), label: 'burn rate', gaps: false }),
+      h('p.muted.small', 'Burn rate of the alerting window at each transition and since this page opened; ',
+        h('a', { href: ctx.href(['slo', alert.rule_id, alert.instance_id]) }, 'every window on the SLO page'), '.'));
+  }
+
   function renderChart() {
+    if (isSlo()) { renderBurnChart(); return; }
     // Redrawn only when something it shows changed: a live refresh must not flash the chart.
     const sig = JSON.stringify([series, transitionsSeen.length, alert && alert.threshold]);
     if (sig === chartSig) return;
@@ -214,9 +251,22 @@ export function mount(container, route, ctx) {
       if (e.status === 404) return [];
       throw e;
     })]);
+    if (rule === undefined) {
+      // Needed once, to know whether the value is a burn rate; a rule that cannot be read is charted as a metric.
+      rule = await api.rule(a.rule_id, signal).catch(e => {
+        if (e.name === 'AbortError') throw e;
+        return null;
+      });
+    }
+    if (isSlo() && a.value !== null && a.value !== undefined && a.last_sample_at
+      && !burnTrail.some(p => p.t === a.last_sample_at)) {
+      burnTrail.push({ t: a.last_sample_at, v: a.value });
+      if (burnTrail.length > 2000) burnTrail = burnTrail.slice(-2000);
+    }
     renderAlert(a);
     renderHistory(events);
-    if (ticks++ % VALUES_EVERY === 0) await loadValues(signal); else renderChart();
+    if (isSlo()) renderChart();
+    else if (ticks++ % VALUES_EVERY === 0) await loadValues(signal); else renderChart();
   }
 
   function onKey(e) {

@@ -10,7 +10,7 @@ const COLUMNS = [
   { id: 'rule', label: 'Alert', sort: 'rule' },
   { id: 'instance', label: 'Instance', sort: 'instance' },
   { id: 'metric', label: 'Metric', sort: 'metric' },
-  { id: 'value', label: 'Value / threshold' },
+  { id: 'value', label: 'Current value / threshold' },
   { id: 'age', label: 'Age', sort: 'age' },
   { id: 'updated', label: 'Changed', sort: 'updated' },
 ];
@@ -201,7 +201,7 @@ export function mount(container, route, ctx) {
       rows.set(a.alert_key, r);
     }
     const sig = [a.severity, a.state, a.rule_id, a.summary, a.instance_id, a.metric_name, a.value, a.threshold, a.stale,
-      a.suppressed_by].join('\u0000');
+      a.suppressed_by, a.updated_at].join('\u0000');
     if (sig !== r.sig) {
       r.sig = sig;
       replace(r.cells.severity, badge('sev', a.severity));
@@ -209,7 +209,10 @@ export function mount(container, route, ctx) {
         a.suppressed_by ? h('div.quiet', { title: `notifications suppressed by ${a.suppressed_by}` },
           a.suppressed_by.startsWith('silence:') ? 'silenced' : 'inhibited') : null);
       setText(r.link, a.rule_id);
-      setText(r.cells.rule.querySelector('.summary-text'), a.summary || '');
+      const summaryEl = r.cells.rule.querySelector('.summary-text');
+      setText(summaryEl, a.summary || '');
+      // The summary is rendered at a transition; the value column is the newest evaluation: say so.
+      setAttr(summaryEl, 'title', a.summary ? `as written at the last transition (${time(a.updated_at)}); the value column is the current value` : null);
       setText(r.cells.instance, a.instance_id);
       setText(r.cells.metric, a.metric_name);
       setText(r.cells.value, `${number(a.value)}${a.threshold !== null && a.threshold !== undefined ? ` / ${number(a.threshold)}` : ''}`);

@@ -190,7 +190,7 @@ function createForm(container, route, ctx) {
       location.hash = ctx.href('silences', { created: answer.silence_id });
     } catch (e) {
       result.className = 'result error';
-      setText(result, e.body && e.body.errors ? `Not created: ${[].concat(e.body.errors).map(x => x.message || x).join('; ')}` : explain(e, 'Creating a silence'));
+      setText(result, e.status === 400 ? `Not created: ${e.message}` : explain(e, 'Creating a silence'));
       submit.disabled = false;
     }
   }

@@ -2,7 +2,7 @@
 // and one SLO's windows in detail.
 import { api } from '../api.js';
 import { h, replace, setText, number, percent, time, ago, windowName, debounce } from '../dom.js';
-import { burnChart, budgetBar } from '../charts.js';
+import { burnChart, sloBudget } from '../charts.js';
 
 // SRE Workbook table 5-8: what a rule without burn_windows uses (docs/semantics.md).
 const DEFAULT_BURN = [[3600000, 300000, 14.4], [21600000, 1800000, 6], [259200000, 21600000, 1]];
@@ -77,7 +77,7 @@ function list(container, route, ctx) {
           h('td', h('a', { href: ctx.href(['slo', s.rule_id, s.instance_id]) }, s.rule_id)),
           h('td', s.instance_id),
           h('td.num', percent(s.objective, 3)),
-          h('td', budgetBar(s.error_budget_remaining)),
+          h('td.budget-cell', sloBudget(s)),
           h('td', burnChart(s.windows.filter(w => w.window_ms !== s.period_ms), thresholds(ruleMap.get(s.rule_id)), { compact: true })),
           h('td.num.updated', { title: time(s.updated_at) }));
         if (r) r.tr.replaceWith(tr);
@@ -129,7 +129,7 @@ function detail(container, route, ctx) {
     sig = next;
     const limits = thresholds(ruleMap.get(ruleId));
     setText(head, `Objective ${percent(s.objective, 3)} over ${windowName(s.period_ms)} · as of ${time(s.updated_at)}${s.stale ? ' (from a standby)' : ''}`);
-    replace(budget, budgetBar(s.error_budget_remaining));
+    replace(budget, sloBudget(s));
     replace(chart, burnChart(s.windows, limits));
     replace(tbody, s.windows.map(w => h('tr',
       h('td', windowName(w.window_ms) + (w.window_ms === s.period_ms ? ' (period)' : '')),

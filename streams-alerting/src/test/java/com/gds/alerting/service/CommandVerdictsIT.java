@@ -167,6 +167,12 @@ class CommandVerdictsIT {
         assertEquals("REJECTED", answer.body().get("outcome"));
         assertEquals("ALREADY_ACKNOWLEDGED", answer.body().get("rejection"));
         assertEquals("already acknowledged by alice", answer.body().get("message"));
+        // Issue 23: a 409 is a problem body (RFC 9457) that carries the command's answer.
+        assertEquals("urn:gds-alerting:problem:command-rejected", answer.body().get("type"), answer.body().toString());
+        assertEquals(409, ((Number) answer.body().get("status")).intValue());
+        assertEquals("already acknowledged by alice", answer.body().get("detail"));
+        assertEquals("ACKNOWLEDGE", answer.body().get("command_type"));
+        assertEquals(firingOnB.get(0), answer.body().get("alert_key"));
     }
 
     @Test
@@ -265,10 +271,11 @@ class CommandVerdictsIT {
     private static Answer post(HttpClient client, String key, String verb, Map<String, Object> body) {
         try {
             HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(
-                    HttpRequest.POST("/api/v1/alerts/" + key + "/" + verb, body), Argument.mapOf(String.class, Object.class));
+                    HttpRequest.POST("/api/v1/alerts/" + key + "/" + verb, body), Argument.mapOf(String.class, Object.class),
+                    Argument.of(String.class));
             return new Answer(r.getStatus(), r.body());
         } catch (HttpClientResponseException e) {
-            return new Answer(e.getStatus(), e.getResponse().getBody(Argument.mapOf(String.class, Object.class)).orElse(Map.of()));
+            return new Answer(e.getStatus(), TestServices.problem(e));
         }
     }
 

@@ -166,23 +166,28 @@ class HostileRequestsIT {
                 silence(body), Argument.of(String.class), Argument.of(String.class)), why);
         assertEquals(HttpStatus.BAD_REQUEST, e.getStatus(), why);
         String answer = e.getResponse().getBody(String.class).orElse("");
-        assertTrue(answer.contains(expected), why + ": " + answer.substring(0, Math.min(answer.length(), 500)));
+        // A problem body: invalid_params [{name, reason}]; expected is "name: start of the reason".
+        String name = expected.substring(0, expected.indexOf(": "));
+        String reason = expected.substring(expected.indexOf(": ") + 2);
+        assertTrue(answer.contains("\"name\":\"" + name + "\"") && answer.contains(reason),
+                why + ": " + answer.substring(0, Math.min(answer.length(), 500)));
     }
 
-    /** Switched off: no route, so the security layer refuses the path (403) even to a valid token; never a 500. */
+    /** Switched off: no route, so the path is unknown (404, a problem body) even to a valid token; never a 500. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/beans", "/routes", "/info", "/threaddump", "/metrics", "/loggers", "/env"})
     void managementEndpointsAreOffEvenWithAValidToken(String path) {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
                 () -> client.toBlocking().exchange(HttpRequest.GET(path).bearerAuth(WRITE)));
-        assertEquals(HttpStatus.FORBIDDEN, e.getStatus(), path);
+        assertEquals(HttpStatus.NOT_FOUND, e.getStatus(), path);
+        assertEquals("application/problem+json", e.getResponse().getContentType().map(Object::toString).orElse(""), path);
     }
 
     @Test
     void refreshIsOff() {
         HttpClientResponseException e = assertThrows(HttpClientResponseException.class,
                 () -> client.toBlocking().exchange(HttpRequest.POST("/refresh", Map.of()).bearerAuth(WRITE)));
-        assertEquals(HttpStatus.FORBIDDEN, e.getStatus());
+        assertEquals(HttpStatus.NOT_FOUND, e.getStatus());
     }
 
     /** Issue 24, item 7: alert lists beyond the concurrency limit are refused at once, and permits are never leaked. */
@@ -202,6 +207,7 @@ class HostileRequestsIT {
                     () -> client.toBlocking().exchange(HttpRequest.GET("/api/v1/alerts").bearerAuth(READ)));
             assertEquals(HttpStatus.SERVICE_UNAVAILABLE, e.getStatus());
             assertTrue(e.getResponse().getHeaders().get("Retry-After").matches("\\d+"), e.getResponse().getHeaders().asMap().toString());
+            assertEquals("application/problem+json", e.getResponse().getContentType().map(Object::toString).orElse(""));
         } finally {
             for (int i = 0; i < taken; i++) {
                 limit.release();

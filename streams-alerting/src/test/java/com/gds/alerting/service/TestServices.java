@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 /** Starting the real service inside a test, on the in-process broker. */
@@ -95,6 +98,23 @@ public final class TestServices {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * The body of an error answer, an {@code application/problem+json} object, as a map. Read as text
+     * (the request must name {@code String} as its error type): Micronaut's client decodes only
+     * {@code application/json} error bodies into maps.
+     */
+    public static Map<String, Object> problem(HttpClientResponseException e) {
+        String text = e.getResponse().getBody(String.class).orElse("");
+        if (text.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JsonMapper.createDefault().readValue(text, Argument.mapOf(String.class, Object.class));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("not a JSON error body: " + text, ex);
         }
     }
 }

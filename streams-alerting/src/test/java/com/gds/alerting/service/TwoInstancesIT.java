@@ -253,7 +253,8 @@ class TwoInstancesIT {
                     .bearerAuth(READ), AlertPage.class);
             assertEquals(descending.subList(3, 7), slice.items().stream().map(AlertView::instanceId).toList(),
                     "a page of a sorted fan-out is that slice of the whole sorted list");
-            assertEquals(Map.of("CRITICAL", INSTANCES), slice.severityCounts(), "counts are summed over the instances");
+            assertEquals(Map.of("CRITICAL", INSTANCES, "HIGH", 0, "WARNING", 0, "INFO", 0), slice.severityCounts(),
+                    "counts are summed over the instances, every severity counted, zeros included");
             String instance = byInstance.get(5);
             AlertPage found = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts?rule_id=lag&q=" + instance.toUpperCase())
                     .bearerAuth(READ), AlertPage.class);

@@ -14,7 +14,9 @@ import com.gds.alerting.topologies.alert.Severities;
  * An alert as the REST API shows it. {@code suppressed_by} names the silence ({@code silence:<id>}) or
  * inhibiting alert ({@code inhibited-by:<key>}) that kept its newest notification quiet, null when
  * its notifications go out. {@code stale} is true when it was read from a standby replica because
- * the active one was not reachable: it may lag the truth by a moment.
+ * the active one was not reachable: it may lag the truth by a moment. {@code value} is the newest
+ * evaluation's, taken at {@code last_sample_at}; {@code summary} was rendered at the last transition
+ * ({@code updated_at}), so the value in its text may be older.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 public record AlertView(String alertKey, String ruleId, String instanceId, String metricName,
@@ -27,7 +29,7 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                         int reminders, boolean escalated,
                         Map<String, String> labels, @Nullable String summary, @Nullable String description,
                         @Nullable String runbookUrl, @Nullable String routingKey, @Nullable String suppressedBy,
-                        boolean stale) {
+                        boolean stale, @Nullable Instant lastSampleAt) {
 
     public static AlertView of(AlertStatus s, boolean stale) {
         return new AlertView(s.getAlertKey(), s.getRuleId(), s.getInstanceId(), s.getMetricName(), s.getDatabaseType(),
@@ -36,13 +38,15 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                 s.getFiredAt() == null ? null : Instant.ofEpochMilli(s.getFiredAt()), s.getAcknowledgedBy(),
                 s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()), s.getAckComment(),
                 s.getResolvedBy(), s.getResolveComment(), s.getReminderNumber(), s.getEscalated(), Map.copyOf(s.getLabels()),
-                s.getSummary(), s.getDescription(), s.getRunbookUrl(), s.getRoutingKey(), s.getMutedBy(), stale);
+                s.getSummary(), s.getDescription(), s.getRunbookUrl(), s.getRoutingKey(), s.getMutedBy(), stale,
+                Instant.ofEpochMilli(s.getLastSampleAt()));
     }
 
     /** The same alert, flagged as read from a standby. */
     public AlertView asStale() {
         return new AlertView(alertKey, ruleId, instanceId, metricName, databaseType, environment, state, severity, incident,
                 value, threshold, startedAt, updatedAt, firedAt, acknowledgedBy, acknowledgedAt, ackComment, resolvedBy,
-                resolveComment, reminders, escalated, labels, summary, description, runbookUrl, routingKey, suppressedBy, true);
+                resolveComment, reminders, escalated, labels, summary, description, runbookUrl, routingKey, suppressedBy, true,
+                lastSampleAt);
     }
 }

@@ -1,7 +1,9 @@
 package com.gds.alerting.service.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.micronaut.core.annotation.Nullable;
@@ -26,6 +28,8 @@ import com.gds.alerting.avro.CommandOutcome;
 import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.CommandType;
 import com.gds.alerting.service.auth.Rights;
+import com.gds.alerting.service.problem.InvalidParam;
+import com.gds.alerting.service.problem.Problems;
 import com.gds.alerting.service.query.AlertFilter;
 import com.gds.alerting.service.query.AlertOrder;
 import com.gds.alerting.service.query.BadRequestException;
@@ -41,14 +45,19 @@ import com.gds.alerting.service.streams.AlertingSettings;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AlertsController {
 
+    /** The problem type of a 409: the topology rejected the command ({@code rejection} says why). */
+    public static final String COMMAND_REJECTED = "urn:gds-alerting:problem:command-rejected";
+
     private final AlertQueries queries;
     private final CommandPublisher publisher;
     private final MetricSeriesReader series;
     private final CommandVerdicts verdicts;
     private final AlertingSettings settings;
+    private final Problems problems;
 
     public AlertsController(AlertQueries queries, CommandPublisher publisher, MetricSeriesReader series,
-                            CommandVerdicts verdicts, AlertingSettings settings) {
+                            CommandVerdicts verdicts, AlertingSettings settings, Problems problems) {
+        this.problems = problems;
         this.queries = queries;
         this.publisher = publisher;
         this.series = series;
@@ -61,8 +70,9 @@ public class AlertsController {
      * ({@link AlertOrder}). Without {@code state}: pending, firing and acknowledged; {@code state}
      * and {@code severity} also take comma-separated lists, and {@code q} is a case-insensitive
      * substring of the alert key or summary. {@code local=true} answers from this instance only
-     * with its first {@code limit} (what the fan-out asks the others for); the page of a fan-out is
-     * at most {@code offset + limit} = 11,000 deep.
+     * with its first {@code limit} (what the fan-out asks the others for). An unknown {@code state},
+     * {@code severity} or {@code sort} is a 400 listing the allowed values; {@code offset} and
+     * {@code limit} follow {@link Paging}.
      */
     @Get
     @Secured(Rights.READ)
@@ -71,39 +81,45 @@ public class AlertsController {
                                 @Nullable @QueryValue("rule_id") String ruleId,
                                 @Nullable @QueryValue String q,
                                 @Nullable @QueryValue String sort,
-                                @QueryValue(defaultValue = "0") @Min(0) @Max(10_000) int offset,
-                                @QueryValue(defaultValue = "100") @Min(1) @Max(11_000) int limit,
-                                @QueryValue(defaultValue = "false") boolean local,
+                                @QueryValue(defaultValue = "0") int offset,
+                                @QueryValue(defaultValue = "100") int limit,
+                                @Nullable @QueryValue("local") String localFlag,
                                 HttpRequest<?> request) {
         AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId, q);
-        AlertOrder order;
+        List<InvalidParam> problems = new ArrayList<>(filter.validate());
+        AlertOrder order = null;
         try {
             order = AlertOrder.parse(sort);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
+            problems.add(new InvalidParam("sort", e.getMessage()));
         }
+        if (!problems.isEmpty()) {
+            throw new BadRequestException(problems);
+        }
+        boolean local = QueryFlags.parse("local", localFlag);
+        Paging paging = Paging.of(offset, limit, local);
         if (local) {
-            return HttpResponse.ok(queries.localPage(filter, order, limit));
+            return HttpResponse.ok(queries.localPage(filter, order, paging.limit()));
         }
-        return HttpResponse.ok(queries.page(filter, order, offset, Math.min(limit, 1000), request));
+        return HttpResponse.ok(queries.page(filter, order, paging.offset(), paging.limit(), request));
     }
 
     /** One alert; {@code stale: true} in the answer when it came from a standby. */
     @Get("/{alertKey}")
     @Secured(Rights.READ)
     public AlertView get(@PathVariable String alertKey,
-                         @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                         @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                          HttpRequest<?> request) {
-        return queries.one(alertKey, staleOk, request);
+        return queries.one(alertKey, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 
     /** The newest transitions of one alert (up to 100, oldest first; all of them are on gds.alerts.events). */
     @Get("/{alertKey}/history")
     @Secured(Rights.READ)
     public List<EventView> history(@PathVariable String alertKey,
-                                   @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                                   @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                                    HttpRequest<?> request) {
-        return queries.history(alertKey, staleOk, request);
+        return queries.history(alertKey, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 
     /**
@@ -129,7 +145,7 @@ public class AlertsController {
      */
     @Post("/{alertKey}/ack")
     @Secured(Rights.WRITE)
-    public HttpResponse<CommandAccepted> ack(@PathVariable String alertKey, @Valid @Body CommandRequest body,
+    public HttpResponse<?> ack(@PathVariable String alertKey, @Valid @Body CommandRequest body,
                                              HttpRequest<?> request) {
         return command(alertKey, CommandType.ACKNOWLEDGE, body, request);
     }
@@ -137,12 +153,12 @@ public class AlertsController {
     /** Resolve by hand. Answers like {@link #ack}: 200 applied, 409 rejected, 202 no verdict in time, 404 unknown. */
     @Post("/{alertKey}/resolve")
     @Secured(Rights.WRITE)
-    public HttpResponse<CommandAccepted> resolve(@PathVariable String alertKey, @Valid @Body CommandRequest body,
+    public HttpResponse<?> resolve(@PathVariable String alertKey, @Valid @Body CommandRequest body,
                                                  HttpRequest<?> request) {
         return command(alertKey, CommandType.RESOLVE, body, request);
     }
 
-    private HttpResponse<CommandAccepted> command(String alertKey, CommandType type, CommandRequest body,
+    private HttpResponse<?> command(String alertKey, CommandType type, CommandRequest body,
                                                   HttpRequest<?> request) {
         queries.one(alertKey, true, request);
         AlertCommand command = publisher.build(alertKey, type, body);
@@ -173,9 +189,29 @@ public class AlertsController {
                 verdict.getState() == null ? null : verdict.getState().name(), verdict.getDetail());
         if (verdict.getOutcome() == CommandOutcome.REJECTED) {
             verdicts.count(CommandVerdicts.Answer.REJECTED);
-            return HttpResponse.<CommandAccepted>status(HttpStatus.CONFLICT).body(answer);
+            return rejected(request, answer);
         }
         verdicts.count(CommandVerdicts.Answer.APPLIED);
         return HttpResponse.ok(answer);
+    }
+
+    /**
+     * A rejected command as a problem ({@code type} {@value #COMMAND_REJECTED}) that carries the
+     * command's answer as members: {@code command_id}, {@code alert_key}, {@code incident},
+     * {@code outcome}, {@code rejection}, {@code state}, {@code message}; the command's type is
+     * {@code command_type}, since {@code type} is the problem's.
+     */
+    private HttpResponse<String> rejected(HttpRequest<?> request, CommandAccepted answer) {
+        Map<String, Object> members = new java.util.LinkedHashMap<>();
+        members.put("command_id", answer.commandId());
+        members.put("alert_key", answer.alertKey());
+        members.put("command_type", answer.type());
+        members.put("incident", answer.incident());
+        members.put("outcome", answer.outcome());
+        members.put("rejection", answer.rejection());
+        members.put("state", answer.state());
+        String detail = answer.message() != null ? answer.message()
+                : "the topology rejected the command: " + answer.rejection();
+        return problems.response(request, HttpStatus.CONFLICT, COMMAND_REJECTED, detail, List.of(), members);
     }
 }

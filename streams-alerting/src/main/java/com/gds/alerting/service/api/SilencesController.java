@@ -29,10 +29,11 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import jakarta.validation.Valid;
 
-import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.Silence;
 import com.gds.alerting.service.auth.Rights;
+import com.gds.alerting.service.problem.InvalidParam;
+import com.gds.alerting.service.query.BadRequestException;
 import com.gds.alerting.service.query.NotFoundException;
 import com.gds.alerting.service.query.StateMigratingException;
 import com.gds.alerting.service.streams.KafkaClientProperties;
@@ -53,11 +54,6 @@ public class SilencesController {
     public record SilenceCreated(String silenceId) {
     }
 
-    /** A 400 naming every problem. */
-    @Serdeable(naming = SnakeCaseStrategy.class)
-    public record Invalid(int status, String error, List<String> errors) {
-    }
-
     private final KafkaStreams streams;
     private final CommandPublisher publisher;
     private final KafkaClientProperties clients;
@@ -69,32 +65,32 @@ public class SilencesController {
         this.clients = clients;
     }
 
-    /** Every silence, as Avro JSON records, with the ones in force first. */
+    /** Every silence ({@link SilenceView}: matcher operators as a POST writes them). */
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured(Rights.READ)
-    public HttpResponse<String> list() {
-        List<String> all = new ArrayList<>();
+    public List<SilenceView> list() {
+        List<SilenceView> all = new ArrayList<>();
         try (KeyValueIterator<String, Silence> it = store().all()) {
-            it.forEachRemaining(kv -> all.add(kv.value.toString()));
+            it.forEachRemaining(kv -> all.add(SilenceView.of(kv.value)));
         } catch (InvalidStateStoreException e) {
             throw new StateMigratingException("the silence table is loading: " + e.getMessage(), e);
         }
-        return HttpResponse.ok("[" + String.join(",", all) + "]");
+        return all;
     }
 
     @Post
     @Secured(Rights.WRITE)
     public HttpResponse<?> create(@Valid @Body SilenceRequest body) {
         Instant now = clock.instant();
-        List<String> timeProblems = new ArrayList<>();
+        List<InvalidParam> timeProblems = new ArrayList<>();
         Instant startsAt = instant("starts_at", body.startsAt(), timeProblems);
         Instant endsAt = instant("ends_at", body.endsAt(), timeProblems);
         if (!timeProblems.isEmpty()) {
-            return HttpResponse.badRequest(new Invalid(400, "Bad Request", timeProblems));
+            throw new BadRequestException(timeProblems);
         }
         // A matcher without a value stays null here, so the validator refuses it by name (not read as "").
         List<Matcher> matchers = body.matchers().stream()
-                .map(m -> new Matcher(m.label(), op(m.op()), m.value()))
+                .map(m -> new Matcher(m.label(), SilenceView.op(m.op()), m.value()))
                 .toList();
         Silence silence = Silence.newBuilder()
                 .setSilenceId(UUID.randomUUID().toString())
@@ -107,7 +103,11 @@ public class SilencesController {
                 .build();
         List<String> problems = SilenceValidator.validate(silence);
         if (!problems.isEmpty()) {
-            return HttpResponse.badRequest(new Invalid(400, "Bad Request", problems));
+            // The validator says "field: what is wrong", field as the API spells it (matchers[0].value).
+            throw new BadRequestException(problems.stream().map(p -> {
+                int colon = p.indexOf(": ");
+                return colon < 0 ? new InvalidParam("body", p) : new InvalidParam(p.substring(0, colon), p.substring(colon + 2));
+            }).toList());
         }
         publisher.send(clients.topics().silences(), silence.getSilenceId(), silence);
         return HttpResponse.status(HttpStatus.CREATED).body(new SilenceCreated(silence.getSilenceId()));
@@ -136,26 +136,16 @@ public class SilencesController {
     }
 
     /** An ISO-8601 instant, or null when absent; a problem naming {@code field} when it is not one. */
-    private static Instant instant(String field, String text, List<String> problems) {
+    private static Instant instant(String field, String text, List<InvalidParam> problems) {
         if (text == null) {
             return null;
         }
         try {
             return Instant.parse(text.trim());
         } catch (java.time.format.DateTimeParseException e) {
-            problems.add(field + ": '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
-                    + "' is not an ISO-8601 instant such as 2026-12-07T10:00:00Z");
+            problems.add(new InvalidParam(field, "'" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+                    + "' is not an ISO-8601 instant such as 2026-12-07T10:00:00Z"));
             return null;
         }
-    }
-
-    private static MatchOp op(String symbol) {
-        return switch (symbol) {
-            case "=" -> MatchOp.EQ;
-            case "!=" -> MatchOp.NEQ;
-            case "=~" -> MatchOp.RE;
-            case "!~" -> MatchOp.NRE;
-            default -> throw new IllegalArgumentException("unknown matcher op " + symbol);
-        };
     }
 }

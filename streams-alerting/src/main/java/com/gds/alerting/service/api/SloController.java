@@ -9,8 +9,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 import com.gds.alerting.service.auth.Rights;
 import com.gds.alerting.service.query.AlertQueries;
@@ -31,23 +29,26 @@ public class SloController {
      * Every (SLO rule, instance) the topology tracks, the least error budget left first; filtered
      * by {@code rule_id} and by {@code q}, a case-insensitive substring of the instance id.
      * {@code local=true} answers from this instance only (what the fan-out asks the others for).
+     * {@code offset} and {@code limit} follow {@link Paging}.
      */
     @Get
     public SloPage list(@Nullable @QueryValue("rule_id") String ruleId, @Nullable @QueryValue String q,
-                        @QueryValue(defaultValue = "0") @Min(0) @Max(10_000) int offset,
-                        @QueryValue(defaultValue = "100") @Min(1) @Max(11_000) int limit,
-                        @QueryValue(defaultValue = "false") boolean local,
+                        @QueryValue(defaultValue = "0") int offset,
+                        @QueryValue(defaultValue = "100") int limit,
+                        @Nullable @QueryValue("local") String localFlag,
                         HttpRequest<?> request) {
+        boolean local = QueryFlags.parse("local", localFlag);
+        Paging paging = Paging.of(offset, limit, local);
         if (local) {
-            return queries.localSloPage(ruleId, q, limit);
+            return queries.localSloPage(ruleId, q, paging.limit());
         }
-        return queries.sloPage(ruleId, q, offset, Math.min(limit, 1000), request);
+        return queries.sloPage(ruleId, q, paging.offset(), paging.limit(), request);
     }
 
     @Get("/{ruleId}/{instanceId}")
     public SloView get(@PathVariable String ruleId, @PathVariable String instanceId,
-                       @QueryValue(value = AlertQueries.STALE_OK, defaultValue = "false") boolean staleOk,
+                       @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
                        HttpRequest<?> request) {
-        return queries.slo(ruleId, instanceId, staleOk, request);
+        return queries.slo(ruleId, instanceId, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
     }
 }

@@ -12,18 +12,24 @@ import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
 
-import com.gds.alerting.service.api.ErrorsController.ErrorBody;
+import com.gds.alerting.service.problem.Problems;
 
 /**
  * Every 401 says how to authenticate ({@code WWW-Authenticate: Bearer}, RFC 6750), so clients and
- * people know a bearer token is what is missing. The body of a 401 or 403 is replaced by a plain
- * one: Micronaut's default error body links back to the request URI, query string included, so a
- * token put in the query string ({@code ?access_token=...}) would be echoed to whoever sent it and
- * to anything that logs responses.
+ * people know a bearer token is what is missing. The body of a 401 or 403 is replaced by the API's
+ * problem body ({@link Problems}), which names the path but never the query string: a token put in
+ * the query string ({@code ?access_token=...}) must not be echoed to whoever sent it nor to
+ * anything that logs responses.
  */
 @Filter("/**")
 @Requires(property = "micronaut.security.enabled", notEquals = "false")
 public class BearerChallengeFilter implements HttpServerFilter {
+
+    private final Problems problems;
+
+    public BearerChallengeFilter(Problems problems) {
+        this.problems = problems;
+    }
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
@@ -32,11 +38,11 @@ public class BearerChallengeFilter implements HttpServerFilter {
                 if (!response.getHeaders().contains(HttpHeaders.WWW_AUTHENTICATE)) {
                     response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gds-alerting\"");
                 }
-                return response.body(new ErrorBody(401, "Unauthorized",
-                        "a bearer token is required (Authorization: Bearer <token>)"));
+                return problems.replaceBody(response, request,
+                        "a valid bearer token is required (Authorization: Bearer <token>)");
             }
             if (response.status() == HttpStatus.FORBIDDEN) {
-                return response.body(new ErrorBody(403, "Forbidden", "this token has no right to this request"));
+                return problems.replaceBody(response, request, "this token has no right to this request");
             }
             return response;
         });

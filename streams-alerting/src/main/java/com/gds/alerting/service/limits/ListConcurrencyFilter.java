@@ -9,14 +9,13 @@ import org.reactivestreams.Subscription;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
 
-import com.gds.alerting.service.api.ErrorsController.ErrorBody;
+import com.gds.alerting.service.problem.Problems;
 import com.gds.alerting.service.streams.AlertingSettings;
 
 /**
@@ -29,10 +28,12 @@ public class ListConcurrencyFilter implements HttpServerFilter {
 
     private final ListConcurrencyLimit limit;
     private final AlertingSettings settings;
+    private final Problems problems;
 
-    public ListConcurrencyFilter(ListConcurrencyLimit limit, AlertingSettings settings) {
+    public ListConcurrencyFilter(ListConcurrencyLimit limit, AlertingSettings settings, Problems problems) {
         this.limit = limit;
         this.settings = settings;
+        this.problems = problems;
     }
 
     @Override
@@ -41,10 +42,9 @@ public class ListConcurrencyFilter implements HttpServerFilter {
             return chain.proceed(request);
         }
         if (!limit.tryAcquire()) {
-            return Publishers.just(HttpResponse.<ErrorBody>status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header("Retry-After", Long.toString(Math.max(1, settings.getRetryAfter().toSeconds())))
-                    .body(new ErrorBody(503, "Service Unavailable", limit.limit()
-                            + " alert lists are being answered already (gds.api.max-concurrent-lists); retry shortly")));
+            return Publishers.just(problems.response(request, HttpStatus.SERVICE_UNAVAILABLE, limit.limit()
+                            + " alert lists are being answered already (gds.api.max-concurrent-lists); retry shortly")
+                    .header("Retry-After", Long.toString(Math.max(1, settings.getRetryAfter().toSeconds()))));
         }
         Publisher<MutableHttpResponse<?>> response;
         try {

@@ -1,19 +1,26 @@
 package com.gds.alerting.service.query;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import com.gds.alerting.avro.AlertState;
+import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.service.problem.InvalidParam;
 import com.gds.alerting.topologies.alert.Severities;
 
 /**
  * The filters of {@code GET /api/v1/alerts}; all optional. Without {@code state}, the current
  * alerts: pending, firing and acknowledged (resolved ones only when asked for). {@code state} and
  * {@code severity} take one value or a comma-separated list; {@code q} is a case-insensitive
- * substring of the alert key (rule, instance, metric) or of the summary.
+ * substring of the alert key (rule, instance, metric) or of the summary. A value of {@code state} or
+ * {@code severity} that names no state or severity is refused ({@link #validate}), never read as
+ * "matches nothing".
  */
 public record AlertFilter(String state, String severity, String instanceId, String ruleId, String q) {
 
@@ -30,6 +37,42 @@ public record AlertFilter(String state, String severity, String instanceId, Stri
 
     public AlertFilter(String state, String severity, String instanceId, String ruleId) {
         this(state, severity, instanceId, ruleId, null);
+    }
+
+    /** Every value {@code state} takes, in lifecycle order. */
+    public static List<String> allowedStates() {
+        return Arrays.stream(AlertState.values()).map(Enum::name).toList();
+    }
+
+    /** Every value {@code severity} takes, least urgent first. */
+    public static List<String> allowedSeverities() {
+        return Arrays.stream(Severity.values()).map(Enum::name).toList();
+    }
+
+    /**
+     * The parameters naming a value that does not exist, each with the allowed values; empty when
+     * the filter is usable. An unknown value is refused rather than matching nothing: a typo
+     * ({@code severity=crit}) must not look like a quiet fleet.
+     */
+    public List<InvalidParam> validate() {
+        List<InvalidParam> problems = new ArrayList<>();
+        unknown("state", state, allowedStates(), problems);
+        unknown("severity", severity, allowedSeverities(), problems);
+        return problems;
+    }
+
+    private static void unknown(String name, String value, List<String> allowed, List<InvalidParam> problems) {
+        if (value == null) {
+            return;
+        }
+        Set<String> unknown = new TreeSet<>(list(value));
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            problems.add(new InvalidParam(name, "unknown value" + (unknown.size() > 1 ? "s " : " ")
+                    + unknown.stream().map(v -> "'" + v.toLowerCase(Locale.ROOT) + "'").collect(Collectors.joining(", "))
+                    + "; allowed (any case, comma-separated): "
+                    + allowed.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))));
+        }
     }
 
     private static String upper(String value) {

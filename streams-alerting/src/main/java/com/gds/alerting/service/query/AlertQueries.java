@@ -104,8 +104,9 @@ public class AlertQueries {
         }
         List<AlertView> merged = new ArrayList<>();
         int total = 0;
-        Map<String, Integer> states = new TreeMap<>();
-        Map<String, Integer> severities = new TreeMap<>();
+        AlertFilter.Compiled f = filter.compile();
+        Map<String, Integer> states = zeroStates(f);
+        Map<String, Integer> severities = zeroSeverities();
         for (CompletableFuture<AlertPage> part : parts) {
             AlertPage page = await(part);
             merged.addAll(page.items());
@@ -116,6 +117,26 @@ public class AlertQueries {
         merged.sort(order.comparator());
         List<AlertView> items = merged.subList(Math.min(offset, merged.size()), Math.min(top, merged.size()));
         return new AlertPage(List.copyOf(items), total, offset, limit, states, severities);
+    }
+
+    /**
+     * A zero for every state the query reads: the open states always, {@code RESOLVED} only when
+     * the query asks for it (only then are resolved alerts read, and counted).
+     */
+    private static Map<String, Integer> zeroStates(AlertFilter.Compiled f) {
+        Map<String, Integer> zeros = new TreeMap<>();
+        for (AlertState state : AlertState.values()) {
+            if (state != AlertState.RESOLVED || f.states().contains(AlertState.RESOLVED.name())) {
+                zeros.put(state.name(), 0);
+            }
+        }
+        return zeros;
+    }
+
+    private static Map<String, Integer> zeroSeverities() {
+        Map<String, Integer> zeros = new TreeMap<>();
+        AlertFilter.allowedSeverities().forEach(s -> zeros.put(s, 0));
+        return zeros;
     }
 
     private static void addAll(Map<String, Integer> into, Map<String, Integer> counts) {
@@ -130,13 +151,13 @@ public class AlertQueries {
      * counts. A list of open states (the default) reads the open alerts only — the keys of
      * {@code alert-open}, each looked up in {@code alert-state} — so its cost is the open alerts,
      * not the resolved ones the store keeps for the retention; its {@code state_counts} then have no
-     * RESOLVED entry. Only a query that asks for RESOLVED scans the whole state store.
+     * RESOLVED entry. Every other state and every severity has a count, zeros included. Only a query that asks for RESOLVED scans the whole state store.
      */
     public AlertPage localPage(AlertFilter filter, AlertOrder order, int top) {
         AlertFilter.Compiled f = filter.compile();
         List<AlertView> matches = new ArrayList<>();
-        Map<String, Integer> states = new TreeMap<>();
-        Map<String, Integer> severities = new TreeMap<>();
+        Map<String, Integer> states = zeroStates(f);
+        Map<String, Integer> severities = zeroSeverities();
         Consumer<AlertStatus> count = s -> {
             if (!f.matchesBase(s)) {
                 return;

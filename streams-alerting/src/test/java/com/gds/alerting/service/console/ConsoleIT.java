@@ -240,9 +240,10 @@ class ConsoleIT {
                 && row.getText().contains("replica rebuild"), row.getText());
 
         Map<String, Object> silence = silence(id);
-        assertEquals(List.of(Map.of("label", "rule_id", "op", "EQ", "value", "replication-lag"),
-                Map.of("label", "instance_id", "op", "EQ", "value", INSTANCE),
-                Map.of("label", "metric_name", "op", "EQ", "value", "replication_lag_seconds")), silence.get("matchers"));
+        assertEquals(List.of(Map.of("label", "rule_id", "op", "=", "value", "replication-lag"),
+                Map.of("label", "instance_id", "op", "=", "value", INSTANCE),
+                Map.of("label", "metric_name", "op", "=", "value", "replication_lag_seconds")), silence.get("matchers"),
+                "operators read back as the console wrote them");
         assertEquals("oncall", silence.get("created_by"));
         Duration length = Duration.between(submitted, Instant.parse((String) silence.get("ends_at")));
         assertTrue(length.compareTo(Duration.ofMinutes(119)) > 0 && length.compareTo(Duration.ofMinutes(121)) < 0, "2 h: " + length);
@@ -308,6 +309,25 @@ class ConsoleIT {
         assertTrue(text(".slo-windows").contains("1h") && text(".slo-windows").contains("30d (period)"), text(".slo-windows"));
     }
 
+    /**
+     * Issue 23: half an hour of a 30-day SLO is not a period. pg-prod-4 was down 6 samples of 30: over
+     * the period's budget that is 200× × 30m / 30d ≈ 14% spent so far, not "exhausted (−19900%)".
+     */
+    @Test
+    @Order(8)
+    void anSloWithAPartlyFilledPeriodSaysSoAndCountsTheBudgetOnWhatIsThere() {
+        browser.get(base + "#/slo");
+        waitFor("the SLOs are listed", d -> !d.findElements(By.cssSelector("#slos tr[data-instance='pg-prod-4']")).isEmpty());
+        WebElement worst = find("#slos tr[data-instance='pg-prod-4']");
+        String budget = worst.findElement(By.cssSelector(".budget-cell")).getText();
+        assertTrue(budget.matches("(?s)not enough history \\(\\d+m \\d+s of 30d\\).*"), budget);
+        assertTrue(budget.contains("% left so far") && !budget.contains("exhausted"), budget);
+        double left = Double.parseDouble(budget.replaceAll("(?s).*?([0-9.]+)% left so far.*", "$1"));
+        assertTrue(left > 80 && left < 90, "about 86% of the period's budget is left: " + budget);
+        worst.findElement(By.cssSelector("a")).click();
+        waitFor("the detail says it too", d -> text(".budget-big").startsWith("not enough history ("));
+    }
+
     @Test
     @Order(9)
     void rulesAreListedWithWhereTheyCameFrom() {
@@ -353,10 +373,10 @@ class ConsoleIT {
                 .stream().map(a -> a.get("rule_id")).toList(), "q is a case-insensitive substring");
 
         Map<String, Object> critical = get("/api/v1/alerts?state=firing,acknowledged&severity=CRITICAL", map);
-        assertEquals(Map.of("FIRING", 4, "ACKNOWLEDGED", 1), critical.get("state_counts"),
-                "per state, over the alerts the other filters select");
+        assertEquals(Map.of("PENDING", 0, "FIRING", 4, "ACKNOWLEDGED", 1), critical.get("state_counts"),
+                "per state, over the alerts the other filters select, zeros included");
         assertEquals(5, ((Number) critical.get("total")).intValue());
-        assertEquals(Map.of("CRITICAL", 5, "WARNING", 3), critical.get("severity_counts"));
+        assertEquals(Map.of("INFO", 0, "WARNING", 3, "HIGH", 0, "CRITICAL", 5), critical.get("severity_counts"));
         var bad = org.junit.jupiter.api.Assertions.assertThrows(io.micronaut.http.client.exceptions.HttpClientResponseException.class,
                 () -> get("/api/v1/alerts?sort=colour", map));
         assertEquals(400, bad.getStatus().getCode());
@@ -380,6 +400,88 @@ class ConsoleIT {
         Map<String, Object> few = get("/api/v1/alerts/" + KEY + "/values?minutes=60&points=10", map);
         assertEquals(true, few.get("downsampled"));
         assertTrue(items(few, "points").size() <= 10, few.toString());
+    }
+
+    @Test
+    @Order(13)
+    void anEmptyAlertKeyShowsTheListNotAnAlertCalledUndefined() {
+        browser.get(base + "#/alerts/");
+        waitFor("the alert list is shown", d -> rows().size() >= 5);
+        String page = find("main").getText();
+        assertTrue(!page.contains("undefined"), page);
+        assertTrue(browser.findElements(By.cssSelector("#maintenance-link")).isEmpty(), "no maintenance button for no one");
+    }
+
+    @Test
+    @Order(14)
+    void theSummaryIsLabelledAsOfItsTransitionAndTheValueAsCurrent() {
+        browser.get(base + "#/alerts/" + KEY);
+        waitFor("the alert is shown", d -> text("#alert-title").equals("replication-lag · " + INSTANCE));
+        assertTrue(text("#alert-summary").startsWith("At the last transition ("), text("#alert-summary"));
+        assertTrue(text("#alert-facts").contains("Current value"), text("#alert-facts"));
+        browser.get(base + "#/alerts");
+        waitFor("the list is shown", d -> !d.findElements(rowSelector(KEY)).isEmpty());
+        assertTrue(find("#alerts thead").getText().contains("Current value"), find("#alerts thead").getText());
+        assertTrue(find("#alerts tr[data-key='" + KEY + "'] .summary-text").getAttribute("title").startsWith("as written at the last transition"));
+    }
+
+    /** PENDING (and acknowledgement) transitions are never sent: no message id that suggests a notification. */
+    @Test
+    @Order(15)
+    void transitionsThatAreNeverSentShowNoNotificationId() {
+        String key = "slow-transaction:pg-prod-8:longest_transaction_seconds";
+        sendMetric("pg-prod-8", "longest_transaction_seconds", 900, Instant.now());
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the pending transition is listed", d -> text("#transitions").contains("pending"));
+        WebElement pending = browser.findElements(By.cssSelector("#transitions tbody tr")).get(0);
+        assertEquals("not sent", pending.findElement(By.cssSelector("td.notification")).getText(), pending.getText());
+        browser.get(base + "#/alerts/" + KEY);
+        waitFor("the acknowledged alert is shown", d -> text("#transitions").contains("acknowledged"));
+        for (WebElement tr : browser.findElements(By.cssSelector("#transitions tbody tr"))) {
+            String cell = tr.findElement(By.cssSelector("td.notification")).getText();
+            if (!tr.findElements(By.xpath("td[2][starts-with(., 'acknowledged')]")).isEmpty()) {
+                assertEquals("not sent", cell, tr.getText());
+            }
+            if (!tr.findElements(By.xpath("td[2][starts-with(., 'fired')]")).isEmpty()) {
+                assertTrue(cell.matches("[0-9a-zA-Z:._-]{6,}"), "a sent transition shows its message id: " + tr.getText());
+            }
+        }
+    }
+
+    @Test
+    @Order(16)
+    void aGapInTheDataBreaksTheLine() {
+        String key = "replication-lag:pg-prod-9:replication_lag_seconds";
+        Instant now = Instant.now();
+        for (int minute = 40; minute >= 0; minute--) {
+            if (minute > 30 || minute < 10) { // nothing for 20 minutes in between
+                sendMetric("pg-prod-9", "replication_lag_seconds", 40 + minute % 3, now.minus(Duration.ofMinutes(minute)));
+            }
+        }
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the value history is drawn", d -> !d.findElements(By.cssSelector("#value-chart svg.spark path.line")).isEmpty()
+                && find("#value-chart").getText().contains("gap"));
+        String d = find("#value-chart svg.spark path.line").getAttribute("d");
+        assertEquals(2, d.chars().filter(c -> c == 'M').count(), "two runs of samples, no line across the gap: " + d);
+        assertEquals("1", find("#value-chart svg.spark path.line").getAttribute("data-gaps"));
+    }
+
+    /** The availability SLO's alert is about its burn rate (threshold 14.4×), not the 0/1 of up. */
+    @Test
+    @Order(17)
+    void anSloAlertChartsItsBurnRate() {
+        Argument<Map<String, Object>> map = Argument.mapOf(String.class, Object.class);
+        Map<String, Object> alert = items(get("/api/v1/alerts?rule_id=availability", map)).get(0);
+        browser.get(base + "#/alerts/" + alert.get("alert_key"));
+        waitFor("the burn rate is charted", d -> text("#chart-h").equals("Burn rate")
+                && !d.findElements(By.cssSelector("#value-chart svg.spark")).isEmpty());
+        String label = find("#value-chart svg.spark").getAttribute("aria-label");
+        assertTrue(label.startsWith("burn rate:"), label);
+        double max = Double.parseDouble(find("#value-chart figcaption").getText().replaceAll("(?s).*max ([0-9.e+]+).*", "$1"));
+        assertTrue(max > 1, "a burn rate, not up's 0/1: " + find("#value-chart figcaption").getText());
+        assertTrue(find("#value-chart figcaption").getText().contains("threshold " + alert.get("threshold").toString().replaceAll("\\.0$", "")),
+                find("#value-chart figcaption").getText());
+        assertTrue(text("#alert-facts").contains("Current burn rate"), text("#alert-facts"));
     }
 
     private static List<Map<String, Object>> items(Map<String, Object> page) {
@@ -416,6 +518,13 @@ class ConsoleIT {
                 .setSlo(SloSpec.newBuilder().setSli(SliKind.THRESHOLD).setGoodOp(Comparison.EQ).setGoodThreshold(1.0)
                         .setObjective(0.999).setPeriodMs(Duration.ofDays(30).toMillis()).build())
                 .setSource("rules/packs/fleet.yaml:3")
+                .build());
+        // Pending for an hour: its first transition is PENDING, which is never sent.
+        send(TOPICS.rules(), "slow-transaction", Rule.newBuilder().setRuleId("slow-transaction").setKind(RuleKind.THRESHOLD)
+                .setSelector(new Selector("longest_transaction_seconds", List.of()))
+                .setConditions(List.of(new Condition(Severity.WARNING, Comparison.GT, 600.0, null)))
+                .setForMs(Duration.ofHours(1).toMillis())
+                .setSource("rules/packs/postgresql.yaml:50")
                 .build());
     }
 
