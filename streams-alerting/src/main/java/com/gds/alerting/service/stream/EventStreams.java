@@ -63,6 +63,9 @@ public class EventStreams {
     private final MeterRegistry registry;
     private final Thread poller;
     private volatile boolean running = true;
+    /** The shared consumer of caught-up streams, and how far it has read; poller thread only. */
+    private KafkaConsumer<byte[], byte[]> live;
+    private StreamPosition livePosition;
 
     public EventStreams(EventStreamSettings settings, KafkaClientProperties clients, MeterRegistry registry) {
         this.settings = settings;
@@ -190,9 +193,13 @@ public class EventStreams {
         return position;
     }
 
-    /** One open stream; touched by the poller thread only (except {@link #closed}). */
+    /**
+     * One open stream; touched by the poller thread only (except {@link #closed}). It reads with its
+     * own consumer from where its client asked until it has caught up with the shared live consumer,
+     * then closes that consumer and is fed by the live one.
+     */
     private final class Stream {
-        final KafkaConsumer<byte[], byte[]> consumer;
+        KafkaConsumer<byte[], byte[]> consumer;
         final EventFilter filter;
         final StreamPosition position;
         final FluxSink<Event<?>> sink;
@@ -211,18 +218,66 @@ public class EventStreams {
             queue.addAll(first);
         }
 
-        /** One turn: returns true when it did something. */
-        boolean turn(long now) {
-            boolean did = drain(now);
-            if (queue.size() < settings.getMaxQueuedEvents()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
-                    position.set(r.partition(), r.offset() + 1);
-                    AlertEvent event = decode(r);
-                    if (event != null && filter.matches(event)) {
-                        queue.add(Event.of((Object) StreamedEvent.of(event)).name("transition").id(position.format()));
-                    }
+        boolean catchingUp() {
+            return consumer != null;
+        }
+
+        /** A record read by this stream's own consumer or the live one; ignored when this stream is already past it. */
+        void offer(ConsumerRecord<byte[], byte[]> r, AlertEvent event) {
+            Long next = position.next(r.partition());
+            if (next != null && r.offset() < next) {
+                return;
+            }
+            position.set(r.partition(), r.offset() + 1);
+            if (event != null && filter.matches(event)) {
+                queue.add(Event.of((Object) StreamedEvent.of(event)).name("transition").id(position.format()));
+            }
+        }
+
+        /** Moves past what the consumer skipped without records (transaction markers), never backwards. */
+        void advanceTo(StreamPosition reached) {
+            reached.asMap().forEach((p, o) -> {
+                Long next = position.next(p);
+                if (next == null || next < o) {
+                    position.set(p, o);
                 }
-                did |= drain(now);
+            });
+        }
+
+        /** Reads with its own consumer while catching up; true when it read something. */
+        boolean catchUp() {
+            if (queue.size() >= settings.getMaxQueuedEvents()) {
+                return false;
+            }
+            boolean read = false;
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO)) {
+                offer(r, decode(r));
+                read = true;
+            }
+            advanceTo(positionOf(consumer));
+            return read;
+        }
+
+        /** Whether this stream has reached the live consumer on every partition. */
+        boolean reached(StreamPosition live) {
+            for (Map.Entry<Integer, Long> e : live.asMap().entrySet()) {
+                Long next = position.next(e.getKey());
+                if (next == null || next < e.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Hands the client what it asked for; heartbeats when idle; cuts it off when too far behind. */
+        boolean deliver(long now) {
+            boolean did = false;
+            while (!queue.isEmpty() && sink.requestedFromDownstream() > 0) {
+                sink.next(queue.poll());
+                did = true;
+            }
+            if (did) {
+                lastSent = now;
             }
             if (queue.size() >= settings.getMaxQueuedEvents()) {
                 cutOff();
@@ -236,29 +291,6 @@ public class EventStreams {
                 did = true;
             }
             return did;
-        }
-
-        private boolean drain(long now) {
-            boolean sent = false;
-            while (!queue.isEmpty() && sink.requestedFromDownstream() > 0) {
-                sink.next(queue.poll());
-                sent = true;
-            }
-            if (sent) {
-                lastSent = now;
-            }
-            return sent;
-        }
-
-        private AlertEvent decode(ConsumerRecord<byte[], byte[]> r) {
-            try {
-                return deserializer.deserialize(r.topic(), r.value());
-            } catch (RuntimeException e) {
-                registry.counter("gds_event_streams_unreadable_total").increment();
-                LOG.warn("event stream skips {}-{}@{}: it does not decode as an AlertEvent ({})", r.topic(), r.partition(),
-                        r.offset(), e.getMessage());
-                return null;
-            }
         }
 
         /** The client reads slower than transitions arrive: rather than hold more, end its stream and say why. */
@@ -275,33 +307,101 @@ public class EventStreams {
         }
     }
 
+    private AlertEvent decode(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return deserializer.deserialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            registry.counter("gds_event_streams_unreadable_total").increment();
+            LOG.warn("event stream skips {}-{}@{}: it does not decode as an AlertEvent ({})", r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static StreamPosition positionOf(KafkaConsumer<byte[], byte[]> consumer) {
+        StreamPosition reached = StreamPosition.empty();
+        for (TopicPartition tp : consumer.assignment()) {
+            reached.set(tp.partition(), consumer.position(tp));
+        }
+        return reached;
+    }
+
+    /**
+     * One turn of the stream thread: the live consumer once (each record decoded once, offered to
+     * every caught-up stream), each catching-up stream's own consumer, then delivery.
+     */
+    private boolean turn(long now) {
+        boolean busy = false;
+        if (live == null && !streams.isEmpty()) {
+            live = consumer();
+            seek(live, new FromEnd(), new ArrayList<>());
+        }
+        if (live != null) {
+            List<Stream> fed = streams.stream().filter(s -> !s.catchingUp() && !s.closed).toList();
+            for (ConsumerRecord<byte[], byte[]> r : live.poll(Duration.ZERO)) {
+                AlertEvent event = decode(r);
+                fed.forEach(s -> s.offer(r, event));
+                busy = true;
+            }
+            livePosition = positionOf(live);
+            fed.forEach(s -> s.advanceTo(livePosition));
+        }
+        for (Stream stream : streams) {
+            if (stream.closed) {
+                close(stream);
+                continue;
+            }
+            try {
+                if (stream.catchingUp()) {
+                    busy |= stream.catchUp();
+                    if (livePosition != null && stream.reached(livePosition)) {
+                        stream.consumer.close(Duration.ofSeconds(1));
+                        stream.consumer = null;
+                    }
+                }
+                busy |= stream.deliver(now);
+            } catch (KafkaException | IllegalStateException e) {
+                LOG.warn("event stream failed and is closed; its client reconnects with Last-Event-ID: {}", e.toString());
+                registry.counter("gds_event_streams_cut_off_total", "reason", "kafka_error").increment();
+                stream.sink.error(e);
+                close(stream);
+            }
+        }
+        return busy;
+    }
+
     private void pollForever() {
         while (running) {
-            boolean busy = false;
-            long now = clock.millis();
-            for (Stream stream : streams) {
-                if (stream.closed) {
-                    close(stream);
-                    continue;
+            boolean busy;
+            try {
+                busy = turn(clock.millis());
+            } catch (RuntimeException e) {
+                // The streams it fed would miss what a new one skips: end them; their clients resume exactly
+                // with Last-Event-ID.
+                LOG.warn("event streams: the shared consumer failed; the streams it fed are ended and resume with"
+                        + " Last-Event-ID: {}", e.toString());
+                registry.counter("gds_event_streams_cut_off_total", "reason", "kafka_error").increment();
+                for (Stream stream : streams) {
+                    if (!stream.catchingUp()) {
+                        stream.sink.error(e);
+                        close(stream);
+                    }
                 }
-                try {
-                    busy |= stream.turn(now);
-                } catch (KafkaException | IllegalStateException e) {
-                    LOG.warn("event stream failed and is closed; its client reconnects with Last-Event-ID: {}", e.toString());
-                    registry.counter("gds_event_streams_cut_off_total", "reason", "kafka_error").increment();
-                    stream.sink.error(e);
-                    close(stream);
-                } catch (RuntimeException e) {
-                    LOG.error("event stream failed and is closed", e);
-                    stream.sink.error(e);
-                    close(stream);
+                if (live != null) {
+                    live.close(Duration.ofSeconds(1));
+                    live = null;
+                    livePosition = null;
                 }
+                busy = false;
             }
             if (!busy) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.getIdlePoll().toMillis()));
             }
         }
         streams.forEach(this::close);
+        if (live != null) {
+            live.close(Duration.ofSeconds(1));
+        }
     }
 
     private void close(Stream stream) {
@@ -309,7 +409,9 @@ public class EventStreams {
             stream.closed = true;
             open.decrementAndGet();
             try {
-                stream.consumer.close(Duration.ofSeconds(1));
+                if (stream.consumer != null) {
+                    stream.consumer.close(Duration.ofSeconds(1));
+                }
             } catch (RuntimeException e) {
                 LOG.debug("closing an event stream's consumer", e);
             }
