@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.sse.Event;
+import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
@@ -61,13 +62,16 @@ public class EventStreams {
     private final AtomicInteger open = new AtomicInteger();
     private final Counter opened;
     private final MeterRegistry registry;
+    private final JsonMapper jsonMapper;
     private final Thread poller;
     private volatile boolean running = true;
     /** The shared consumer of caught-up streams, and how far it has read; poller thread only. */
     private KafkaConsumer<byte[], byte[]> live;
     private StreamPosition livePosition;
 
-    public EventStreams(EventStreamSettings settings, KafkaClientProperties clients, MeterRegistry registry) {
+    public EventStreams(EventStreamSettings settings, KafkaClientProperties clients, MeterRegistry registry,
+                        JsonMapper jsonMapper) {
+        this.jsonMapper = jsonMapper;
         this.settings = settings;
         this.kafka = clients.kafka();
         this.topic = clients.topics().events();
@@ -223,14 +227,14 @@ public class EventStreams {
         }
 
         /** A record read by this stream's own consumer or the live one; ignored when this stream is already past it. */
-        void offer(ConsumerRecord<byte[], byte[]> r, AlertEvent event) {
+        void offer(ConsumerRecord<byte[], byte[]> r, Decoded event) {
             Long next = position.next(r.partition());
             if (next != null && r.offset() < next) {
                 return;
             }
             position.set(r.partition(), r.offset() + 1);
-            if (event != null && filter.matches(event)) {
-                queue.add(Event.of((Object) StreamedEvent.of(event)).name("transition").id(position.format()));
+            if (event != null && filter.matches(event.event())) {
+                queue.add(Event.of((Object) event.json()).name("transition").id(position.format()));
             }
         }
 
@@ -307,9 +311,35 @@ public class EventStreams {
         }
     }
 
-    private AlertEvent decode(ConsumerRecord<byte[], byte[]> r) {
+    /** A transition decoded once, its JSON written once however many streams send it. */
+    private final class Decoded {
+        private final AlertEvent event;
+        private String json;
+
+        Decoded(AlertEvent event) {
+            this.event = event;
+        }
+
+        AlertEvent event() {
+            return event;
+        }
+
+        String json() {
+            if (json == null) {
+                try {
+                    json = jsonMapper.writeValueAsString(StreamedEvent.of(event));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write a transition as JSON", e);
+                }
+            }
+            return json;
+        }
+    }
+
+    private Decoded decode(ConsumerRecord<byte[], byte[]> r) {
         try {
-            return deserializer.deserialize(r.topic(), r.value());
+            AlertEvent event = deserializer.deserialize(r.topic(), r.value());
+            return event == null ? null : new Decoded(event);
         } catch (RuntimeException e) {
             registry.counter("gds_event_streams_unreadable_total").increment();
             LOG.warn("event stream skips {}-{}@{}: it does not decode as an AlertEvent ({})", r.topic(), r.partition(),
@@ -339,7 +369,7 @@ public class EventStreams {
         if (live != null) {
             List<Stream> fed = streams.stream().filter(s -> !s.catchingUp() && !s.closed).toList();
             for (ConsumerRecord<byte[], byte[]> r : live.poll(Duration.ZERO)) {
-                AlertEvent event = decode(r);
+                Decoded event = decode(r);
                 fed.forEach(s -> s.offer(r, event));
                 busy = true;
             }
