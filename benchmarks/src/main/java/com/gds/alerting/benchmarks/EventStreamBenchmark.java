@@ -75,7 +75,7 @@ public final class EventStreamBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        new EventStreamBenchmark(BenchArgs.parse(argv)).run();
+        new EventStreamBenchmark(BenchArgs.parse("EventStreamBenchmark", argv, "streams", "events", "rate", "work-dir")).run();
         System.exit(0);
     }
 
@@ -133,7 +133,7 @@ public final class EventStreamBenchmark {
                 Thread.sleep(3_000); // every stream positioned and polled once before the first transition
                 System.gc();
                 long heapOpen = usedHeap();
-                long cpuStart = processCpuNanos();
+                ProcessCpu cpu = ProcessCpu.start();
                 long interval = TimeUnit.SECONDS.toNanos(1) / rate;
                 long next = System.nanoTime();
                 for (int e = 0; e < events; e++) {
@@ -156,7 +156,6 @@ public final class EventStreamBenchmark {
                 while (latenciesMicros.size() < expected && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
-                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
                 long[] sorted = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
                 long complete = Arrays.stream(received).filter(c -> c.get() == events).count();
                 System.out.println();
@@ -171,9 +170,8 @@ public final class EventStreamBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "heap held by the open streams (after GC): %.1f MiB, %.0f KiB per stream%n",
                         (heapOpen - heapBefore) / 1048576.0, (heapOpen - heapBefore) / 1024.0 / streams);
-                System.out.printf(Locale.ROOT, "process CPU while delivering: %.1f s, %.2f CPU-s per thousand deliveries"
-                        + " (broker, service and %d clients in one process)%n", cpuSeconds,
-                        sorted.length == 0 ? Double.NaN : cpuSeconds * 1000 / sorted.length, streams);
+                System.out.println(cpu.report(sorted.length, "deliveries") + " (broker, service and " + streams
+                        + " clients in one process)");
                 open.forEach(f -> f.cancel(true));
             } finally {
                 service.close();
@@ -202,9 +200,5 @@ public final class EventStreamBenchmark {
 
     private static long usedHeap() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
