@@ -117,6 +117,88 @@ async function loadSession() {
     showStatus(explain(e), 'error');
   }
   renderSession();
+  live.restart();
+}
+
+// Push: GET /api/v1/events/stream (server-sent events, read with fetch so the token goes in a header).
+// A transition refreshes the page at once; the 5 s poll goes on beside it (values change without
+// transitions) and is all there is while the stream is down, which the live label says.
+const live = {
+  mode: 'polling',
+  reason: 'connecting',
+  lastEventId: null,
+  controller: null,
+  retry: null,
+  debounce: null,
+  /** Read by the browser test: refreshes a pushed transition caused. */
+  pushRefreshes: 0,
+  restart() {
+    if (this.controller) this.controller.abort();
+    clearTimeout(this.retry);
+    this.lastEventId = null;
+    if (ctx.session.auth && !ctx.session.authenticated) { this.down('no token'); return; }
+    this.open();
+  },
+  down(reason) {
+    this.mode = 'polling';
+    this.reason = reason;
+    showLive();
+  },
+  async open() {
+    const controller = new AbortController();
+    this.controller = controller;
+    const headers = { Accept: 'text/event-stream' };
+    const t = token.get();
+    if (t) headers.Authorization = `Bearer ${t}`;
+    if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
+    try {
+      const res = await fetch('/api/v1/events/stream', { headers, signal: controller.signal, cache: 'no-store' });
+      if (!res.ok || !res.body) throw new Error(`the event stream answered ${res.status}`);
+      this.mode = 'push';
+      showLive();
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the event stream ended');
+        buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          this.handle(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch (e) {
+      if (controller.signal.aborted) return;
+      this.down(e.message || 'the event stream dropped');
+      this.retry = setTimeout(() => this.open(), POLL_MS);
+    }
+  },
+  handle(block) {
+    let name = 'message';
+    let data = '';
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('id:')) this.lastEventId = line.slice(3).trim();
+      else if (line.startsWith('data:')) data += line.slice(5).trim();
+    }
+    if (name === 'transition') {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => { this.pushRefreshes++; tick(true); }, 200);
+    } else if (name === 'cut-off') {
+      this.down('cut off by the service');
+    }
+    return data;
+  },
+};
+window.gdsConsole = { get live() { return { mode: live.mode, reason: live.reason, pushRefreshes: live.pushRefreshes }; } };
+
+/** The live label: how fresh the page is, and whether changes are pushed or only polled. */
+function showLive() {
+  if (!lastOk) return;
+  const how = live.mode === 'push' ? 'live (pushed)' : `polling every ${POLL_MS / 1000} s (${live.reason})`;
+  replace(el.live, h('span.dot'), `${how} · ${time(lastOk.toISOString()).slice(11)}`);
 }
 
 el.tokenForm.addEventListener('submit', async e => {
@@ -177,7 +259,7 @@ async function tick(force = false) {
     if (performance.getEntriesByName('gds:refresh').length >= 100) performance.clearMeasures('gds:refresh');
     performance.measure('gds:refresh', { start: started });
     lastOk = new Date();
-    replace(el.live, h('span.dot'), `live · ${time(lastOk.toISOString()).slice(11)}`);
+    showLive();
     el.live.className = 'live ok';
     if (el.status.classList.contains('error')) showStatus(null);
   } catch (e) {

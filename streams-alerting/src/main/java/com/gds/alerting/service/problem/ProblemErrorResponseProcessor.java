@@ -15,6 +15,7 @@ import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.codec.CodecException;
 import io.micronaut.http.server.exceptions.response.Error;
@@ -81,6 +82,10 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Str
                     + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
         } else if (status == HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
             detail = "send the body as application/json";
+        } else if (status.getCode() >= 500 && find(cause, HttpStatusException.class) != null
+                && find(cause, HttpStatusException.class).getMessage() != null) {
+            // A controller's deliberate 5xx (too many event streams, ...): its message says why, nothing was hidden.
+            detail = find(cause, HttpStatusException.class).getMessage();
         } else if (status.getCode() >= 500) {
             String id = UUID.randomUUID().toString();
             // Micronaut has logged the stack trace already; this line ties it to the id the client was given.

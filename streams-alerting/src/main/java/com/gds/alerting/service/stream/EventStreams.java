@@ -218,7 +218,8 @@ public class EventStreams {
             this.filter = filter;
             this.position = position;
             this.sink = sink;
-            this.lastSent = clock.millis();
+            // A heartbeat at once: it tells the client the stream is positioned and from where.
+            this.lastSent = clock.millis() - settings.getHeartbeat().toMillis();
             queue.addAll(first);
         }
 

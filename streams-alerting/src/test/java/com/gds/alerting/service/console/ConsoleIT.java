@@ -153,6 +153,9 @@ class ConsoleIT {
     void anAlertThatFiresAppearsWithoutAReload() {
         js("window.__sameDocument = 'yes';");
         assertTrue(browser.findElements(rowSelector(KEY)).isEmpty(), "not there before it fires");
+        waitFor("the console reads the event stream", d -> "push".equals(js("return window.gdsConsole.live.mode;")));
+        waitFor("the live label says changes are pushed", d -> text("#live").startsWith("live (pushed)"));
+        long pushedBefore = ((Number) js("return window.gdsConsole.live.pushRefreshes;")).longValue();
         Instant now = Instant.now();
         for (int minute = 30; minute >= 0; minute--) {
             double lag = 5 + (30 - minute) * 3.0; // 5 s rising to 95 s: crosses 30 s (warning) 22 minutes ago
@@ -161,6 +164,8 @@ class ConsoleIT {
         waitFor("the new alert appears in the list", d -> !d.findElements(rowSelector(KEY)).isEmpty()
                 && d.findElement(rowSelector(KEY)).getAttribute("data-state").equals("FIRING"));
         assertEquals("yes", js("return window.__sameDocument;"), "the page was not reloaded");
+        waitFor("the transition was pushed to the page and refreshed it",
+                d -> ((Number) js("return window.gdsConsole.live.pushRefreshes;")).longValue() > pushedBefore);
         WebElement row = browser.findElement(rowSelector(KEY));
         assertTrue(row.getText().contains("warning") && row.getText().contains("firing") && row.getText().contains(INSTANCE),
                 row.getText());

@@ -97,6 +97,10 @@ class EventStreamIT {
     }
 
     private static void transition(String instance, Severity severity, AlertState state) throws Exception {
+        transition(instance, severity, state, "lag on " + instance);
+    }
+
+    private static void transition(String instance, Severity severity, AlertState state, String summary) throws Exception {
         Instant now = Instant.now();
         String key = "lag:" + instance + ":replication_lag_seconds";
         producer.send(new ProducerRecord<>(TOPICS.events(), key, AlertEvent.newBuilder().setMessageId("m-" + UUID.randomUUID())
@@ -104,7 +108,7 @@ class EventStreamIT {
                 .setDatabaseType("postgresql").setEnvironment("prod").setSeverity(severity).setState(state)
                 .setTransition(state == AlertState.RESOLVED ? Transition.RESOLVED : Transition.FIRED).setIncident(1)
                 .setReminderNumber(0).setValue(45.0).setThreshold(30.0).setStartedAt(now).setUpdatedAt(now)
-                .setSummary("lag on " + instance).setLabels(Map.of()).build())).get(10, TimeUnit.SECONDS);
+                .setSummary(summary).setLabels(Map.of()).build())).get(10, TimeUnit.SECONDS);
     }
 
     /** One parsed server-sent event. */
@@ -192,29 +196,34 @@ class EventStreamIT {
 
     @Test
     void liveTransitionsMatchingTheFiltersThenResumeExactlyAfterTheLastOneSeenOnAnyInstance() throws Exception {
+        // One alert, so one partition: its transitions are streamed in the order they were written (across
+        // partitions there is no order, as on the topic).
         String tag = UUID.randomUUID().toString().substring(0, 8);
+        String instance = "pg-" + tag;
         String lastId;
         try (Stream stream = openLive(a, "?severity=critical&q=" + tag)) {
-            transition("pg-" + tag + "-1", Severity.CRITICAL, AlertState.FIRING);
-            transition("pg-" + tag + "-2", Severity.WARNING, AlertState.FIRING);
-            transition("pg-" + tag + "-3", Severity.CRITICAL, AlertState.FIRING);
+            transition(instance, Severity.CRITICAL, AlertState.FIRING, "one");
+            transition(instance, Severity.WARNING, AlertState.FIRING, "two");
+            transition(instance, Severity.CRITICAL, AlertState.FIRING, "three");
             Sse first = stream.next("transition");
-            assertTrue(first.data().contains("\"instance_id\":\"pg-" + tag + "-1\""), first.data());
-            assertTrue(first.data().contains("\"alert_key\":\"lag:pg-" + tag + "-1:replication_lag_seconds\""), first.data());
+            assertTrue(first.data().contains("\"summary\":\"one\""), first.data());
+            assertTrue(first.data().contains("\"instance_id\":\"" + instance + "\""), first.data());
+            assertTrue(first.data().contains("\"alert_key\":\"lag:" + instance + ":replication_lag_seconds\""), first.data());
             assertTrue(first.data().contains("\"transition\":\"FIRED\""), "the history endpoint's fields: " + first.data());
             Sse second = stream.next("transition");
-            assertTrue(second.data().contains("pg-" + tag + "-3"), "the WARNING one is filtered out: " + second.data());
+            assertTrue(second.data().contains("\"summary\":\"three\""), "the WARNING one is filtered out: " + second.data());
             assertNotNull(first.id());
             lastId = first.id();
         }
-        // Resume after the first: the third comes again (the client never acknowledged it), the filtered one never.
-        transition("pg-" + tag + "-4", Severity.CRITICAL, AlertState.RESOLVED);
+        // Resume after the first: the third comes again (the client never saw it past the first), the filtered one never.
+        transition(instance, Severity.CRITICAL, AlertState.RESOLVED, "four");
         for (ApplicationContext service : List.of(a, b)) {
             try (Stream resumed = open(service, "?severity=critical&q=" + tag, lastId)) {
                 assertEquals(200, resumed.status, resumed.body);
-                assertTrue(resumed.next("transition").data().contains("pg-" + tag + "-3"));
+                Sse third = resumed.next("transition");
+                assertTrue(third.data().contains("\"summary\":\"three\""), third.data());
                 Sse fourth = resumed.next("transition");
-                assertTrue(fourth.data().contains("pg-" + tag + "-4") && fourth.data().contains("\"state\":\"RESOLVED\""),
+                assertTrue(fourth.data().contains("\"summary\":\"four\"") && fourth.data().contains("\"state\":\"RESOLVED\""),
                         fourth.data());
             }
         }
@@ -223,8 +232,8 @@ class EventStreamIT {
         a = service("a", 4);
         try (Stream resumed = open(a, "?severity=critical&q=" + tag, lastId)) {
             assertEquals(200, resumed.status, resumed.body);
-            assertTrue(resumed.next("transition").data().contains("pg-" + tag + "-3"));
-            assertTrue(resumed.next("transition").data().contains("pg-" + tag + "-4"));
+            assertTrue(resumed.next("transition").data().contains("\"summary\":\"three\""));
+            assertTrue(resumed.next("transition").data().contains("\"summary\":\"four\""));
         }
     }
 
