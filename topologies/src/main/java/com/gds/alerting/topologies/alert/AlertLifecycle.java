@@ -111,7 +111,7 @@ final class AlertLifecycle {
         String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
         AlertStatus s = states.get(key);
         if (s != null && s.getTags() != null && !s.getTags().equals(series.tags())) {
-            sharedKey(rule, series, s);
+            sharedKey(rule, series, s, at);
         }
         if (s != null && (at < s.getLastSampleAt() || at == s.getLastSampleAt() && !sameTimeAgain)) {
             counters.increment(Counter.SAMPLES_LATE);
@@ -208,14 +208,14 @@ final class AlertLifecycle {
     /**
      * Another series (other tags) of the same rule, instance and metric: they share one alert, so the
      * verdict of one overwrites the other's and a same-instant sample of the second is ignored as a
-     * duplicate. Counted, and said at WARN once per rule and metric every ten minutes.
+     * duplicate. Counted, and said at WARN once per rule and metric every ten minutes of event time
+     * (so a replay says it as often as the live run did).
      */
-    private void sharedKey(CompiledRule rule, Series series, AlertStatus s) {
+    private void sharedKey(CompiledRule rule, Series series, AlertStatus s, long now) {
         counters.increment(Counter.SERIES_SHARING_ALERT_KEY);
         String what = rule.ruleId() + ":" + series.metricName();
-        long now = System.currentTimeMillis();
         Long last = sharedKeyWarnedAt.get(what);
-        if (last == null || now - last >= SHARED_KEY_WARN_EVERY_MS) {
+        if (last == null || Math.abs(now - last) >= SHARED_KEY_WARN_EVERY_MS) {
             if (sharedKeyWarnedAt.size() >= 10_000) {
                 sharedKeyWarnedAt.clear();
             }
