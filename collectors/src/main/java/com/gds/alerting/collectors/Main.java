@@ -22,6 +22,7 @@ import com.gds.alerting.collectors.agent.CollectorAgent;
 @Command(name = "collectors", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The GDS collector agent: collects the targets of collectors.yaml and publishes their metrics"
                 + " to Kafka. Durations in the file: 500ms, 30s, 1h30m, 2d, ISO-8601 PT10S.",
+        subcommands = DeadLettersCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly, or --check found the file valid", "1:the agent could not start",
                 "2:wrong command line or invalid configuration"})

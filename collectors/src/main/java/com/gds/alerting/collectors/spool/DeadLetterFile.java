@@ -36,12 +36,17 @@ final class DeadLetterFile {
     }
 
     void append(SpoolRecord record) {
+        write(dir.resolve(fileName(record.topic()) + ".dlq"), frame(record, codec));
+    }
+
+    /** {@code [length][crc32c][record]}, ready to write. */
+    static ByteBuffer frame(SpoolRecord record, VersionedAvroCodec<Metric> codec) {
         byte[] b = record.encode(codec);
         CRC32C crc = new CRC32C();
         crc.update(b);
         ByteBuffer buf = ByteBuffer.allocate(8 + b.length).putInt(b.length).putInt((int) crc.getValue()).put(b);
         buf.flip();
-        write(dir.resolve(fileName(record.topic()) + ".dlq"), buf);
+        return buf;
     }
 
     void note(Instant at, String line) {
@@ -64,7 +69,7 @@ final class DeadLetterFile {
     }
 
     /** Topic names are [a-zA-Z0-9._-]; anything else (an invalid name) is replaced. */
-    private static String fileName(String topic) {
+    static String fileName(String topic) {
         return topic.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }
