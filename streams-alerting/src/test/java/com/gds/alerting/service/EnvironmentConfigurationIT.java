@@ -96,6 +96,7 @@ class EnvironmentConfigurationIT {
         environment.put("GDS_ALERTING_STATE_DIR", state.toAbsolutePath().toString());
         environment.put("GDS_ALERTING_ADVERTISED_ADDRESS", "localhost:" + port);
         environment.put("GDS_ALERTING_STANDBY_REPLICAS", "1");
+        environment.put("GDS_ALERTING_ROCKSDB_MEMORY", "48MiB");
         environment.put("GDS_AUTH_TOKENS_ONCALL_TOKEN", TOKEN);
         environment.put("GDS_AUTH_TOKENS_ONCALL_RIGHTS", "read,write");
         environment.put("GDS_DISPATCHER_GROUP_ID", DISPATCHER_GROUP);
@@ -190,6 +191,12 @@ class EnvironmentConfigurationIT {
         await("the state directory of the application", () -> Files.isDirectory(state), Boolean::booleanValue);
         // One instance cannot hold a standby of itself: Kafka Streams says so when asked for one.
         await("standby replicas asked for", service::output, o -> o.contains("standby tasks"));
+    }
+
+    @Test
+    void theRocksDbMemoryOfTheEnvironmentBoundsTheStores() {
+        // Logged when the first store opens; the default (256MiB) would say so instead.
+        await("RocksDB bounded", service::output, o -> o.contains("RocksDB memory bounded to 48MiB for the process"));
     }
 
     @Test

@@ -142,7 +142,8 @@ public final class AlertingTopology {
      * The Streams settings every host of this topology must use: exactly-once v2, explicit names
      * for every internal resource (an unnamed one fails at start), and corrupt records on the
      * internal topics logged and skipped (the user-facing inputs are decoded by the intake
-     * processors, which dead-letter instead).
+     * processors, which dead-letter instead), and RocksDB's memory bounded for the whole process
+     * ({@link BoundedRocksDbMemory}, sized by {@value BoundedRocksDbMemory#MEMORY_CONFIG}).
      */
     public static Map<String, Object> requiredStreamsConfig() {
         Map<String, Object> config = new HashMap<>();
@@ -150,6 +151,7 @@ public final class AlertingTopology {
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         return config;
     }
 

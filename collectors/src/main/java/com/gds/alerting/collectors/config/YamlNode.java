@@ -17,6 +17,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import com.gds.alerting.config.ByteSizes;
 import com.gds.alerting.config.Durations;
 import com.gds.alerting.config.InvalidDurationException;
 
@@ -26,7 +27,6 @@ import com.gds.alerting.config.InvalidDurationException;
  */
 final class YamlNode {
 
-    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
     private final Node node;
     private final String path;
@@ -152,19 +152,11 @@ final class YamlNode {
     }
 
     long bytes() {
-        String v = string();
-        Matcher m = BYTES.matcher(v);
-        if (!m.matches()) {
-            throw error("must be a size like 512MiB, 2GiB or a number of bytes, got '" + v + "'");
+        try {
+            return ByteSizes.parse(string());
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2);
-        return switch (unit) {
-            case "KiB" -> n << 10;
-            case "MiB" -> n << 20;
-            case "GiB" -> n << 30;
-            default -> n;
-        };
     }
 
     /** A mapping of scalar values, e.g. tags or pass-through client properties. */

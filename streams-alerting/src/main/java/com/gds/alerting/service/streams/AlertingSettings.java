@@ -50,6 +50,9 @@ public class AlertingSettings {
     /** At most this many requests wait for a verdict at once; more answer 202 at once (bounds memory). */
     @Min(0)
     private int commandVerdictMaxWaiting = 1000;
+    /** RocksDB's off-heap memory for the whole process: block cache, index and filter blocks, memtables. */
+    @NotBlank
+    private String rocksdbMemory = com.gds.alerting.topologies.BoundedRocksDbMemory.DEFAULT_MEMORY;
 
     public String getApplicationId() {
         return applicationId;
@@ -145,6 +148,14 @@ public class AlertingSettings {
 
     public void setCommandVerdictMaxWaiting(int commandVerdictMaxWaiting) {
         this.commandVerdictMaxWaiting = commandVerdictMaxWaiting;
+    }
+
+    public String getRocksdbMemory() {
+        return rocksdbMemory;
+    }
+
+    public void setRocksdbMemory(String rocksdbMemory) {
+        this.rocksdbMemory = rocksdbMemory;
     }
 
     public Duration getResolvedRetention() {

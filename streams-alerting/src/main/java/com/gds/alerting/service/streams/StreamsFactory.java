@@ -3,6 +3,7 @@ package com.gds.alerting.service.streams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -17,6 +18,7 @@ import jakarta.inject.Singleton;
 
 import com.gds.alerting.topologies.AlertingTopology;
 import com.gds.alerting.topologies.AlertingTopologyConfig;
+import com.gds.alerting.topologies.BoundedRocksDbMemory;
 import com.gds.alerting.topologies.StoreKind;
 
 /**
@@ -58,6 +60,14 @@ public class StreamsFactory {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.getAdvertisedAddress());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.getStreamThreads());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.getStandbyReplicas());
+        props.put(BoundedRocksDbMemory.MEMORY_CONFIG, settings.getRocksdbMemory());
+        try {
+            // Checked here: refused inside a stream thread, the store would fail, and the thread be replaced, forever.
+            BoundedRocksDbMemory.memory(Map.of(BoundedRocksDbMemory.MEMORY_CONFIG, settings.getRocksdbMemory()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gds.alerting.rocksdb-memory (GDS_ALERTING_ROCKSDB_MEMORY): "
+                    + e.getMessage().substring(BoundedRocksDbMemory.MEMORY_CONFIG.length() + 1), e);
+        }
         KafkaStreams streams = new KafkaStreams(alerting.topology(), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed, replacing it (state is kept; the task resumes from its last commit)", e);
