@@ -13,7 +13,7 @@ import com.gds.alerting.service.auth.Rights;
 @Secured(Rights.READ)
 public class BoomController {
 
-    public static final String ENABLED = "gds.test.boom";
+    public static final String ENABLED = "test.boom";
     public static final String SECRET = "java.lang.IllegalStateException at com.gds.internal.Secret";
 
     @Get

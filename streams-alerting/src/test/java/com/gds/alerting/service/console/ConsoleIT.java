@@ -80,7 +80,7 @@ class ConsoleIT {
     private static final String KEY = "replication-lag:" + INSTANCE + ":replication_lag_seconds";
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    /** {@code -Dgds.console.docs-screenshots=true} also refreshes the README's screenshots. */
+    /** {@code -Dconsole.docs-screenshots=true} also refreshes the README's screenshots (not a {@code gds.} key: the service refuses settings it does not read). */
     private static final Path DOCS_SCREENSHOTS = Path.of("..", "docs", "screenshots");
 
     private static EmbeddedKafkaBroker broker;
@@ -648,7 +648,7 @@ class ConsoleIT {
         byte[] png = browser.getScreenshotAs(OutputType.BYTES);
         try {
             Files.write(SCREENSHOTS.resolve(name), png);
-            if (Boolean.getBoolean("gds.console.docs-screenshots")) {
+            if (Boolean.getBoolean("console.docs-screenshots")) {
                 Files.write(Files.createDirectories(DOCS_SCREENSHOTS).resolve(name), png);
             }
         } catch (IOException e) {
