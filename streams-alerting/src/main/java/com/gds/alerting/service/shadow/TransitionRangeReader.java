@@ -25,6 +25,7 @@ import jakarta.inject.Singleton;
 import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.serde.GdsAvroDeserializer;
 import com.gds.alerting.service.query.BadRequestException;
+import com.gds.alerting.service.query.StateMigratingException;
 import com.gds.alerting.service.streams.KafkaClientProperties;
 
 /**
@@ -36,13 +37,16 @@ import com.gds.alerting.service.streams.KafkaClientProperties;
  *
  * <p>Bounded: more than {@code max} transitions read in the range (of any rule) is refused with the
  * count, rather than answering from part of the range. A record that does not decode is counted in
- * {@code gds_shadow_diff_undecodable_total} and logged, and the answer says how many there were.
+ * {@code gds_shadow_diff_undecodable_total} and logged, and the answer says how many there were. A
+ * read that does not reach its end within a minute is a 503, never a partial answer.
  */
 @Singleton
 public class TransitionRangeReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransitionRangeReader.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** A read that has not reached its end offsets by then (broker gone, partition leaderless) is given up, not waited on forever. */
+    private static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
     private final Map<String, Object> kafka;
     private final GdsAvroDeserializer<AlertEvent> deserializer = new GdsAvroDeserializer<>(AlertEvent.class);
@@ -94,7 +98,12 @@ public class TransitionRangeReader {
                     ends.remove(tp);
                 }
             }
+            long deadline = System.nanoTime() + READ_LIMIT.toNanos();
             while (!ends.isEmpty()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new StateMigratingException("reading " + topic + " for the shadow diff did not reach its end within "
+                            + READ_LIMIT.toSeconds() + " s (partitions left: " + ends.keySet() + "); try again", null);
+                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                     Long end = ends.get(tp);
