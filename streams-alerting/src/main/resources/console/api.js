@@ -92,6 +92,8 @@ export const api = {
   resolve: (key, body) => call('POST', `/api/v1/alerts/${enc(key)}/resolve`, body),
   rules: signal => call('GET', '/api/v1/rules', undefined, signal).then(r => r || []),
   rule: (id, signal) => call('GET', `/api/v1/rules/${enc(id)}`, undefined, signal),
+  shadowDiff: (id, params, signal) => call('GET', `/api/v1/rules/${enc(id)}/shadow-diff${query(params)}`, undefined, signal)
+    .then(d => ({ ...d, series: (d.series || []).map(s => ({ ...s, differences: s.differences || [] })) })),
   silences: signal => call('GET', '/api/v1/silences', undefined, signal).then(s => s || []),
   createSilence: body => call('POST', '/api/v1/silences', body),
   expireSilence: id => call('DELETE', `/api/v1/silences/${enc(id)}`),

@@ -17,6 +17,36 @@ function conditions(r) {
   return (r.conditions || []).map(c => `${c.severity.toLowerCase()}: ${w}${CMP[c.op] || c.op} ${number(c.threshold)}`).join(' · ');
 }
 
+const KIND = { ONLY_SHADOW: 'only in shadow', ONLY_LIVE: 'only live', DIFFERENT_TIMES: 'at different times',
+  DIFFERENT_SEVERITY: 'at another severity' };
+const at = t => (t ? new Date(t).toISOString().replace('.000Z', 'Z') : '');
+const signed = ms => (ms == null ? '' : ms === 0 ? '0s' : `${ms < 0 ? '−' : '+'}${duration(Math.abs(ms))}`);
+const span = e => (e ? `${at(e.fired_at) || '(before the range)'} → ${at(e.resolved_at) || '(still firing)'} ${e.severity.toLowerCase()}` : '—');
+
+// A shadow rule's diff against the live rule it shadows, over the last 24 hours, loaded when opened.
+function shadowDiff(r) {
+  const body = h('div.shadow-diff', h('p.muted', 'Loading…'));
+  let loaded = false;
+  return h('details', { ontoggle: async e => {
+    if (!e.target.open || loaded) return;
+    loaded = true;
+    try {
+      const d = await api.shadowDiff(r.rule_id, {});
+      replace(body,
+        h('p', d.identical ? `Fired exactly like ${d.live_rule_id} on ${d.series_compared} series (${d.agreeing} episodes).`
+          : `${d.only_shadow} only in shadow, ${d.only_live} only live, ${d.different_times} at different times, `
+            + `${d.different_severity} at another severity; ${d.agreeing} agree (${d.series_compared} series, vs ${d.live_rule_id}).`),
+        d.series.length ? h('table.shadow-diff',
+          h('thead', h('tr', ['Series', 'Difference', 'Shadow', 'Live', 'Δ fired', 'Δ resolved'].map(c => h('th', { scope: 'col' }, c)))),
+          h('tbody', d.series.flatMap(s => s.differences.map(x => h('tr',
+            h('td', s.series), h('td', KIND[x.kind] || x.kind), h('td', span(x.shadow)), h('td', span(x.live)),
+            h('td.num', signed(x.fired_delta_ms)), h('td.num', signed(x.resolved_delta_ms))))))) : null);
+    } catch (err) {
+      replace(body, h('p.error', `Shadow diff unavailable: ${err.message}`));
+    }
+  } }, h('summary', 'shadow diff (24 h)'), body);
+}
+
 export function mount(container, route, ctx) {
   let params = route.params;
   const q = h('input#rule-search', { type: 'search', placeholder: 'filter rules  ( / )', 'aria-label': 'Filter rules',
@@ -44,13 +74,16 @@ export function mount(container, route, ctx) {
     sig = next;
     setText(summary, `${shown.length} of ${all.length} rule${all.length === 1 ? '' : 's'}${id ? ` (only ${id})` : ''}`);
     replace(tbody, shown.map(r => h(`tr${r.enabled ? '' : '.disabled'}`, { id: `rule-${r.rule_id}` },
-      h('th', { scope: 'row' }, r.rule_id, r.enabled ? null : h('span.muted', ' (disabled)')),
+      h('th', { scope: 'row' }, r.rule_id, r.enabled ? null : h('span.muted', ' (disabled)'),
+        r.shadow ? h('span.badge.shadow', { title: 'evaluated, never notifies; transitions on gds.alerts.shadow' },
+          r.shadow_of ? `shadow of ${r.shadow_of}` : 'shadow') : null),
       h('td', r.kind.toLowerCase()),
       h('td', h('code', selector(r))),
       h('td', conditions(r)),
       h('td.num', r.for_ms ? duration(r.for_ms) : ''),
       h('td.origin', r.source || h('span.muted', 'unknown')),
-      h('td', h('details', h('summary', 'all fields'), h('pre', JSON.stringify(r, null, 2)))))));
+      h('td', r.shadow ? shadowDiff(r) : null,
+        h('details', h('summary', 'all fields'), h('pre', JSON.stringify(r, null, 2)))))));
     if (!shown.length) tbody.append(h('tr.empty', h('td', { colspan: 7 }, all.length ? 'No rule matches.' : 'No rules yet.')));
     if (id) tbody.append(h('tr', h('td', { colspan: 7 }, h('a', { href: '#/rules' }, 'show every rule'))));
   }

@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  *                        rule table; an invalid update never reaches it, so the previous version stays)
  * @param commandResults  the verdict on each command: applied, duplicate or rejected with the reason
  * @param dlqCommands     dead letters of commands
+ * @param shadowEvents    the transitions of shadow rules (README, "Shadow rules"): like {@code events},
+ *                        but no dispatcher reads it, so nothing on it ever notifies
  */
 public record GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
                         String dlqMetrics, String dlqNotifications, String dlqRules,
-                        String rulesAccepted, String commandResults, String dlqCommands) {
+                        String rulesAccepted, String commandResults, String dlqCommands, String shadowEvents) {
 
     public static final String CONFIG_PREFIX = "gds.topics.";
 
@@ -41,8 +43,13 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
         Objects.requireNonNull(rulesAccepted, "rulesAccepted");
         Objects.requireNonNull(commandResults, "commandResults");
         Objects.requireNonNull(dlqCommands, "dlqCommands");
+        Objects.requireNonNull(shadowEvents, "shadowEvents");
+        if (shadowEvents.equals(events)) {
+            throw new IllegalArgumentException("the shadow events topic must not be the events topic '" + events
+                    + "': shadow transitions would reach the notification dispatcher");
+        }
         for (String other : new String[] {rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules,
-                rulesAccepted, commandResults, dlqCommands}) {
+                rulesAccepted, commandResults, dlqCommands, shadowEvents}) {
             if (other.startsWith(metricsPrefix + ".")) {
                 throw new IllegalArgumentException("topic '" + other + "' would match the metrics pattern "
                         + metricsPrefix + ".*; choose a name outside it");
@@ -50,33 +57,53 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
         }
     }
 
+    /**
+     * The topics before shadow rules, with the shadow topic named after {@code events} ({@link
+     * #shadowEventsFor}): callers that name their own topics keep a shadow topic of their own.
+     */
+    public GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
+                     String dlqMetrics, String dlqNotifications, String dlqRules,
+                     String rulesAccepted, String commandResults, String dlqCommands) {
+        this(metricsPrefix, rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules, rulesAccepted,
+                commandResults, dlqCommands, shadowEventsFor(events));
+    }
+
+    /** {@code gds.alerts.events} → {@code gds.alerts.shadow}; any other {@code x.events} → {@code x.shadow}; else {@code <events>.shadow}. */
+    public static String shadowEventsFor(String events) {
+        return events.endsWith(".events") ? events.substring(0, events.length() - ".events".length()) + ".shadow"
+                : events + ".shadow";
+    }
+
     /** The defaults of docs/contracts.md. */
     public static GdsTopics defaults() {
         return new GdsTopics("gds.metrics", "gds.rules", "gds.silences", "gds.alerts.commands",
                 "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules",
-                "gds.rules.accepted", "gds.alerts.command-results", "gds.dlq.commands");
+                "gds.rules.accepted", "gds.alerts.command-results", "gds.dlq.commands", "gds.alerts.shadow");
     }
 
     /**
      * The defaults with overrides from {@code config}: {@code gds.topics.metrics-prefix}, {@code
      * gds.topics.rules}, {@code .silences}, {@code .commands}, {@code .events}, {@code
      * .dlq-metrics}, {@code .dlq-notifications}, {@code .dlq-rules}, {@code .rules-accepted},
-     * {@code .command-results}, {@code .dlq-commands}.
+     * {@code .command-results}, {@code .dlq-commands}, {@code .shadow-events} (default: named after
+     * {@code events}, see {@link #shadowEventsFor}).
      */
     public static GdsTopics fromConfig(Map<String, ?> config) {
         GdsTopics d = defaults();
+        String events = get(config, "events", d.events);
         return new GdsTopics(
                 get(config, "metrics-prefix", d.metricsPrefix),
                 get(config, "rules", d.rules),
                 get(config, "silences", d.silences),
                 get(config, "commands", d.commands),
-                get(config, "events", d.events),
+                events,
                 get(config, "dlq-metrics", d.dlqMetrics),
                 get(config, "dlq-notifications", d.dlqNotifications),
                 get(config, "dlq-rules", d.dlqRules),
                 get(config, "rules-accepted", d.rulesAccepted),
                 get(config, "command-results", d.commandResults),
-                get(config, "dlq-commands", d.dlqCommands));
+                get(config, "dlq-commands", d.dlqCommands),
+                get(config, "shadow-events", shadowEventsFor(events)));
     }
 
     /** {@code gds.metrics.<databaseType>.<environment>}; both parts lower-case [a-z0-9_-]. */

@@ -17,7 +17,8 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * The topics of docs/contracts.md with their cleanup policies: metrics with time retention; rules,
  * accepted rules and silences compacted; commands and command results as partitioned as the metrics
- * (commands are repartitioned by instance, so the counts must agree); events kept long; dead-letter
+ * (commands are repartitioned by instance, so the counts must agree); events kept long, shadow events
+ * a month; dead-letter
  * topics with one partition, outside the metrics pattern. The local stack creates its topics with
  * it, and so do the tests and benchmarks that run the alerting topology on a broker.
  */
@@ -27,6 +28,8 @@ public final class TopicLayout {
     private static final Duration METRICS_RETENTION = Duration.ofDays(7);
     private static final Duration COMMANDS_RETENTION = Duration.ofDays(7);
     private static final Duration EVENTS_RETENTION = Duration.ofDays(365);
+    /** Long enough to compare a candidate with its live rule over weeks, not the events' year. */
+    private static final Duration SHADOW_EVENTS_RETENTION = Duration.ofDays(30);
     private static final Duration DLQ_RETENTION = Duration.ofDays(30);
 
     private TopicLayout() {
@@ -42,6 +45,7 @@ public final class TopicLayout {
         topics.add(compacted(names.silences(), partitions));
         topics.add(delete(names.commands(), partitions, COMMANDS_RETENTION));
         topics.add(delete(names.events(), partitions, EVENTS_RETENTION));
+        topics.add(delete(names.shadowEvents(), partitions, SHADOW_EVENTS_RETENTION));
         topics.add(delete(names.dlqMetrics(), 1, DLQ_RETENTION));
         topics.add(delete(names.dlqNotifications(), 1, DLQ_RETENTION));
         topics.add(delete(names.dlqRules(), 1, DLQ_RETENTION));

@@ -21,7 +21,7 @@ class ContractsTest {
         assertTrue(topics.metricsPattern().matcher("gds.metrics.mssql.staging").matches());
         for (String other : List.of(topics.rules(), topics.silences(), topics.commands(), topics.events(),
                 topics.dlqMetrics(), topics.dlqNotifications(), topics.dlqRules(),
-                topics.rulesAccepted(), topics.commandResults(), topics.dlqCommands())) {
+                topics.rulesAccepted(), topics.commandResults(), topics.dlqCommands(), topics.shadowEvents())) {
             assertFalse(topics.metricsPattern().matcher(other).matches(), other);
         }
     }
@@ -34,6 +34,18 @@ class ContractsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GdsTopics.fromConfig(Map.of("gds.topics.dlq-metrics", "gds.metrics.dlq")));
         assertTrue(e.getMessage().contains("gds.metrics.dlq"), e.getMessage());
+    }
+
+    @Test
+    void shadowEventsHaveTheirOwnTopicNeverTheEventsTopic() {
+        assertEquals("gds.alerts.shadow", topics.shadowEvents());
+        assertEquals("team-a.shadow", GdsTopics.fromConfig(Map.of("gds.topics.events", "team-a.events")).shadowEvents(),
+                "named after a configured events topic, so two deployments never share one");
+        assertEquals("x.shadow", GdsTopics.fromConfig(Map.of("gds.topics.events", "x.events",
+                "gds.topics.shadow-events", "x.shadow")).shadowEvents());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GdsTopics.fromConfig(Map.of("gds.topics.shadow-events", "gds.alerts.events")));
+        assertTrue(e.getMessage().contains("dispatcher"), e.getMessage());
     }
 
     @Test

@@ -88,7 +88,7 @@ class LocalStackIT {
             Set<String> names = admin.listTopics().names().get();
             for (String t : List.of("gds.rules", "gds.silences", "gds.alerts.commands", "gds.alerts.events",
                     "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules", "gds.rules.accepted", "gds.alerts.command-results",
-                    "gds.dlq.commands")) {
+                    "gds.dlq.commands", "gds.alerts.shadow")) {
                 assertTrue(names.contains(t), t + " in " + names);
             }
             for (String type : List.of("postgresql", "mssql", "mongodb", "snowflake")) {

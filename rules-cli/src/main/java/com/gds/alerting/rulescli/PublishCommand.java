@@ -50,6 +50,15 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-delete", description = "Do not tombstone rules that the files do not define.")
     boolean noDelete;
 
+    @Option(names = "--shadow", description = {"Publish the files' rules as shadows of the rules they would replace: rule"
+            + " 'X' goes out as 'X.shadow' with shadow: true and shadow_of: X (a rule already marked shadow goes as written)."
+            + " Only shadow rules are compared and removed: the live rules on the topic stay as they are."})
+    boolean shadow;
+
+    @Option(names = "--drop-shadows", description = "Also delete the shadow rules of the rules these files define"
+            + " (after promoting a candidate: its shadow has served).")
+    boolean dropShadows;
+
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION",
             description = "How long to wait for Kafka (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
     Duration timeout;
@@ -64,8 +73,12 @@ final class PublishCommand implements Callable<Integer> {
             return 1;
         }
         Map<String, Object> serde = Map.of("schema.registry.url", registry);
-        Map<String, Rule> current = TopicRules.read(bootstrap, topic, serde, timeout, spec.commandLine().getErr());
-        RuleDiff diff = RuleDiff.between(current, checked.records());
+        Map<String, Rule> onTopic = TopicRules.read(bootstrap, topic, serde, timeout, spec.commandLine().getErr());
+        ShadowScope scope = shadow ? ShadowScope.shadows(onTopic, checked.records())
+                : ShadowScope.live(onTopic, checked.records(), dropShadows);
+        scope.warnings().forEach(w -> out.println("warning: " + w));
+        Map<String, Rule> current = scope.current();
+        RuleDiff diff = RuleDiff.between(current, scope.desired());
         if (noDelete) {
             diff = new RuleDiff(diff.added(), diff.changed(), List.of(), diff.unchanged());
         }

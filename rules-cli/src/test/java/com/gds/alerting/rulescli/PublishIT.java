@@ -1,6 +1,7 @@
 package com.gds.alerting.rulescli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,54 @@ class PublishIT {
         assertEquals(Map.of("team", "dba"), now.get("db-down").getLabels());
         assertNull(now.get("db-down-2"));
         assertEquals(2, now.size());
+    }
+
+    /** The shadow loop on a real topic: candidate as shadow, a plain publish keeps it, promotion drops it. */
+    @Test
+    void shadowCandidatesArePublishedBesideTheLiveRulesAndDroppedOnPromotion() throws Exception {
+        Path live = rules("live.yaml", "db-down", "db-slow");
+        assertEquals(0, publish(live.toString()).exit());
+        Path candidate = CliRun.write(dir, "candidate.yaml", """
+                rules:
+                  - id: db-down
+                    metric: up
+                    severities: {critical: '< 1'}
+                    for: 30s
+                """);
+
+        CliRun shadow = publish("--shadow", candidate.toString());
+        assertEquals(0, shadow.exit(), shadow.toString());
+        assertTrue(shadow.out().contains("1 added, 0 changed, 0 removed"), "live rules are not in scope: " + shadow.out());
+        Map<String, Rule> now = onTopic();
+        assertEquals(3, now.size());
+        Rule s = now.get("db-down.shadow");
+        assertTrue(s.getShadow());
+        assertEquals("db-down", s.getShadowOf());
+        assertEquals(30_000L, s.getForMs());
+        assertEquals(60_000L, now.get("db-down").getForMs(), "the live rule is untouched");
+
+        CliRun plain = publish(live.toString());
+        assertTrue(plain.out().contains("Nothing to publish"), "a plain publish keeps the experiment: " + plain.out());
+        assertTrue(onTopic().containsKey("db-down.shadow"));
+
+        Path promoted = CliRun.write(dir, "live.yaml", """
+                rules:
+                  - id: db-down
+                    metric: up
+                    severities: {critical: '< 1'}
+                    for: 30s
+                  - id: db-slow
+                    metric: up
+                    severities: {critical: '< 1'}
+                    for: 1m
+                """);
+        CliRun promote = publish("--drop-shadows", promoted.toString());
+        assertEquals(0, promote.exit(), promote.toString());
+        assertTrue(promote.out().contains("0 added, 1 changed, 1 removed"), promote.out());
+        now = onTopic();
+        assertEquals(30_000L, now.get("db-down").getForMs());
+        assertFalse(now.get("db-down").getShadow());
+        assertNull(now.get("db-down.shadow"), "the shadow served and is gone");
     }
 
     @Test

@@ -54,8 +54,8 @@ import com.gds.alerting.topologies.silences.SilenceTableProcessor;
  * <pre>
  * gds.rules ──► rules-intake ──► gds.rules.accepted ──► (global) rules store + RuleBook
  *                    └──────────► gds.dlq.rules
- * gds.metrics.* ──► metrics-intake ──┐                       ┌──► gds.alerts.events
- *                    └─► gds.dlq.metrics                      │
+ * gds.metrics.* ──► metrics-intake ──┐                       ┌──► gds.alerts.events (live rules)
+ *                    └─► gds.dlq.metrics                      ├──► gds.alerts.shadow (shadow rules)
  * gds.alerts.commands ──► commands-intake ──► commands-by-instance (repartition) ──► alert-lifecycle
  *                    └─► gds.dlq.commands                     └──► gds.alerts.command-results
  * </pre>
@@ -207,7 +207,14 @@ public final class AlertingTopology {
                 .branch((key, value) -> value instanceof AlertEvent, Branched.as("events"))
                 .defaultBranch(Branched.as("command-results"));
         KStream<Object, Object> events = byType.get("alert-outputs-events");
-        events.to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
+        // Shadow rules' transitions never reach the events topic, which the notification dispatcher reads.
+        Map<String, KStream<Object, Object>> byRole = events.split(Named.as("alert-events-"))
+                .branch((key, value) -> ((AlertEvent) value).getShadow(), Branched.as("shadow"))
+                .defaultBranch(Branched.as("live"));
+        byRole.get("alert-events-live")
+                .to(topics.events(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("events-sink"));
+        byRole.get("alert-events-shadow")
+                .to(topics.shadowEvents(), Produced.with(cast(Serdes.String()), cast(eventSerde)).withName("shadow-events-sink"));
         events.merge(byType.get("alert-outputs-expired"), Named.as("alert-history-input"))
                 .process(new HistorySupplier(config.storeKind()), Named.as(Names.ALERT_HISTORY));
         byType.get("alert-outputs-command-results")

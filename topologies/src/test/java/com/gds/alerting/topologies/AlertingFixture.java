@@ -59,6 +59,7 @@ public final class AlertingFixture implements AutoCloseable {
     private final TestInputTopic<String, Rule> rules;
     private final TestInputTopic<String, AlertCommand> commands;
     private final TestOutputTopic<String, AlertEvent> events;
+    private final TestOutputTopic<String, AlertEvent> shadowEvents;
     private final TestOutputTopic<String, CommandResult> results;
     private final TestInputTopic<String, Silence> silences;
     private final Map<String, Object> serdeConfig;
@@ -97,6 +98,8 @@ public final class AlertingFixture implements AutoCloseable {
         rules = driver.createInputTopic(topics.rules(), new StringSerializer(), serde(Rule.class).serializer());
         commands = driver.createInputTopic(topics.commands(), new StringSerializer(), serde(AlertCommand.class).serializer());
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serde(AlertEvent.class).deserializer());
+        shadowEvents = driver.createOutputTopic(topics.shadowEvents(), new StringDeserializer(),
+                serde(AlertEvent.class).deserializer());
         results = driver.createOutputTopic(topics.commandResults(), new StringDeserializer(),
                 serde(CommandResult.class).deserializer());
         silences = driver.createInputTopic(topics.silences(), new StringSerializer(), serde(Silence.class).serializer());
@@ -191,6 +194,11 @@ public final class AlertingFixture implements AutoCloseable {
 
     public List<AlertEvent> events() {
         return events.readValuesToList();
+    }
+
+    /** What the shadow rules wrote on {@code gds.alerts.shadow} since the last call. */
+    public List<AlertEvent> shadowEvents() {
+        return shadowEvents.readValuesToList();
     }
 
     public List<TestRecord<String, AlertEvent>> eventRecords() {

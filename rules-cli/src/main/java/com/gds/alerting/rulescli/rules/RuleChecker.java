@@ -15,6 +15,7 @@ import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
+import com.gds.alerting.rulescli.yaml.DidYouMean;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.topologies.rules.RuleValidator;
 
@@ -109,7 +110,29 @@ public final class RuleChecker {
                         + " so one breaching sample fires and stays firing for keep_firing_for; set 'for' to ignore single spikes");
             }
         }
+        shadowsOfUnknownRules(all, byId, diagnostics);
         return new Result(all, diagnostics);
+    }
+
+    private static String hint(String typed, Set<String> known) {
+        String closest = DidYouMean.closest(typed, known);
+        return closest == null ? "" : "; did you mean '" + closest + "'?";
+    }
+
+    /**
+     * A {@code shadow_of} that names no rule of the files is a warning, not an error: the live rule
+     * may be on the topic already (publish checks it there). But a typo would make the shadow diff
+     * compare with nothing, every firing "only in shadow", so it is said.
+     */
+    private static void shadowsOfUnknownRules(List<ParsedRule> all, Map<String, ParsedRule> byId, Diagnostics diagnostics) {
+        for (ParsedRule parsed : all) {
+            String of = parsed.rule().getShadowOf();
+            if (of != null && !byId.containsKey(of) && RuleValidator.RULE_ID.matcher(of).matches()) {
+                diagnostics.warning(parsed.locate("shadow_of"), "rule '" + parsed.rule().getRuleId() + "': shadow_of '" + of
+                        + "' names no rule in these files; unless it is already on the rules topic, the shadow diff compares"
+                        + " this rule with nothing" + hint(of, byId.keySet()));
+            }
+        }
     }
 
     /**

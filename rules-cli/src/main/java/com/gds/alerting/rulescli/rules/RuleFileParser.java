@@ -49,7 +49,7 @@ public final class RuleFileParser {
     static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
             "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
-            "routing_key", "inhibits");
+            "routing_key", "inhibits", "shadow", "shadow_of");
     static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
     static final Set<String> OVERRIDE_KEYS = orderedSet("match", "mode", "severities");
     static final Set<String> SCHEDULE_KEYS = orderedSet("time_zone", "days", "start", "end", "severities");
@@ -164,6 +164,11 @@ public final class RuleFileParser {
             b.setLabels(map.stringMap("labels"));
             b.setRoutingKey(map.string("routing_key", false));
             b.setInhibits(inhibits());
+            Boolean shadow = map.bool("shadow");
+            b.setShadow(shadow != null && shadow);
+            paths.put("shadow", map.has("shadow") ? map.at("shadow") : map.location());
+            b.setShadowOf(map.string("shadow_of", false));
+            paths.put("shadow_of", map.at("shadow_of"));
             Location at = map.location();
             b.setSource(at.file() + ":" + at.line());
             boolean complete = !broken && d.errors().size() == before;

@@ -62,6 +62,7 @@ public final class TopologyHarness implements AutoCloseable {
     private final Map<String, Object> serdeConfig;
     private final TestInputTopic<String, Rule> rules;
     private final TestOutputTopic<String, AlertEvent> events;
+    private final TestOutputTopic<String, AlertEvent> shadowEvents;
     private final Map<String, TestInputTopic<String, Metric>> metricTopics = new HashMap<>();
     private final KeyValueStore<Bytes, byte[]> timers;
     private final long startMs;
@@ -90,6 +91,8 @@ public final class TopologyHarness implements AutoCloseable {
         driver = new TopologyTestDriver(alerting.topology(), props, start);
         rules = driver.createInputTopic(topics.rules(), new StringSerializer(), serde(Rule.class).serializer());
         events = driver.createOutputTopic(topics.events(), new StringDeserializer(), serde(AlertEvent.class).deserializer());
+        shadowEvents = driver.createOutputTopic(topics.shadowEvents(), new StringDeserializer(),
+                serde(AlertEvent.class).deserializer());
         timers = driver.getKeyValueStore(AlertingTopology.Names.ALERT_TIMERS_STORE);
     }
 
@@ -180,9 +183,14 @@ public final class TopologyHarness implements AutoCloseable {
         }
     }
 
-    /** The alert events emitted since the last call. */
+    /**
+     * The alert events emitted since the last call: the live rules', then the shadow rules' (a test
+     * or backtest of a shadow rule sees its alerts; {@code NotifyPolicy} counts none of them as sent).
+     */
     public List<AlertEvent> events() {
-        return events.readValuesToList();
+        List<AlertEvent> all = new java.util.ArrayList<>(events.readValuesToList());
+        all.addAll(shadowEvents.readValuesToList());
+        return all;
     }
 
     @Override

@@ -16,7 +16,8 @@ import com.gds.alerting.topologies.alert.Severities;
  * its notifications go out. {@code stale} is true when it was read from a standby replica because
  * the active one was not reachable: it may lag the truth by a moment. {@code value} is the newest
  * evaluation's, taken at {@code last_sample_at}; {@code summary} was rendered at the last transition
- * ({@code updated_at}), so the value in its text may be older.
+ * ({@code updated_at}), so the value in its text may be older. {@code shadow} marks an alert of a
+ * shadow rule (it never notifies); {@code shadow_of} names the live rule it shadows.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 public record AlertView(String alertKey, String ruleId, String instanceId, String metricName,
@@ -29,7 +30,7 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                         int reminders, boolean escalated,
                         Map<String, String> labels, @Nullable String summary, @Nullable String description,
                         @Nullable String runbookUrl, @Nullable String routingKey, @Nullable String suppressedBy,
-                        boolean stale, @Nullable Instant lastSampleAt) {
+                        boolean stale, @Nullable Instant lastSampleAt, boolean shadow, @Nullable String shadowOf) {
 
     public static AlertView of(AlertStatus s, boolean stale) {
         return new AlertView(s.getAlertKey(), s.getRuleId(), s.getInstanceId(), s.getMetricName(), s.getDatabaseType(),
@@ -39,7 +40,7 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                 s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()), s.getAckComment(),
                 s.getResolvedBy(), s.getResolveComment(), s.getReminderNumber(), s.getEscalated(), Map.copyOf(s.getLabels()),
                 s.getSummary(), s.getDescription(), s.getRunbookUrl(), s.getRoutingKey(), s.getMutedBy(), stale,
-                Instant.ofEpochMilli(s.getLastSampleAt()));
+                Instant.ofEpochMilli(s.getLastSampleAt()), s.getShadow(), s.getShadowOf());
     }
 
     /** The same alert, flagged as read from a standby. */
@@ -47,6 +48,6 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
         return new AlertView(alertKey, ruleId, instanceId, metricName, databaseType, environment, state, severity, incident,
                 value, threshold, startedAt, updatedAt, firedAt, acknowledgedBy, acknowledgedAt, ackComment, resolvedBy,
                 resolveComment, reminders, escalated, labels, summary, description, runbookUrl, routingKey, suppressedBy, true,
-                lastSampleAt);
+                lastSampleAt, shadow, shadowOf);
     }
 }

@@ -69,7 +69,8 @@ public class AlertsController {
      * Alerts matching the filters, most urgent and newest first unless {@code sort} says otherwise
      * ({@link AlertOrder}). Without {@code state}: pending, firing and acknowledged; {@code state}
      * and {@code severity} also take comma-separated lists, and {@code q} is a case-insensitive
-     * substring of the alert key or summary. {@code local=true} answers from this instance only
+     * substring of the alert key or summary; {@code shadow} is {@code false} (the default: live rules'
+     * alerts only), {@code true} (only shadow rules') or {@code all}. {@code local=true} answers from this instance only
      * with its first {@code limit} (what the fan-out asks the others for). An unknown {@code state},
      * {@code severity} or {@code sort} is a 400 listing the allowed values; {@code offset} and
      * {@code limit} follow {@link Paging}.
@@ -80,12 +81,13 @@ public class AlertsController {
                                 @Nullable @QueryValue("instance_id") String instanceId,
                                 @Nullable @QueryValue("rule_id") String ruleId,
                                 @Nullable @QueryValue String q,
+                                @Nullable @QueryValue String shadow,
                                 @Nullable @QueryValue String sort,
                                 @QueryValue(defaultValue = "0") int offset,
                                 @QueryValue(defaultValue = "100") int limit,
                                 @Nullable @QueryValue("local") String localFlag,
                                 HttpRequest<?> request) {
-        AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId, q);
+        AlertFilter filter = new AlertFilter(state, severity, instanceId, ruleId, q, shadow);
         List<InvalidParam> problems = new ArrayList<>(filter.validate());
         AlertOrder order = null;
         try {

@@ -22,7 +22,10 @@ import com.gds.alerting.topologies.alert.Severities;
  * {@code severity} that names no state or severity is refused ({@link #validate}), never read as
  * "matches nothing".
  */
-public record AlertFilter(String state, String severity, String instanceId, String ruleId, String q) {
+public record AlertFilter(String state, String severity, String instanceId, String ruleId, String q, String shadow) {
+
+    /** {@code shadow}: only live rules' alerts (the default), only shadow rules' ({@code true}), or both ({@code all}). */
+    public static final List<String> SHADOW_VALUES = List.of("false", "true", "all");
 
     private static final Set<String> CURRENT = Set.of(AlertState.PENDING.name(), AlertState.FIRING.name(),
             AlertState.ACKNOWLEDGED.name());
@@ -33,10 +36,15 @@ public record AlertFilter(String state, String severity, String instanceId, Stri
         instanceId = blankToNull(instanceId);
         ruleId = blankToNull(ruleId);
         q = blankToNull(q) == null ? null : q.trim().toLowerCase(Locale.ROOT);
+        shadow = blankToNull(shadow) == null ? null : shadow.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public AlertFilter(String state, String severity, String instanceId, String ruleId, String q) {
+        this(state, severity, instanceId, ruleId, q, null);
     }
 
     public AlertFilter(String state, String severity, String instanceId, String ruleId) {
-        this(state, severity, instanceId, ruleId, null);
+        this(state, severity, instanceId, ruleId, null, null);
     }
 
     /** Every value {@code state} takes, in lifecycle order. */
@@ -58,6 +66,9 @@ public record AlertFilter(String state, String severity, String instanceId, Stri
         List<InvalidParam> problems = new ArrayList<>();
         unknown("state", state, allowedStates(), problems);
         unknown("severity", severity, allowedSeverities(), problems);
+        if (shadow != null && !SHADOW_VALUES.contains(shadow)) {
+            problems.add(new InvalidParam("shadow", "unknown value '" + shadow + "'; allowed: " + String.join(", ", SHADOW_VALUES)));
+        }
         return problems;
     }
 
@@ -89,19 +100,22 @@ public record AlertFilter(String state, String severity, String instanceId, Stri
 
     /** The filter, compiled for one store scan: the lists are split once, not per alert. */
     public Compiled compile() {
+        Boolean shadowOnly = shadow == null || shadow.equals("false") ? Boolean.FALSE : shadow.equals("true") ? Boolean.TRUE : null;
         return new Compiled(state == null ? CURRENT : list(state), severity == null ? null : list(severity), instanceId,
-                ruleId, q);
+                ruleId, q, shadowOnly);
     }
 
     /**
      * A compiled filter. Its parts are separate so that one scan can count each facet (the
      * alerts per state, per severity) over the alerts the <em>other</em> filters select.
      */
-    public record Compiled(Set<String> states, Set<String> severities, String instanceId, String ruleId, String q) {
+    public record Compiled(Set<String> states, Set<String> severities, String instanceId, String ruleId, String q,
+                           Boolean shadow) {
 
-        /** Instance, rule and text filters. */
+        /** Instance, rule, shadow ({@code null}: either) and text filters. */
         public boolean matchesBase(AlertStatus s) {
-            return (instanceId == null || s.getInstanceId().equals(instanceId))
+            return (shadow == null || s.getShadow() == shadow)
+                    && (instanceId == null || s.getInstanceId().equals(instanceId))
                     && (ruleId == null || s.getRuleId().equals(ruleId))
                     && (q == null || s.getAlertKey().toLowerCase(Locale.ROOT).contains(q)
                             || (s.getSummary() != null && s.getSummary().toLowerCase(Locale.ROOT).contains(q)));

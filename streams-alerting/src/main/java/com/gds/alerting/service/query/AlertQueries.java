@@ -412,6 +412,9 @@ public class AlertQueries {
         if (filter.instanceId() != null) {
             uri.queryParam("instance_id", filter.instanceId());
         }
+        if (filter.shadow() != null) {
+            uri.queryParam("shadow", filter.shadow());
+        }
         if (filter.ruleId() != null) {
             uri.queryParam("rule_id", filter.ruleId());
         }

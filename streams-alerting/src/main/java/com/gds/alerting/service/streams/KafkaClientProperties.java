@@ -30,7 +30,8 @@ public class KafkaClientProperties {
 
     /** The keys of {@code gds.topics.*} ({@link GdsTopics#fromConfig}). */
     static final List<String> TOPIC_KEYS = List.of("metrics-prefix", "rules", "silences", "commands", "events",
-            "dlq-metrics", "dlq-notifications", "dlq-rules", "rules-accepted", "command-results", "dlq-commands");
+            "dlq-metrics", "dlq-notifications", "dlq-rules", "rules-accepted", "command-results", "dlq-commands",
+            "shadow-events");
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClientProperties.class);
 

@@ -47,6 +47,7 @@ public class StreamsLifecycle implements ApplicationEventListener<ServerStartupE
                 clients.bootstrapServers(), clients.registryUrlForLogs(), settings.getAdvertisedAddress(),
                 settings.getStateDir().toAbsolutePath(), clients.kafka().keySet().stream().sorted().toList());
         PartitionCheck.verify(clients.kafka(), clients.topics(), settings.getCommandPartitions());
+        ShadowTopicCheck.ensure(clients.kafka(), clients.topics());
         streams.start();
     }
 

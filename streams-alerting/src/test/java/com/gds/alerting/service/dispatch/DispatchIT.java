@@ -151,6 +151,23 @@ class DispatchIT {
         dispatcher.close();
     }
 
+    /** Belt and braces: a shadow rule's event that reached the events topic anyway (misrouted) is never posted. */
+    @Test
+    void aShadowEventOnTheEventsTopicIsNeverPosted() throws Exception {
+        FakeNotificationService fake = fake();
+        ApplicationContext context = context(fake.url(), s -> { });
+        NotificationDispatcher dispatcher = dispatcher(context, Clock.systemUTC());
+        send(TestEvents.event("lag.shadow", "pg-prod-01", Transition.FIRED, 0).setShadow(true).setShadowOf("lag").build());
+        AlertEvent live = TestEvents.event("lag", "pg-prod-01", Transition.FIRED, 0).build();
+        send(live);
+
+        await("both committed", () -> committed() == 2);
+        assertEquals(1, fake.delivered().size(), "only the live event");
+        assertEquals(live.getMessageId(), messageId(fake.requests().get(0)));
+        assertEquals(1.0, count("gds.dispatcher.decisions", "reason", "shadow"));
+        dispatcher.close();
+    }
+
     @Test
     void serverErrorsAreRetriedWithTheSameMessageIdAndDeliveredOnce() throws Exception {
         FakeNotificationService fake = fake();

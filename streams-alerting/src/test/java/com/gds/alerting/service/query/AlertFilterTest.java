@@ -45,4 +45,28 @@ class AlertFilterTest {
         AlertFilter.Compiled filter = new AlertFilter(state, severity, null, null, q).compile();
         assertEquals(List.of(expected.trim().split(" ")), ALERTS.stream().filter(filter::matches).map(AlertStatus::getInstanceId).toList());
     }
+
+    @ParameterizedTest(name = "shadow={0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        // a shadow rule's alerts never mix into the default list: they page nobody
+        "-     | pg-prod-1",
+        "false | pg-prod-1",
+        "TRUE  | pg-shadow-1",
+        "all   | pg-prod-1 pg-shadow-1",
+    })
+    void shadowAlertsAreListedOnlyWhenAskedFor(String shadow, String expected) {
+        AlertStatus shadowAlert = status("pg-shadow-1", AlertState.FIRING, Severity.CRITICAL, null);
+        shadowAlert.setShadow(true);
+        shadowAlert.setShadowOf("lag");
+        List<AlertStatus> alerts = List.of(ALERTS.get(0), shadowAlert);
+        AlertFilter filter = new AlertFilter(null, null, null, null, null, shadow);
+        assertEquals(List.of(), filter.validate());
+        assertEquals(List.of(expected.trim().split(" ")), alerts.stream().filter(filter.compile()::matches)
+                .map(AlertStatus::getInstanceId).toList());
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnknownShadowValueIsRefused() {
+        assertEquals("shadow", new AlertFilter(null, null, null, null, null, "maybe").validate().get(0).name());
+    }
 }

@@ -82,6 +82,8 @@ final class AlertEvents {
                 .setSuppressedBy(suppressedBy)
                 .setReason(reason.name())
                 .setCommandId(commandId)
+                .setShadow(s.getShadow())
+                .setShadowOf(s.getShadowOf())
                 .build();
     }
 

@@ -202,6 +202,8 @@ final class AlertLifecycle {
                 .setLastSampleAt(ts)
                 .setUpdatedAt(ts)
                 .setRecentCommandIds(previous == null ? new ArrayList<>() : previous.getRecentCommandIds())
+                .setShadow(rule.shadow())
+                .setShadowOf(rule.shadowOf())
                 .build();
     }
 
@@ -303,7 +305,11 @@ final class AlertLifecycle {
         int number = transition == Transition.REMINDER ? s.getReminderNumber() : occurrence;
         CompiledRule rule = events.refresh(s);
         String suppressedBy = AlertEvents.policySuppression(transition, previous, rule);
-        if (suppressedBy == null && NOTIFYING.contains(transition)) {
+        if (s.getShadow()) {
+            // No silence, inhibition or notified-bookkeeping for a shadow alert: every verdict is
+            // recorded as it is, and nothing about it can ever be released as a notification later.
+            suppressedBy = NotifyPolicy.SHADOW;
+        } else if (suppressedBy == null && NOTIFYING.contains(transition)) {
             suppressedBy = quiet(s, transition);
         }
         context.forward(new Record<>(s.getAlertKey(), events.event(s, transition, previous, reason, commandId, number,

@@ -519,6 +519,9 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
             CompiledRule rule = ruleBook.rule(s.getRuleId());
             if (rule == null) {
                 lifecycle.resolve(s, now, Reason.RULE_DELETED, null, "rule '" + s.getRuleId() + "' was deleted", null);
+            } else if (rule.shadow() != s.getShadow()) {
+                lifecycle.resolve(s, now, Reason.ROLE_CHANGED, null, "rule '" + s.getRuleId() + "' is now "
+                        + (rule.shadow() ? "a shadow rule" : "a live rule") + "; the next breach opens a new incident", null);
             } else if (!rule.enabled()) {
                 lifecycle.resolve(s, now, Reason.RULE_DISABLED, null, "rule '" + s.getRuleId() + "' was disabled", null);
             } else if (!rule.selects(new Series(s.getMetricName(), s.getInstanceId(), s.getDatabaseType(),

@@ -30,6 +30,8 @@ public enum Reason {
     INSTANCE_FORGOTTEN,
     /** FIRED again: the silence that kept the alert quiet ended (or was deleted) and it still fires. */
     SILENCE_ENDED,
+    /** The rule turned from live to shadow or back: the incident opened under the old role ends, the next sample opens one under the new. */
+    ROLE_CHANGED,
     /** FIRED again: the alert that inhibited it resolved and it still fires. */
     INHIBITION_ENDED
 }

@@ -14,12 +14,19 @@ public final class NotifyPolicy {
     public static final String SILENCE_PREFIX = "silence:";
     /** {@code suppressed_by} prefix of a transition an inhibition kept quiet: {@code inhibited-by:<source alert key>}. */
     public static final String INHIBITION_PREFIX = "inhibited-by:";
+    /** {@code suppressed_by} of every transition of a shadow rule (README, "Shadow rules"). */
+    public static final String SHADOW = "shadow";
 
     private NotifyPolicy() {
     }
 
     /** The reason this event is sent or not; {@link NotifyReason#notifies()} says which. */
     public static NotifyReason decide(AlertEvent event) {
+        // Checked first and apart from suppressed_by: a shadow event never notifies, even one that a
+        // misconfiguration put on the events topic with suppressed_by cleared.
+        if (event.getShadow()) {
+            return NotifyReason.SHADOW;
+        }
         if (event.getSuppressedBy() != null) {
             return NotifyReason.SUPPRESSED;
         }

@@ -12,6 +12,8 @@ public enum NotifyReason {
     ESCALATED(true),
     /** {@code suppressed_by} is set: silence, inhibition, {@code send_resolved=false}, a pending streak that never fired. */
     SUPPRESSED(false),
+    /** A transition of a shadow rule: written to the shadow topic, never sent. */
+    SHADOW(false),
     /** PENDING, ACKNOWLEDGED, UNACKNOWLEDGED: kept in history, never sent. */
     TRANSITION_NOT_NOTIFIED(false);
 

@@ -284,4 +284,14 @@ public final class CompiledRule {
     public String routingKey() {
         return source.getRoutingKey();
     }
+
+    /** A shadow rule: evaluated like a live one, its transitions go to the shadow topic and never notify or inhibit. */
+    public boolean shadow() {
+        return source.getShadow();
+    }
+
+    /** The live rule a shadow rule would replace, or {@code null}. */
+    public String shadowOf() {
+        return source.getShadowOf();
+    }
 }

@@ -49,7 +49,8 @@ public final class RuleBook {
             index(rule);
         }
         changed(rule.ruleId());
-        if (rule.enabled() && !rule.inhibitions().isEmpty()) {
+        // A shadow rule never inhibits: its alerts must not change what the live rules send.
+        if (rule.enabled() && !rule.shadow() && !rule.inhibitions().isEmpty()) {
             inhibiting.put(rule.ruleId(), rule);
             inhibitors = List.copyOf(inhibiting.values());
         } else if (inhibiting.remove(rule.ruleId()) != null) {
@@ -69,7 +70,7 @@ public final class RuleBook {
         }
     }
 
-    /** The enabled rules whose firing alerts inhibit others (few: e.g. an instance-down rule). */
+    /** The enabled live rules whose firing alerts inhibit others (few: e.g. an instance-down rule); never a shadow rule. */
     public List<CompiledRule> inhibitors() {
         return inhibitors;
     }

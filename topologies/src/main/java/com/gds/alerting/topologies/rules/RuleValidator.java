@@ -56,6 +56,28 @@ public final class RuleValidator {
     private RuleValidator() {
     }
 
+    /**
+     * {@code shadow_of} names the live rule a shadow rule would replace: only on a shadow rule, a
+     * well-formed rule id, not itself. Whether that rule exists is not a property of one record (it
+     * may be published later); {@code gds-rules validate} and {@code publish} warn about it.
+     */
+    private static void shadow(Rule rule, List<String> problems) {
+        String of = rule.getShadowOf();
+        if (of == null) {
+            return;
+        }
+        if (!rule.getShadow()) {
+            problems.add("shadow_of: '" + of + "' is set on a live rule; only a shadow rule (shadow: true) names the rule it"
+                    + " would replace");
+        }
+        if (!RULE_ID.matcher(of).matches()) {
+            problems.add("shadow_of: '" + of + "' is not a rule id (1-200 characters of letters, digits, '.', '_' or '-')");
+        } else if (of.equals(rule.getRuleId())) {
+            problems.add("shadow_of: a rule cannot be the shadow of itself ('" + of + "'); give the shadow its own id, e.g. '"
+                    + of + ".shadow'");
+        }
+    }
+
     /** The problems of {@code rule}; empty when it is valid. */
     public static List<String> validate(Rule rule) {
         List<String> problems = new ArrayList<>();
@@ -63,6 +85,7 @@ public final class RuleValidator {
             problems.add("rule_id: '" + rule.getRuleId() + "' must be 1-200 characters of letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit");
         }
+        shadow(rule, problems);
         String metric = rule.getSelector().getMetricName();
         if (metric == null || metric.isBlank() || metric.contains(":")) {
             problems.add("selector.metric_name: '" + metric + "' must be a non-empty metric name without ':'");

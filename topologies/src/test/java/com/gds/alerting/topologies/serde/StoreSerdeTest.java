@@ -69,7 +69,7 @@ class StoreSerdeTest {
         old.put("labels", Map.of("team", "dba"));
 
         StoreSerde<AlertStatus> serde = StoreSerde.of(AlertStatus.class);
-        assertEquals(2, serde.format(), "AlertStatus gained fields once: format 2");
+        assertEquals(3, serde.format(), "AlertStatus gained fields twice (silences, shadow rules): format 3");
         AlertStatus read = serde.decode(written((byte) 1, v1, old));
         assertEquals("lag:pg-1:replication_lag_seconds", read.getAlertKey());
         assertEquals(3L, read.getIncident());
@@ -82,7 +82,7 @@ class StoreSerdeTest {
 
         read.setMutedBy("silence:s1");
         byte[] again = serde.encode(read);
-        assertEquals(2, again[0], "written in the current format");
+        assertEquals(3, again[0], "written in the current format");
         assertEquals("silence:s1", serde.decode(again).getMutedBy());
     }
 
@@ -103,10 +103,44 @@ class StoreSerdeTest {
         assertTrue(read.getInhibits().isEmpty());
     }
 
+    /** State and rules written before shadow rules existed read as live: never routed to the shadow topic. */
+    @Test
+    void alertStatusAndRuleOfFormatTwoReadAsLive() throws IOException {
+        Schema v2 = earlier("AlertStatus.format2.avsc");
+        AlertStatus current = AlertStatus.newBuilder()
+                .setAlertKey("lag:pg-1:replication_lag_seconds").setRuleId("lag").setInstanceId("pg-1")
+                .setMetricName("replication_lag_seconds").setState(com.gds.alerting.avro.AlertState.FIRING)
+                .setSeverity(com.gds.alerting.avro.Severity.CRITICAL).setIncident(1).setStartedAt(1000L)
+                .setLastSampleAt(2000L).setUpdatedAt(2000L).setShadow(true).setShadowOf("x").build();
+        AlertStatus status = StoreSerde.of(AlertStatus.class).decode(written((byte) 2, v2, asOld(v2, AlertStatus.getClassSchema(),
+                current)));
+        assertEquals("lag:pg-1:replication_lag_seconds", status.getAlertKey());
+        assertFalse(status.getShadow());
+        assertNull(status.getShadowOf());
+
+        Schema ruleV2 = earlier("Rule.format2.avsc");
+        Rule rule = TestRules.threshold("lag", "replication_lag_seconds", List.of(TestRules.above(
+                com.gds.alerting.avro.Severity.WARNING, 30))).setShadow(true).setShadowOf("x").build();
+        Rule read = StoreSerde.of(Rule.class).decode(written((byte) 2, ruleV2, asOld(ruleV2, Rule.getClassSchema(), rule)));
+        assertEquals("lag", read.getRuleId());
+        assertFalse(read.getShadow());
+        assertNull(read.getShadowOf());
+    }
+
+    /** {@code record} with only the fields of the older schema {@code old}. */
+    private static GenericRecord asOld(Schema old, Schema schema, Object record) {
+        GenericRecord now = (GenericRecord) GenericData.get().deepCopy(schema, record);
+        GenericRecord out = new GenericData.Record(old);
+        for (Schema.Field f : old.getFields()) {
+            out.put(f.name(), GenericData.get().deepCopy(schema.getField(f.name()).schema(), now.get(f.name())));
+        }
+        return out;
+    }
+
     @Test
     void aFormatFromANewerReleaseIsRefusedWithAClearMessage() {
         SerializationException e = assertThrows(SerializationException.class,
                 () -> StoreSerde.of(AlertStatus.class).decode(new byte[] {9, 0, 0}));
-        assertTrue(e.getMessage().contains("has format 9, this release reads formats 1 to 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("has format 9, this release reads formats 1 to 3"), e.getMessage());
     }
 }
