@@ -61,6 +61,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final DeliveryLanes lanes;
     private final DeadLetters deadLetters;
     private final AdmissionStage admission;
+    @Nullable
+    private final FallbackStage fallback;
     private final PartitionBook book = new PartitionBook();
     private final Map<TopicPartition, Instant> registryWait = new HashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -102,6 +104,17 @@ public final class NotificationDispatcher implements AutoCloseable {
      */
     public NotificationDispatcher(DispatcherSettings settings, Map<String, Object> kafka, Map<String, Object> serde,
                                   GdsTopics topics, Notifier notifier, MeterRegistry registry, Clock clock) {
+        this(settings, null, kafka, serde, topics, notifier, registry, clock);
+    }
+
+    /**
+     * With the e-mail fallback ({@link FallbackStage}) when {@code fallback} is enabled.
+     *
+     * @param fallback {@code gds.dispatcher.fallback.*}, validated; null or disabled = no fallback
+     */
+    public NotificationDispatcher(DispatcherSettings settings, @Nullable FallbackSettings fallback, Map<String, Object> kafka,
+                                  Map<String, Object> serde, GdsTopics topics, Notifier notifier, MeterRegistry registry,
+                                  Clock clock) {
         this.settings = settings;
         this.topics = topics;
         this.notifier = notifier;
@@ -112,8 +125,12 @@ public final class NotificationDispatcher implements AutoCloseable {
                         this::waiting, clock));
         this.deadLetters = new DeadLetters(kafka, topics.dlqNotifications(), metrics);
         OutcomeStage outcomes = new OutcomeStage(notifier.name(), deadLetters, book::done);
+        this.fallback = fallback == null || !fallback.isEnabled() ? null
+                : new FallbackStage(fallback, new SmtpMailer(fallback, clock),
+                        new FallbackLedger(kafka, fallback.getTopic(), fallback.getRecordRetention(), clock), breaker, registry,
+                        clock);
         this.lanes = new DeliveryLanes(settings.getConcurrency(), notifier, RetryPolicy.of(settings), breaker, metrics, clock,
-                outcomes::finished);
+                outcomes::finished, this.fallback == null ? DeliveryWatcher.NONE : this.fallback);
         StormControl storm = settings.isStormEnabled()
                 ? new StormControl(settings.getStormMaxPerRule(), settings.getStormMaxPerInstance(), settings.getStormInterval(), clock)
                 : null;
@@ -184,6 +201,22 @@ public final class NotificationDispatcher implements AutoCloseable {
         return (l == null ? 0 : l.inFlight()) + held;
     }
 
+    /** True while the e-mail fallback is on, fails, and notifications wait for it. */
+    public boolean fallbackFailing() {
+        return fallback != null && fallback.failing();
+    }
+
+    /** The e-mail fallback's last failure while it fails; null otherwise or when it is off. */
+    @Nullable
+    public String fallbackFailure() {
+        return fallback == null ? null : fallback.lastFailure();
+    }
+
+    /** True when the e-mail fallback is on. */
+    public boolean hasFallback() {
+        return fallback != null;
+    }
+
     /** The circuit breaker's state. */
     public CircuitBreaker.State circuitState() {
         return breaker.state();
@@ -206,6 +239,9 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private void run() {
         try {
+            if (fallback != null) {
+                fallback.start(); // knows what was mailed before it reads the first event
+            }
             consumer.subscribe(List.of(topics.events()), new Rebalance());
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -335,6 +371,9 @@ public final class NotificationDispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("final offset commit failed; the events after the last commit are delivered again: {}", e.getMessage());
         } finally {
+            if (fallback != null) {
+                fallback.close();
+            }
             consumer.close();
             deadLetters.close();
             admission.close();

@@ -40,6 +40,9 @@ final class OutcomeStage {
                         ? notifierName + " refused message_id " + d.payload().messageId() + " with HTTP " + last.status()
                         : "gave up on message_id " + d.payload().messageId() + " after " + d.failures()
                                 + " failed attempts; last: " + last.cause();
+                if (d.fallbackSentAt() != null) {
+                    error += " (sent by the e-mail fallback at " + d.fallbackSentAt() + ")";
+                }
                 LOG.warn("{}{}", error, last.body().isEmpty() ? "" : ": " + last.body());
                 for (Source source : d.sources()) {
                     deadLetters.send(source.record(), rejected ? DeadLetters.REJECTED : DeadLetters.EXHAUSTED, error,
