@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
@@ -179,7 +180,7 @@ final class FallbackLedger implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, messageId, at.toString())).get(WRITE_TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
             return true;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             LOG.warn("could not record the mail of message_id {} on {}: {}", messageId, topic, e.getMessage());
             return false;
         } catch (InterruptedException e) {

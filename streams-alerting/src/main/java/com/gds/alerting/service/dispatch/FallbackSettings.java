@@ -318,7 +318,7 @@ public class FallbackSettings {
     }
 
     public void setTo(List<String> to) {
-        this.to = to;
+        this.to = to.stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
     }
 
     public Map<String, String> getToByRoutingKey() {

@@ -65,6 +65,7 @@ final class FallbackStage implements DeliveryWatcher, AutoCloseable {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile int consecutiveFailures;
+    private volatile boolean stopping;
     @Nullable
     private volatile String lastFailure;
 
@@ -139,6 +140,9 @@ final class FallbackStage implements DeliveryWatcher, AutoCloseable {
         try {
             Instant now = clock.instant();
             for (Map.Entry<Delivery, Watch> e : watched.entrySet()) {
+                if (stopping) {
+                    return;
+                }
                 consider(e.getKey(), e.getValue(), now);
             }
         } catch (RuntimeException e) {
@@ -217,10 +221,14 @@ final class FallbackStage implements DeliveryWatcher, AutoCloseable {
                 .register(registry)).increment();
     }
 
-    /** Stops looking; a mail under way may finish (its SMTP timeout bounds the wait). */
+    /**
+     * Stops looking. A mail under way finishes and is recorded (its SMTP timeout bounds the wait):
+     * interrupting it between the server's answer and the record would mail it again after the restart.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        stopping = true;
+        executor.shutdown();
         try {
             if (!executor.awaitTermination(settings.getSmtp().getTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("the e-mail fallback did not stop in time");

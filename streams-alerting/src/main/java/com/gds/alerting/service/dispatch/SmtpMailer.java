@@ -7,6 +7,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 
+import javax.net.ssl.SSLException;
+
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
@@ -124,7 +126,7 @@ final class SmtpMailer {
         return message;
     }
 
-    /** A short stable code for metrics: SMTP_AUTH, SMTP_<reply code>, CONNECTION, TIMEOUT, SMTP. */
+    /** A short stable code for metrics: SMTP_AUTH, SMTP_<reply code>, CONNECTION, TIMEOUT, TLS, SMTP. */
     private static String cause(MessagingException e) {
         if (e instanceof AuthenticationFailedException) {
             return "SMTP_AUTH";
@@ -141,6 +143,9 @@ final class SmtpMailer {
             }
             if (t instanceof MailConnectException) {
                 return "CONNECTION";
+            }
+            if (t instanceof SSLException) {
+                return "TLS";
             }
         }
         for (Exception next = e.getNextException(); next != null;
