@@ -57,6 +57,13 @@ class FallbackSettingsTest {
     }
 
     @Test
+    void securityIsWrittenInLowerCaseAsTheReadmeShows() {
+        Map<String, Object> p = new HashMap<>(GOOD);
+        p.put("gds.dispatcher.fallback.smtp.security", "smtps");
+        assertEquals(FallbackSettings.Security.SMTPS, bind(p).getSmtp().getSecurity());
+    }
+
+    @Test
     void offByDefaultAndThenNothingIsChecked() {
         FallbackSettings f = bind(Map.of("gds.dispatcher.enabled", "false"));
         assertFalse(f.isEnabled());
