@@ -45,12 +45,20 @@ final class DeliveryLanes {
     private final DispatcherMetrics metrics;
     private final Clock clock;
     private final Consumer<Finished> onFinished;
+    private final DeliveryWatcher watcher;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean stopping;
 
     DeliveryLanes(int concurrency, Notifier notifier, RetryPolicy retry, CircuitBreaker breaker, DispatcherMetrics metrics,
                   Clock clock, Consumer<Finished> onFinished) {
+        this(concurrency, notifier, retry, breaker, metrics, clock, onFinished, DeliveryWatcher.NONE);
+    }
+
+    /** With a {@code watcher} told where each delivery is (the e-mail fallback). */
+    DeliveryLanes(int concurrency, Notifier notifier, RetryPolicy retry, CircuitBreaker breaker, DispatcherMetrics metrics,
+                  Clock clock, Consumer<Finished> onFinished, DeliveryWatcher watcher) {
+        this.watcher = watcher;
         this.stage = new RetryStage(notifier, retry, breaker, metrics);
         this.metrics = metrics;
         this.clock = clock;
@@ -147,10 +155,12 @@ final class DeliveryLanes {
                 finish(d, End.ABANDONED, null);
                 return;
             }
+            watcher.attempting(d);
             RetryStage.Next next = stage.attempt(d, backoff, () -> stopping);
             if (next instanceof RetryStage.Finish done) {
                 finish(d, done.end(), done.last());
             } else if (next instanceof RetryStage.Later later) {
+                watcher.waiting(d);
                 later(later.delay());
             }
         }
@@ -164,6 +174,7 @@ final class DeliveryLanes {
         private void finish(Delivery d, End end, @Nullable NotifyResult last) {
             current = null;
             try {
+                watcher.finished(d);
                 if (end == End.DELIVERED) {
                     metrics.delivered(d, clock.instant());
                 }

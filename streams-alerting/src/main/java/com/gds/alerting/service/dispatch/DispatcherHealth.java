@@ -22,8 +22,10 @@ import jakarta.inject.Singleton;
  * offset), which is what a failing liveness probe asks for; readiness would only take healthy
  * REST endpoints out of service. An open (or half-open) circuit is DEGRADED, not DOWN: nothing is
  * delivered, which operators must see, but gds_notification being away is not fixed by restarting
- * this service, so DEGRADED is operational (HTTP 200). Details: state, notifier, circuit, the
- * notifications waiting, and the error when failed.
+ * this service, so DEGRADED is operational (HTTP 200). So is an e-mail fallback that fails while
+ * notifications wait for it. Details: state, notifier, circuit, the notifications waiting, the
+ * fallback's state when it is on ({@code ok} or {@code failing} with its last error), and the
+ * error when failed.
  */
 @Singleton
 @Liveness
@@ -64,12 +66,21 @@ public class DispatcherHealth implements HealthIndicator {
         CircuitBreaker.State circuit = dispatcher.circuitState();
         details.put("circuit", circuit.name().toLowerCase(Locale.ROOT));
         details.put("waiting", dispatcher.waiting());
+        boolean fallbackFailing = dispatcher.fallbackFailing();
+        if (dispatcher.hasFallback()) {
+            details.put("fallback", fallbackFailing ? "failing" : "ok");
+            String why = dispatcher.fallbackFailure();
+            if (why != null) {
+                details.put("fallback_error", why);
+            }
+        }
         String failure = dispatcher.failure();
         if (failure != null) {
             details.put("error", failure);
         }
         HealthStatus status = state == NotificationDispatcher.State.FAILED ? HealthStatus.DOWN
-                : state == NotificationDispatcher.State.RUNNING && circuit != CircuitBreaker.State.CLOSED ? DEGRADED
+                : state == NotificationDispatcher.State.RUNNING && (circuit != CircuitBreaker.State.CLOSED || fallbackFailing)
+                        ? DEGRADED
                 : HealthStatus.UP;
         return HealthResult.builder(NAME, status).details(details).build();
     }

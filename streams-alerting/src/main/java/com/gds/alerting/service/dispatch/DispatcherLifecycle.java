@@ -14,7 +14,9 @@ import com.gds.alerting.service.streams.KafkaClientProperties;
 /**
  * Runs the {@link NotificationDispatcher} inside the service when {@code gds.dispatcher.enabled}
  * is true (the default): started with the application, stopped (and its offsets committed) when
- * the context closes. It shares nothing with the stream threads but the Kafka settings.
+ * the context closes. It shares nothing with the stream threads but the Kafka settings. The
+ * e-mail fallback ({@code gds.dispatcher.fallback.*}) is checked here, so a wrong setting stops
+ * the start with the key's name.
  */
 @Singleton
 @Requires(property = "gds.dispatcher.enabled", notEquals = "false")
@@ -22,10 +24,11 @@ public class DispatcherLifecycle implements ApplicationEventListener<StartupEven
 
     private final NotificationDispatcher dispatcher;
 
-    public DispatcherLifecycle(DispatcherSettings settings, KafkaClientProperties clients, Notifier notifier,
-                               MeterRegistry registry) {
-        this.dispatcher = new NotificationDispatcher(settings, clients.kafka(), clients.serde(), clients.topics(), notifier,
-                registry, Clock.systemUTC());
+    public DispatcherLifecycle(DispatcherSettings settings, FallbackSettings fallback, KafkaClientProperties clients,
+                               Notifier notifier, MeterRegistry registry) {
+        fallback.validate(); // a wrong key stops the start with its name, not the first outage
+        this.dispatcher = new NotificationDispatcher(settings, fallback, clients.kafka(), clients.serde(), clients.topics(),
+                notifier, registry, Clock.systemUTC());
     }
 
     @Override

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,19 +27,16 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 
-import com.gds.alerting.avro.AlertEvent;
-import com.gds.alerting.avro.serde.GdsAvroDeserializer;
-import com.gds.alerting.avro.serde.InvalidAvroPayloadException;
-import com.gds.alerting.avro.serde.SchemaRegistryException;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.topologies.notify.NotifyPolicy;
-import com.gds.alerting.topologies.notify.NotifyReason;
 
 /**
- * Reads {@code gds.alerts.events} in its own consumer group and turns the events that notify into
- * deliveries: decision ({@link NotifyPolicy}) → storm control ({@link StormControl}) → payload
- * ({@link NotificationFormatter}) → {@link DeliveryLanes} ({@link RetryStage}: retry, circuit breaker, {@link Notifier}) →
- * done or dead-lettered ({@link DeadLetters}).
+ * Reads {@code gds.alerts.events} in its own consumer group and runs each record through the
+ * stages of delivery, each a class with one job (as Alertmanager's notify pipeline):
+ * {@link AdmissionStage} (decision by {@link NotifyPolicy}, storm control, payload) →
+ * {@link DeliveryLanes} ({@link RetryStage}: retry, circuit breaker, {@link Notifier}) →
+ * {@link OutcomeStage} (done or dead-lettered). This class owns the consumer: its loop, commits,
+ * flow control and rebalances, with the offsets kept by {@link PartitionBook}.
  *
  * <p>At-least-once: an offset is committed only when every record before it is done (delivered,
  * dead-lettered, not to be sent, or summarised in a delivered summary). A crash or a restart
@@ -62,15 +57,14 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Clock clock;
     private final DispatcherMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final GdsAvroDeserializer<AlertEvent> deserializer;
     private final CircuitBreaker breaker;
     private final DeliveryLanes lanes;
     private final DeadLetters deadLetters;
-    private final StormControl storm;
-    private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
-    private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+    private final AdmissionStage admission;
+    @Nullable
+    private final FallbackStage fallback;
+    private final PartitionBook book = new PartitionBook();
     private final Map<TopicPartition, Instant> registryWait = new HashMap<>();
-    private final LinkedBlockingQueue<Source> done = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Thread thread;
     private final long commitIntervalNanos;
@@ -110,6 +104,17 @@ public final class NotificationDispatcher implements AutoCloseable {
      */
     public NotificationDispatcher(DispatcherSettings settings, Map<String, Object> kafka, Map<String, Object> serde,
                                   GdsTopics topics, Notifier notifier, MeterRegistry registry, Clock clock) {
+        this(settings, null, kafka, serde, topics, notifier, registry, clock);
+    }
+
+    /**
+     * With the e-mail fallback ({@link FallbackStage}) when {@code fallback} is enabled.
+     *
+     * @param fallback {@code gds.dispatcher.fallback.*}, validated; null or disabled = no fallback
+     */
+    public NotificationDispatcher(DispatcherSettings settings, @Nullable FallbackSettings fallback, Map<String, Object> kafka,
+                                  Map<String, Object> serde, GdsTopics topics, Notifier notifier, MeterRegistry registry,
+                                  Clock clock) {
         this.settings = settings;
         this.topics = topics;
         this.notifier = notifier;
@@ -118,14 +123,18 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.breaker = new CircuitBreaker(settings.getCircuitFailureThreshold(), settings.getCircuitOpenDuration(), clock,
                 new CircuitLog(notifier.name(), settings.getCircuitFailureThreshold(), settings.getCircuitOpenDuration(),
                         this::waiting, clock));
-        this.lanes = new DeliveryLanes(settings.getConcurrency(), notifier, RetryPolicy.of(settings), breaker, metrics, clock,
-                this::finished);
         this.deadLetters = new DeadLetters(kafka, topics.dlqNotifications(), metrics);
-        this.storm = settings.isStormEnabled()
+        OutcomeStage outcomes = new OutcomeStage(notifier.name(), deadLetters, book::done);
+        this.fallback = fallback == null || !fallback.isEnabled() ? null
+                : new FallbackStage(fallback, new SmtpMailer(fallback, clock),
+                        new FallbackLedger(kafka, fallback.getTopic(), fallback.getRecordRetention(), clock), breaker, registry,
+                        clock);
+        this.lanes = new DeliveryLanes(settings.getConcurrency(), notifier, RetryPolicy.of(settings), breaker, metrics, clock,
+                outcomes::finished, this.fallback == null ? DeliveryWatcher.NONE : this.fallback);
+        StormControl storm = settings.isStormEnabled()
                 ? new StormControl(settings.getStormMaxPerRule(), settings.getStormMaxPerInstance(), settings.getStormInterval(), clock)
                 : null;
-        this.deserializer = new GdsAvroDeserializer<>(AlertEvent.class);
-        deserializer.configure(serde, false);
+        this.admission = new AdmissionStage(serde, metrics, deadLetters, storm, settings.getStormSummaryMaxLines());
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.getGroupId());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -149,7 +158,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     public void start() {
         LOG.info("notification dispatcher starting: group '{}' on {}, notifier '{}', {} lanes, storm control {}",
                 settings.getGroupId(), topics.events(), notifier.name(), settings.getConcurrency(),
-                storm == null ? "off" : settings.getStormMaxPerRule() + "/rule, " + settings.getStormMaxPerInstance()
+                !settings.isStormEnabled() ? "off" : settings.getStormMaxPerRule() + "/rule, " + settings.getStormMaxPerInstance()
                         + "/instance per " + settings.getStormInterval());
         state = State.RUNNING;
         thread.start();
@@ -192,6 +201,22 @@ public final class NotificationDispatcher implements AutoCloseable {
         return (l == null ? 0 : l.inFlight()) + held;
     }
 
+    /** True while the e-mail fallback is on, fails, and notifications wait for it. */
+    public boolean fallbackFailing() {
+        return fallback != null && fallback.failing();
+    }
+
+    /** The e-mail fallback's last failure while it fails; null otherwise or when it is off. */
+    @Nullable
+    public String fallbackFailure() {
+        return fallback == null ? null : fallback.lastFailure();
+    }
+
+    /** True when the e-mail fallback is on. */
+    public boolean hasFallback() {
+        return fallback != null;
+    }
+
     /** The circuit breaker's state. */
     public CircuitBreaker.State circuitState() {
         return breaker.state();
@@ -214,6 +239,9 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private void run() {
         try {
+            if (fallback != null) {
+                fallback.start(); // knows what was mailed before it reads the first event
+            }
             consumer.subscribe(List.of(topics.events()), new Rebalance());
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -227,9 +255,9 @@ public final class NotificationDispatcher implements AutoCloseable {
                         }
                     }
                 }
-                summarise();
-                held = storm == null ? 0 : storm.holding();
-                drainDone();
+                admission.summaries().forEach(lanes::submit);
+                held = admission.holding();
+                book.drainDone();
                 if (System.nanoTime() - lastCommit >= commitIntervalNanos) {
                     commit(false);
                     lastCommit = System.nanoTime();
@@ -266,117 +294,23 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     /** Handles one record; false when it must be read again later (the schema registry did not answer). */
     private boolean handle(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        PartitionLease lease = leases.get(tp);
-        if (lease == null) {
+        Source source = book.read(record);
+        if (source == null) {
             return true;
         }
-        OffsetTracker tracker = trackers.get(tp);
-        tracker.register(record.offset());
-        Source source = new Source(record, lease);
-        if (record.value() == null) {
-            tracker.complete(record.offset());
-            return true;
-        }
-        AlertEvent event;
-        try {
-            event = deserializer.deserialize(record.topic(), record.headers(), record.value());
-        } catch (InvalidAvroPayloadException e) {
-            LOG.warn("unreadable alert event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            deadLetters.send(record, DeadLetters.UNREADABLE, String.valueOf(e.getMessage()), null, null,
-                    () -> done.add(source));
-            return true;
-        } catch (SchemaRegistryException e) {
-            LOG.warn("schema registry unavailable reading {}-{}@{}; trying again in {}: {}", record.topic(),
-                    record.partition(), record.offset(), REGISTRY_BACKOFF, e.getMessage());
-            tracker.forget(record.offset());
-            return false;
-        }
-        NotifyReason reason = NotifyPolicy.decide(event);
-        metrics.decided(reason);
-        if (!reason.notifies()) {
-            LOG.debug("{} {}: not sent ({}{})", event.getAlertKey(), event.getTransition(), reason,
-                    event.getSuppressedBy() == null ? "" : ", " + event.getSuppressedBy());
-            tracker.complete(record.offset());
-            return true;
-        }
-        if (storm != null) {
-            StormControl.Admission admission = storm.admit(event, source);
-            if (!admission.admitted()) {
-                metrics.held(admission.scope().name());
-                return true;
+        switch (admission.admit(record, source, lanes::submit, book::done, REGISTRY_BACKOFF)) {
+            case DONE -> book.complete(source);
+            case READ_AGAIN -> {
+                book.forget(source);
+                return false;
             }
+            case OWED -> { }
         }
-        lanes.submit(new Delivery(event.getAlertKey(), NotificationFormatter.format(event), List.of(source),
-                event.getUpdatedAt(), false));
         return true;
     }
 
-    /** Turns the storm groups whose window ended into summary deliveries. */
-    private void summarise() {
-        if (storm == null) {
-            return;
-        }
-        for (StormControl.Group group : storm.due()) {
-            List<StormControl.Held> live = group.held().stream().filter(h -> h.source().active()).toList();
-            if (live.isEmpty()) {
-                continue;
-            }
-            StormControl.Group liveGroup = new StormControl.Group(group.scope(), group.name(), group.windowStart(),
-                    group.windowEnd(), live);
-            NotificationPayload summary = StormSummaryFormatter.format(liveGroup, settings.getStormSummaryMaxLines());
-            LOG.warn("storm control: {} notifications of {} {} folded into one summary ({})", live.size(),
-                    group.scope().name().toLowerCase(java.util.Locale.ROOT), group.name(), summary.messageId());
-            metrics.summarised(group.scope().name());
-            lanes.submit(new Delivery("storm:" + group.scope() + ":" + group.name(), summary,
-                    live.stream().map(StormControl.Held::source).toList(), null, true));
-        }
-    }
-
-    /** Called on a lane thread when a delivery ends. */
-    private void finished(DeliveryLanes.Finished finished) {
-        Delivery d = finished.delivery();
-        switch (finished.end()) {
-            case DELIVERED -> d.sources().forEach(done::add);
-            case REJECTED, EXHAUSTED -> {
-                NotifyResult last = finished.last();
-                boolean rejected = finished.end() == DeliveryLanes.End.REJECTED;
-                String error = rejected
-                        ? notifier.name() + " refused message_id " + d.payload().messageId() + " with HTTP " + last.status()
-                        : "gave up on message_id " + d.payload().messageId() + " after " + d.failures()
-                                + " failed attempts; last: " + last.cause();
-                LOG.warn("{}{}", error, last.body().isEmpty() ? "" : ": " + last.body());
-                for (Source source : d.sources()) {
-                    deadLetters.send(source.record(), rejected ? DeadLetters.REJECTED : DeadLetters.EXHAUSTED, error,
-                            d.payload().messageId(), last, () -> done.add(source));
-                }
-            }
-            case ABANDONED -> LOG.debug("message_id {} left to the partition's new owner", d.payload().messageId());
-        }
-    }
-
-    private void drainDone() {
-        for (Source source = done.poll(); source != null; source = done.poll()) {
-            complete(source);
-        }
-    }
-
-    private void complete(Source source) {
-        TopicPartition tp = source.partition();
-        if (leases.get(tp) == source.lease()) {
-            trackers.get(tp).complete(source.offset());
-        }
-    }
-
     private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        trackers.forEach((tp, tracker) -> {
-            long offset = sync ? tracker.position() : tracker.committable();
-            if (offset >= 0) {
-                offsets.put(tp, new OffsetAndMetadata(offset));
-            }
-        });
+        Map<TopicPartition, OffsetAndMetadata> offsets = book.offsets(sync);
         if (offsets.isEmpty()) {
             return;
         }
@@ -389,12 +323,12 @@ public final class NotificationDispatcher implements AutoCloseable {
                 }
             });
         }
-        offsets.forEach((tp, offset) -> trackers.get(tp).committed(offset.offset()));
+        book.committed(offsets);
     }
 
     /** Pauses reading while too much is in flight, or a partition waits for the schema registry. */
     private void flowControl() {
-        int owed = trackers.values().stream().mapToInt(OffsetTracker::pending).sum();
+        int owed = book.pending();
         pending.set(owed);
         if (registryWait.isEmpty() && owed < settings.getMaxInFlight() && !pausing) {
             return; // the usual case, checked without building sets on every poll
@@ -430,16 +364,19 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
             lanes.close(settings.getRequestTimeout().plusSeconds(5));
             deadLetters.flush();
-            drainDone();
+            book.drainDone();
             commit(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("final offset commit failed; the events after the last commit are delivered again: {}", e.getMessage());
         } finally {
+            if (fallback != null) {
+                fallback.close();
+            }
             consumer.close();
             deadLetters.close();
-            deserializer.close();
+            admission.close();
             LOG.info("notification dispatcher stopped");
         }
     }
@@ -451,23 +388,14 @@ public final class NotificationDispatcher implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             long deadline = System.nanoTime() + settings.getShutdownGrace().toNanos();
             try {
-                while (owed(partitions) && System.nanoTime() < deadline) {
-                    Source source = done.poll(50, TimeUnit.MILLISECONDS);
-                    if (source != null) {
-                        complete(source);
-                    }
+                while (book.owed(partitions) && System.nanoTime() < deadline) {
+                    book.awaitDone(50);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            drainDone();
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                OffsetTracker tracker = trackers.get(tp);
-                if (tracker != null && tracker.position() >= 0) {
-                    offsets.put(tp, new OffsetAndMetadata(tracker.position()));
-                }
-            }
+            book.drainDone();
+            Map<TopicPartition, OffsetAndMetadata> offsets = book.offsets(partitions, true);
             try {
                 if (!offsets.isEmpty()) {
                     consumer.commitSync(offsets);
@@ -485,25 +413,12 @@ public final class NotificationDispatcher implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                leases.put(tp, new PartitionLease(tp));
-                trackers.put(tp, new OffsetTracker());
-            }
-        }
-
-        private boolean owed(Collection<TopicPartition> partitions) {
-            return partitions.stream().map(trackers::get).anyMatch(t -> t != null && t.pending() > 0);
+            book.assigned(partitions);
         }
 
         private void drop(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                PartitionLease lease = leases.remove(tp);
-                if (lease != null) {
-                    lease.end();
-                }
-                trackers.remove(tp);
-                registryWait.remove(tp);
-            }
+            book.dropped(partitions);
+            partitions.forEach(registryWait::remove);
         }
     }
 }
