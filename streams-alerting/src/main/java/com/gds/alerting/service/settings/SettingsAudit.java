@@ -30,16 +30,17 @@ import io.micronaut.inject.qualifiers.Qualifiers;
  * <p>Audited: every {@code gds.*} key of the configuration files and system properties, and every
  * environment variable of a section the service owns ({@code GDS_ALERTING_…}, {@code
  * GDS_DISPATCHER_…}, …; other {@code GDS_…} variables may belong to other tools). The known keys
- * are the properties of the {@code @ConfigurationProperties} classes under {@code gds.} (found, not
- * listed, so a new setting is known as soon as it exists) plus {@link #SINGLE_KEYS}. Not audited:
+ * are the properties of the {@code @ConfigurationProperties} classes under {@code gds.} and the
+ * {@code @Value("${gds.…}")} constructor arguments of the service's beans (found, not listed, so a
+ * new setting is known as soon as it exists). Not audited:
  * {@code gds.serde.*} (registry client settings, passed through) and {@code gds.topics.*} (checked
  * against the topic names, with a WARN, by the topic configuration).
  */
 @Context
 public class SettingsAudit {
 
-    /** Settings read one by one ({@code @Value}) rather than through a settings class. */
-    static final Set<String> SINGLE_KEYS = Set.of("gds.api.max-concurrent-lists");
+    /** {@code ${gds.api.max-concurrent-lists:8}}: the key of a placeholder. */
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\$\\{\\s*(gds\\.[^:}\\s]+)");
     /** Sections passed through or checked elsewhere. */
     private static final Set<String> NOT_AUDITED = Set.of("gds.serde", "gds.topics");
 
@@ -62,7 +63,21 @@ public class SettingsAudit {
 
     /** Every known key in kebab case, with {@code *} for the name of an {@code @EachProperty} entry. */
     static Set<String> knownKeys(BeanContext beans) {
-        Set<String> keys = new TreeSet<>(SINGLE_KEYS);
+        Set<String> keys = new TreeSet<>();
+        // Settings read one by one: @Value("${gds.…}") on a constructor argument of the service's beans.
+        for (BeanDefinition<?> d : beans.getAllBeanDefinitions()) {
+            if (!d.getBeanType().getName().startsWith("com.gds.alerting.")) {
+                continue;
+            }
+            for (io.micronaut.core.type.Argument<?> a : d.getConstructor().getArguments()) {
+                a.getAnnotationMetadata().stringValue(io.micronaut.context.annotation.Value.class).ifPresent(v -> {
+                    java.util.regex.Matcher m = PLACEHOLDER.matcher(v);
+                    while (m.find()) {
+                        keys.add(normalise(m.group(1)));
+                    }
+                });
+            }
+        }
         Collection<BeanDefinition<?>> readers = beans.getBeanDefinitions(Qualifiers.byStereotype(ConfigurationReader.class));
         for (BeanDefinition<?> d : readers) {
             String prefix = d.stringValue(ConfigurationReader.class, ConfigurationReader.PREFIX).orElse(null);

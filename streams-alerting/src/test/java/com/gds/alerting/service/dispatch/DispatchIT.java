@@ -415,7 +415,9 @@ class DispatchIT {
 
     @Test
     void withoutABaseUrlTheLogSinkIsTheNotifier() {
-        ApplicationContext context = ApplicationContext.run(Map.of("gds.dispatcher.enabled", "false"));
+        ApplicationContext context = ApplicationContext.run(Map.of("gds.dispatcher.enabled", "false",
+                "kafka.bootstrap.servers", broker.bootstrapServers(), "gds.watchdog.enabled", "false",
+                "gds.self-monitor.enabled", "false"));
         closing.push(context);
         assertTrue(context.getBean(Notifier.class) instanceof LogNotifier);
         assertFalse(context.containsBean(DispatcherLifecycle.class), "gds.dispatcher.enabled=false: no dispatcher");
@@ -440,7 +442,8 @@ class DispatchIT {
                     new NewTopic(topics.dlqNotifications(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         ApplicationContext context = ApplicationContext.run(Map.of("gds.dispatcher.base-url", baseUrl,
-                "gds.dispatcher.enabled", "false"));
+                "gds.dispatcher.enabled", "false", "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "gds.watchdog.enabled", "false", "gds.self-monitor.enabled", "false"));
         closing.push(context);
         DispatcherSettings settings = context.getBean(DispatcherSettings.class);
         settings.setGroupId(group);
