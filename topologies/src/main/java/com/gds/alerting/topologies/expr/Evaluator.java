@@ -242,10 +242,13 @@ public final class Evaluator {
 
     /**
      * The labels {@code absent} reports: those of the selector's equality matchers, unless a
-     * label also has another matcher (Prometheus' createLabelsForAbsentFunction; it looks
-     * through no parentheses).
+     * label also has another matcher (Prometheus' createLabelsForAbsentFunction, after the
+     * engine unwrapped the argument's parentheses).
      */
     static Labels absentLabels(Expr arg) {
+        while (arg instanceof Expr.Paren p) {
+            arg = p.inner();
+        }
         Expr.VectorSelector vs;
         if (arg instanceof Expr.VectorSelector v) {
             vs = v;
@@ -458,6 +461,10 @@ public final class Evaluator {
     }
 
     private List<Sample> vectorVector(Expr.Binary b, List<Sample> lhs, List<Sample> rhs, long t) {
+        if (lhs.isEmpty() || rhs.isEmpty()) {
+            // As Prometheus: nothing can match, so no many-to-many check either.
+            return List.of();
+        }
         VectorMatching m = b.matching();
         boolean swapped = m.card() == Cardinality.ONE_TO_MANY;
         List<Sample> many = swapped ? rhs : lhs;

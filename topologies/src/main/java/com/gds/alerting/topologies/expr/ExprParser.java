@@ -209,6 +209,14 @@ public final class ExprParser {
                         throw error(pos(mods.grouping().start), "group_left/group_right is not allowed with " + op.text());
                     }
                     card = mods.grouping().GROUP_LEFT() != null ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
+                    if (mods.grouping().labelList() == null && ctx.expr(1).start.getType() == PromQLLexer.LEFT_PAREN) {
+                        // PromQL's grammar reads a "(" right after group_x as its label list, so
+                        // "group_left (sum …)" is an error there; say so instead of reading it
+                        // differently from Prometheus.
+                        throw error(pos(ctx.expr(1).start), "a \"(\" right after " + mods.grouping().start.getText()
+                                + " opens its label list; write " + mods.grouping().start.getText()
+                                + "() (…) to add no labels");
+                    }
                     include = mods.grouping().labelList() == null ? List.of() : labelList(mods.grouping().labelList());
                     if (on) {
                         for (String l : include) {

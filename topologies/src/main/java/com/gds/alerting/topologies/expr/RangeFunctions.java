@@ -178,11 +178,11 @@ final class RangeFunctions {
         double extrapolateToInterval = sampledInterval;
         extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
         extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
-        result = result * (extrapolateToInterval / sampledInterval);
+        double factor = extrapolateToInterval / sampledInterval;
         if (isRate) {
-            result = result / (ms.rangeMs() / 1000.0);
+            factor /= ms.rangeMs() / 1000.0;
         }
-        return result;
+        return result * factor;
     }
 
     /** irate/idelta: the last two samples; irate treats a decrease as a counter reset. */
