@@ -39,8 +39,8 @@ public final class ExprParser {
     public static Expr parse(String text) {
         Expr expr = parseAny(text);
         if (expr.type() != ValueType.INSTANT_VECTOR && expr.type() != ValueType.SCALAR) {
-            throw error(expr.position(), "an expression must evaluate to an instant vector or a scalar, but this one is a "
-                    + expr.type() + (expr.type() == ValueType.RANGE_VECTOR ? " (wrap it in a function such as rate(…))" : ""));
+            throw error(expr.position(), "an expression must evaluate to an instant vector or a scalar, but this one is "
+                    + expr.type().withArticle() + (expr.type() == ValueType.RANGE_VECTOR ? " (wrap it in a function such as rate(…))" : ""));
         }
         return expr;
     }
@@ -162,8 +162,8 @@ public final class ExprParser {
                 return new Expr.NumberLiteral(negate ? -n.value() : n.value(), pos(ctx.start));
             }
             if (operand.type() != ValueType.SCALAR && operand.type() != ValueType.INSTANT_VECTOR) {
-                throw error(operand.position(), "unary " + ctx.op.getText() + " needs a scalar or an instant vector, found a "
-                        + operand.type());
+                throw error(operand.position(), "unary " + ctx.op.getText() + " needs a scalar or an instant vector, found "
+                        + operand.type().withArticle());
             }
             return new Expr.Unary(negate, operand, pos(ctx.start));
         }
@@ -176,8 +176,8 @@ public final class ExprParser {
             Position at = pos(ctx.op);
             for (Expr side : List.of(lhs, rhs)) {
                 if (side.type() != ValueType.SCALAR && side.type() != ValueType.INSTANT_VECTOR) {
-                    throw error(side.position(), "operator " + op.text() + " needs a scalar or an instant vector on each side, found a "
-                            + side.type() + (side.type() == ValueType.RANGE_VECTOR ? " (wrap it in a function such as rate(…))" : ""));
+                    throw error(side.position(), "operator " + op.text() + " needs a scalar or an instant vector on each side, found "
+                            + side.type().withArticle() + (side.type() == ValueType.RANGE_VECTOR ? " (wrap it in a function such as rate(…))" : ""));
                 }
             }
             boolean bothVectors = lhs.type() == ValueType.INSTANT_VECTOR && rhs.type() == ValueType.INSTANT_VECTOR;
@@ -296,8 +296,8 @@ public final class ExprParser {
                 ValueType want = f.argTypes().get(i);
                 Expr arg = args.get(i);
                 if (arg.type() != want) {
-                    throw error(arg.position(), "argument " + (i + 1) + " of " + name + "() must be a " + want
-                            + (want == ValueType.RANGE_VECTOR ? " such as metric[5m]" : "") + ", found a " + arg.type());
+                    throw error(arg.position(), "argument " + (i + 1) + " of " + name + "() must be " + want.withArticle()
+                            + (want == ValueType.RANGE_VECTOR ? " such as metric[5m]" : "") + ", found " + arg.type().withArticle());
                 }
             }
             return new Expr.Call(f, List.copyOf(args), at);
@@ -318,8 +318,8 @@ public final class ExprParser {
                 }
                 param = visit(exprs.get(0));
                 if (param.type() != ValueType.SCALAR) {
-                    throw error(param.position(), "the parameter of " + a.aggregationOp().getText() + " must be a scalar, found a "
-                            + param.type());
+                    throw error(param.position(), "the parameter of " + a.aggregationOp().getText() + " must be a scalar, found "
+                            + param.type().withArticle());
                 }
                 operand = visit(exprs.get(1));
             } else {
@@ -329,8 +329,8 @@ public final class ExprParser {
                 operand = visit(exprs.get(0));
             }
             if (operand.type() != ValueType.INSTANT_VECTOR) {
-                throw error(operand.position(), a.aggregationOp().getText() + "(…) aggregates an instant vector, found a "
-                        + operand.type());
+                throw error(operand.position(), a.aggregationOp().getText() + "(…) aggregates an instant vector, found "
+                        + operand.type().withArticle());
             }
             List<String> grouping = List.of();
             boolean without = false;

@@ -10,6 +10,11 @@ public enum ValueType {
         this.description = description;
     }
 
+    /** "a scalar", "an instant vector": for messages. */
+    public String withArticle() {
+        return (this == INSTANT_VECTOR ? "an " : "a ") + description;
+    }
+
     @Override
     public String toString() {
         return description;
