@@ -72,6 +72,7 @@ class ExprDifferentialTest {
         List<String> differences = new ArrayList<>();
         List<String> closeExamples = new ArrayList<>();
         int parseRejected = 0;
+        long evaluationNanos = 0;
         for (int batch = 0; batch < BATCHES; batch++) {
             Random random = new Random(SEED + batch);
             long interval = new long[] {15_000, 30_000, 60_000}[random.nextInt(3)];
@@ -101,7 +102,9 @@ class ExprDifferentialTest {
                 }
                 for (int step = 0; step < STEPS; step++) {
                     long t = 60_000L + step * 60_000L + new long[] {0, 0, 15_000, 20_000, 1_000}[random.nextInt(5)];
+                    long started = System.nanoTime();
                     Ours result = parseError != null ? new Ours(null, parseError) : evaluate(evaluator, expr, t);
+                    evaluationNanos += System.nanoTime() - started;
                     String key = Promtool.goQuote(text) + " @" + t;
                     if (ours.containsKey(key)) {
                         continue;
@@ -129,7 +132,8 @@ class ExprDifferentialTest {
         }
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         String report = expressions.size() + " random expressions x " + STEPS + " steps = " + total + " cases: " + counts
-                + " (our parser rejected " + parseRejected + " expressions)\n" + String.join("\n", differences)
+                + " (our parser rejected " + parseRejected + " expressions); our evaluator: "
+                + String.format("%.1f", evaluationNanos / 1000.0 / total) + " µs per case (informative, not asserted)\n" + String.join("\n", differences)
                 + "\nCLOSE examples:\n" + String.join("\n", closeExamples);
         Files.writeString(dir.resolve("report.txt"), report);
         System.out.println("[expr differential] " + report.lines().findFirst().orElse(""));
