@@ -52,6 +52,11 @@ final class ExprField {
         int startLine = scalar.getStartMark().getLine();       // 0-based
         int startColumn = scalar.getStartMark().getColumn();   // 0-based
         DumperOptions.ScalarStyle style = scalar.getScalarStyle();
+        boolean singleLine = scalar.getEndMark().getLine() == startLine;
+        if (fileLines.isEmpty() && !singleLine) {
+            // The file could not be read again: the scalar's start is the best place we know.
+            return new Location(file, startLine + 1, startColumn + 1);
+        }
         if (style == DumperOptions.ScalarStyle.LITERAL) {
             // The mark is on the "|" header; the content starts on the next line, and the block's
             // indentation is that of its first line (deeper lines keep their extra spaces).
@@ -60,7 +65,7 @@ final class ExprField {
         }
         boolean quoted = style == DumperOptions.ScalarStyle.DOUBLE_QUOTED || style == DumperOptions.ScalarStyle.SINGLE_QUOTED;
         boolean folded = style == DumperOptions.ScalarStyle.FOLDED;
-        if (!folded && scalar.getEndMark().getLine() == startLine) {
+        if (!folded && singleLine) {
             return new Location(file, startLine + 1, startColumn + (quoted ? 1 : 0) + exprColumn);
         }
         // Folded (">") or a multi-line plain/quoted scalar: YAML joined the lines with spaces, so
