@@ -10,7 +10,8 @@ import java.util.Random;
  * Seeded random input series for the differential test, written both into promtool's
  * {@code input_series} notation and into an {@link InMemorySeriesStore}: counters with resets,
  * gauges of small integers (so comparisons land exactly on thresholds), gaps of single samples
- * and gaps longer than the 5-minute lookback, and series that start late or stop early.
+ * and gaps longer than the 5-minute lookback, staleness markers, and series that start late or
+ * stop early.
  */
 final class RandomSeries {
 
@@ -72,7 +73,8 @@ final class RandomSeries {
             };
             boolean missing = i < start || i >= end || random.nextInt(10) == 0
                     || (longGapAt >= 0 && i >= longGapAt && i < longGapAt + longGapLength);
-            v[i] = missing ? null : x;
+            // Now and then a staleness marker, as Prometheus writes when a target stops exposing a series.
+            v[i] = missing ? null : random.nextInt(40) == 0 ? InMemorySeriesStore.STALE_NAN : x;
         }
         return v;
     }
@@ -104,7 +106,7 @@ final class RandomSeries {
                     b.append(' ');
                 }
                 Double x = d.values()[i];
-                b.append(x == null ? "_" : formatNumber(x));
+                b.append(x == null ? "_" : isStale(x) ? "stale" : formatNumber(x));
             }
             b.append("'\n");
         }
@@ -115,6 +117,10 @@ final class RandomSeries {
     static String promSeries(Labels labels) {
         String name = labels.get(Labels.METRIC_NAME);
         return name + labels.withoutMetricName();
+    }
+
+    static boolean isStale(double x) {
+        return Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(InMemorySeriesStore.STALE_NAN);
     }
 
     static String formatNumber(double x) {
