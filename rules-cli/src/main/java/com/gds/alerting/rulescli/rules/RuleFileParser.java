@@ -49,7 +49,7 @@ public final class RuleFileParser {
     static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
             "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
-            "routing_key", "inhibits", "shadow", "shadow_of");
+            "routing_key", "inhibits", "shadow", "shadow_of", ExprField.KEY);
     static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
     static final Set<String> OVERRIDE_KEYS = orderedSet("match", "mode", "severities");
     static final Set<String> SCHEDULE_KEYS = orderedSet("time_zone", "days", "start", "end", "severities");
@@ -85,6 +85,7 @@ public final class RuleFileParser {
     /** The rules of {@code file} ({@code name} is how messages name it); problems go to {@code diagnostics}. */
     public static List<ParsedRule> parse(Path file, String name, Diagnostics diagnostics) {
         List<ParsedRule> rules = new ArrayList<>();
+        List<String> lines = readLines(file);
         for (YamlMap doc : YamlSource.documents(file, name, FILE_KEYS, diagnostics)) {
             if (!doc.has("rules")) {
                 diagnostics.error(doc.location(), "a rule file holds a top-level 'rules:' list");
@@ -93,11 +94,20 @@ public final class RuleFileParser {
             for (Node item : doc.list("rules")) {
                 YamlMap rule = doc.child(item, "a rule", RULE_KEYS);
                 if (rule != null) {
-                    rules.add(new RuleMapping(rule).build());
+                    rules.add(new RuleMapping(rule, lines).build());
                 }
             }
         }
         return rules;
+    }
+
+    /** The file's lines, to place errors inside block scalars; empty when it cannot be read again. */
+    private static List<String> readLines(Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     private static Set<String> orderedSet(String... names) {
@@ -107,12 +117,14 @@ public final class RuleFileParser {
     /** One rule mapping being turned into a record, remembering where each field was. */
     private static final class RuleMapping {
         private final YamlMap map;
+        private final List<String> lines;
         private final Diagnostics d;
         private final Map<String, Location> paths = new HashMap<>();
         private boolean broken;
 
-        RuleMapping(YamlMap map) {
+        RuleMapping(YamlMap map, List<String> lines) {
             this.map = map;
+            this.lines = lines;
             this.d = map.diagnostics();
         }
 
@@ -122,7 +134,9 @@ public final class RuleFileParser {
             paths.put("rule_id", map.at("id"));
             Rule.Builder b = Rule.newBuilder();
             b.setRuleId(id == null ? "" : id);
-            String metric = map.string("metric", true);
+            ExprField.check(map, lines, d);
+            // An expression names its metrics in its selectors.
+            String metric = map.string("metric", !map.has(ExprField.KEY));
             paths.put("selector.metric_name", map.at("metric"));
             b.setSelector(new Selector(metric == null ? "" : metric, matchers(map, "match", "selector.matchers")));
             b.setConditions(levels(map, "severities", "conditions"));
