@@ -1,0 +1,555 @@
+package com.gds.alerting.benchmarks;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.sun.net.httpserver.HttpServer;
+
+import com.gds.alerting.avro.Metric;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.serde.AvroClassTrust;
+import com.gds.alerting.avro.serde.GdsAvroSerializer;
+import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
+import com.gds.alerting.config.Durations;
+import com.gds.alerting.contract.GdsTopics;
+import com.gds.alerting.contract.TopicLayout;
+import com.gds.alerting.localstack.SchemaRegistryHttpServer;
+
+/**
+ * The project's alerting service and Prometheus, one after the other on the same machine, on the same synthetic
+ * fleet ({@link SyntheticFleet}: {@code --series} series, one sample per series per second) and the same threshold
+ * rules ({@code metric > 100} with a {@code for}), each in its own process, measured alike from /proc over a
+ * steady-state window after a warm-up: CPU-seconds per million samples and resident memory, and their ratios.
+ *
+ * <ul>
+ *   <li><b>service</b>: the shaded jar ({@code java -jar}, {@code --service-heap}), reading the fleet's Avro records
+ *       from a broker that is a process of its own ({@link BrokerProcess}), so the broker's CPU is measured and
+ *       printed apart; the fleet is published each second by this harness. Samples = the service's own count of
+ *       metrics evaluated ({@code gds_alerting_metrics_evaluated_total}) over the window.</li>
+ *   <li><b>prometheus</b>: Debian's Prometheus 2.42, scraping the fleet from this harness's exposition-format
+ *       pages every second and evaluating the same rules as alerting rules every second. Samples = its
+ *       {@code prometheus_tsdb_head_samples_appended_total} over the window.</li>
+ * </ul>
+ *
+ * <p>A side that did not do the work fails the run instead of printing a ratio: the service fell behind (lag at
+ * the window's end, or fewer samples evaluated than published), dead-lettered a sample, or its process died;
+ * Prometheus failed or missed a rule evaluation, a scrape failed, or it ingested fewer samples than the fleet has.
+ * The verdict is the exit status (0 PASS, 1 FAIL).
+ *
+ * <pre>
+ * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.SideBySideBenchmark
+ *     [--series 10000] [--metrics-per-instance 10] [--rules 10] [--for 10s] [--seconds 60] [--warmup 30]
+ *     [--sides both] [--partitions 6] [--seed 1] [--breach-per-10k 10] [--service-heap 1g]
+ *     [--service-java-options "-XX:StartFlightRecording=filename=svc.jfr,settings=profile"] [--broker-heap 1g]
+ *     [--service-jar streams-alerting/target/gds-streams-alerting.jar] [--work-dir target/side-by-side]
+ * </pre>
+ */
+public final class SideBySideBenchmark {
+
+    private static final String REGISTRY_SCOPE = "side-by-side";
+    private static final GdsTopics TOPICS = GdsTopics.defaults();
+    private static final String APPLICATION_ID = "gds-alerting";
+    /** The service is behind when more than this many seconds of the fleet wait for it at the window's end. */
+    private static final int MAX_LAG_SECONDS = 2;
+    /** A side must have counted at least this share of the samples the fleet offered in the window. */
+    private static final double MIN_SAMPLE_SHARE = 0.95;
+
+    private final SyntheticFleet fleet;
+    private final int seconds;
+    private final int warmup;
+    private final String sides;
+    private final int partitions;
+    private final String serviceHeap;
+    private final List<String> serviceJavaOptions;
+    private final String brokerHeap;
+    private final Path serviceJar;
+    private final Path workDir;
+
+    private SideBySideBenchmark(Map<String, String> args) {
+        fleet = new SyntheticFleet(Integer.parseInt(args.getOrDefault("series", "10000")),
+                Integer.parseInt(args.getOrDefault("metrics-per-instance", "10")), Integer.parseInt(args.getOrDefault("rules", "10")),
+                Durations.parse(args.getOrDefault("for", "10s")).toMillis(), Long.parseLong(args.getOrDefault("seed", "1")),
+                Integer.parseInt(args.getOrDefault("breach-per-10k", "10")));
+        seconds = Integer.parseInt(args.getOrDefault("seconds", "60"));
+        warmup = Integer.parseInt(args.getOrDefault("warmup", "30"));
+        sides = args.getOrDefault("sides", "both");
+        if (!List.of("both", "service", "prometheus").contains(sides)) {
+            throw new IllegalArgumentException("--sides must be both, service or prometheus, got " + sides);
+        }
+        partitions = Integer.parseInt(args.getOrDefault("partitions", "6"));
+        serviceHeap = args.getOrDefault("service-heap", "1g");
+        String extra = args.getOrDefault("service-java-options", "").trim();
+        serviceJavaOptions = extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+"));
+        brokerHeap = args.getOrDefault("broker-heap", "1g");
+        serviceJar = Path.of(args.getOrDefault("service-jar", "streams-alerting/target/gds-streams-alerting.jar")).toAbsolutePath();
+        workDir = Path.of(args.getOrDefault("work-dir", "target/side-by-side")).toAbsolutePath();
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = BenchArgs.parse("SideBySideBenchmark", argv, "series", "metrics-per-instance", "rules", "for",
+                "seconds", "warmup", "sides", "partitions", "seed", "breach-per-10k", "service-heap", "service-java-options",
+                "broker-heap", "service-jar", "work-dir");
+        boolean pass = new SideBySideBenchmark(args).run();
+        System.exit(pass ? 0 : 1);
+    }
+
+    /** What one side did over the measured window. */
+    record Side(String name, double cpuSeconds, double samples, long rssEnd, long rssPeak, String loadStart, String loadEnd,
+            List<String> failures) {
+
+        double cpuPerMillion() {
+            return samples <= 0 ? Double.NaN : cpuSeconds / (samples / 1e6);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%-11s %8.1f  %,12.0f  %9.2f  %7d  %7d  %s -> %s", name, cpuSeconds, samples,
+                    cpuPerMillion(), rssEnd >> 20, rssPeak >> 20, loadStart, loadEnd);
+        }
+    }
+
+    private boolean run() throws Exception {
+        AvroClassTrust.install();
+        Files.createDirectories(workDir);
+        System.out.printf(Locale.ROOT, "side by side: %,d series (%,d instances) at 1 sample/s, %,d threshold rules (> %.0f, for %d ms), "
+                + "%d s warm-up, %d s measured; load average %s%n", fleet.series(), fleet.instances(), fleet.rules(),
+                SyntheticFleet.THRESHOLD, fleet.forMillis(), warmup, seconds, PipelineBenchmark.loadAverage());
+        List<Side> results = new ArrayList<>();
+        if (!sides.equals("prometheus")) {
+            results.addAll(runService());
+        }
+        if (!sides.equals("service")) {
+            results.add(runPrometheus());
+        }
+        return report(results);
+    }
+
+    // ---- the service -----------------------------------------------------------------------------------------------
+
+    /** The service's side and the broker's (same samples, its own CPU and memory). */
+    private List<Side> runService() throws Exception {
+        if (!Files.isRegularFile(serviceJar)) {
+            throw new IOException("no service jar at " + serviceJar + ": build it (./mvnw -pl benchmarks -am package -DskipTests) "
+                    + "and run from the repository root, or pass --service-jar");
+        }
+        Path dir = Files.createTempDirectory(workDir, "service-");
+        List<String> failures = new ArrayList<>();
+        List<String> brokerFailures = new ArrayList<>();
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.forScope(REGISTRY_SCOPE);
+        String registryUrl = InMemorySchemaRegistry.SCHEME + REGISTRY_SCOPE;
+        try (SchemaRegistryHttpServer registryServer = new SchemaRegistryHttpServer(registry, 0);
+                Broker broker = Broker.start(dir, brokerHeap)) {
+            List<String> metricsTopics = SyntheticFleet.TYPES.stream().map(t -> TOPICS.metricsTopic(t, SyntheticFleet.ENVIRONMENT)).toList();
+            TopicLayout.create(broker.bootstrap(), TOPICS, metricsTopics, partitions);
+            publishRules(broker.bootstrap(), registryUrl);
+            int port = freePort();
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("micronaut.security.enabled", "false");
+            props.put("gds.alerting.advertised-address", "localhost:" + port);
+            props.put("gds.alerting.state-dir", Files.createDirectories(dir.resolve("state")).toString());
+            props.put("gds.serde.schema.registry.url", registryServer.url());
+            props.put("kafka.bootstrap.servers", broker.bootstrap());
+            // Prometheus has no Alertmanager here either: evaluation only, no notifications, no self-monitoring load.
+            props.put("gds.dispatcher.enabled", "false");
+            props.put("gds.watchdog.enabled", "false");
+            props.put("gds.self-monitor.enabled", "false");
+            List<String> javaOptions = new ArrayList<>(List.of("-Xmx" + serviceHeap));
+            javaOptions.addAll(serviceJavaOptions);
+            try (ServiceProcess service = ServiceProcess.launch(serviceJar, javaOptions, props, port, dir.resolve("service.log"))) {
+                service.awaitReady(Duration.ofMinutes(3));
+                awaitRulesAccepted(service);
+                System.out.printf(Locale.ROOT, "service: pid %d ready, %,d rules in force; broker pid %d; logs in %s%n", service.pid(),
+                        fleet.rules(), broker.pid(), dir);
+                FleetPublisher publisher = new FleetPublisher(fleet, broker.bootstrap(), registryUrl);
+                Thread publishing = new Thread(publisher, "side-by-side-fleet");
+                publishing.start();
+                try {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+                    String serviceStart = service.metrics();
+                    double serviceCpu0 = ProcStat.cpuSeconds(service.pid());
+                    double brokerCpu0 = ProcStat.cpuSeconds(broker.pid());
+                    long published0 = publisher.published();
+                    ProcessCpu harnessCpu = ProcessCpu.start();
+                    String loadStart = PipelineBenchmark.loadAverage();
+                    long[] servicePeak = {0};
+                    long[] brokerPeak = {0};
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                    while (System.nanoTime() < end) {
+                        if (!service.process().isAlive()) {
+                            throw new IOException("the service process died during the window; its log: " + dir.resolve("service.log"));
+                        }
+                        servicePeak[0] = Math.max(servicePeak[0], ProcStat.rssBytes(service.pid()));
+                        brokerPeak[0] = Math.max(brokerPeak[0], ProcStat.rssBytes(broker.pid()));
+                        Thread.sleep(1000);
+                    }
+                    double serviceCpu = ProcStat.cpuSeconds(service.pid()) - serviceCpu0;
+                    double brokerCpu = ProcStat.cpuSeconds(broker.pid()) - brokerCpu0;
+                    long published = publisher.published() - published0;
+                    String serviceEnd = service.metrics();
+                    long serviceRss = ProcStat.rssBytes(service.pid());
+                    long brokerRss = ProcStat.rssBytes(broker.pid());
+                    String loadEnd = PipelineBenchmark.loadAverage();
+                    long lag = lag(broker.bootstrap(), metricsTopics);
+                    System.out.printf(Locale.ROOT, "harness (fleet publisher, schema registry): %s%n", harnessCpu.summary());
+
+                    double evaluated = delta(serviceStart, serviceEnd, "gds_alerting_metrics_evaluated_total");
+                    double evaluations = delta(serviceStart, serviceEnd, "gds_alerting_evaluations_total");
+                    double deadLettered = delta(serviceStart, serviceEnd, "gds_alerting_metrics_dead_lettered_total");
+                    double late = delta(serviceStart, serviceEnd, "gds_alerting_samples_late_total");
+                    double events = delta(serviceStart, serviceEnd, "gds_alerting_events_total");
+                    System.out.printf(Locale.ROOT, "service: %,.0f samples evaluated (%,d published in the window), %,.0f rule evaluations, "
+                            + "%,.0f events, %,.0f late, %,.0f dead-lettered; lag at the window's end %,d records%n", evaluated, published,
+                            evaluations, events, late, deadLettered, lag);
+                    if (Double.isNaN(evaluated) || evaluated < MIN_SAMPLE_SHARE * published) {
+                        failures.add(String.format(Locale.ROOT, "service evaluated %,.0f samples of the %,d published in the window: it fell behind",
+                                evaluated, published));
+                    }
+                    if (lag > (long) MAX_LAG_SECONDS * fleet.series()) {
+                        failures.add(String.format(Locale.ROOT, "service lag %,d records at the window's end (more than %d s of the fleet)",
+                                lag, MAX_LAG_SECONDS));
+                    }
+                    if (!(deadLettered == 0)) {
+                        failures.add(String.format(Locale.ROOT, "service dead-lettered %,.0f samples", deadLettered));
+                    }
+                    if (late > 0) {
+                        failures.add(String.format(Locale.ROOT, "service found %,.0f samples late: the fleet's timestamps went backwards", late));
+                    }
+                    if (published < MIN_SAMPLE_SHARE * (long) fleet.series() * seconds) {
+                        failures.add(String.format(Locale.ROOT, "the fleet published %,d samples in the window, not %,d", published,
+                                (long) fleet.series() * seconds));
+                    }
+                    failures.addAll(publisher.failures());
+                    return List.of(new Side("service", serviceCpu, evaluated, serviceRss, servicePeak[0], loadStart, loadEnd, failures),
+                            new Side("broker", brokerCpu, evaluated, brokerRss, brokerPeak[0], loadStart, loadEnd, brokerFailures));
+                } finally {
+                    publisher.stop();
+                    publishing.join(TimeUnit.SECONDS.toMillis(30));
+                }
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(REGISTRY_SCOPE);
+        }
+    }
+
+    private void publishRules(String bootstrap, String registryUrl) throws IOException {
+        GdsAvroSerializer<Rule> serializer = new GdsAvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+        CheckedSends sends = new CheckedSends("rules to " + TOPICS.rules());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), new StringSerializer(), new ByteArraySerializer())) {
+            for (Rule rule : fleet.projectRules()) {
+                sends.send(producer, new ProducerRecord<>(TOPICS.rules(), rule.getRuleId(), serializer.serialize(TOPICS.rules(), rule)));
+            }
+            sends.flushAndCheck(producer);
+        }
+    }
+
+    /** Waits until the service holds every rule, so the window measures the fleet's evaluation, not rule intake. */
+    private void awaitRulesAccepted(ServiceProcess service) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        double accepted;
+        while ((accepted = ExpositionText.sum(service.metrics(), "gds_alerting_rules_accepted_total")) < fleet.rules()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(String.format(Locale.ROOT, "the service accepted %.0f of %d rules in 3 minutes", accepted, fleet.rules()));
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Records of the metrics topics the service's group has not committed yet. */
+    private long lag(String bootstrap, List<String> metricsTopics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+            for (String topic : metricsTopics) {
+                for (int p = 0; p < partitions; p++) {
+                    specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(end.getKey());
+                lag += end.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        }
+    }
+
+    // ---- Prometheus ------------------------------------------------------------------------------------------------
+
+    private Side runPrometheus() throws Exception {
+        Path dir = Files.createTempDirectory(workDir, "prometheus-");
+        List<String> failures = new ArrayList<>();
+        AtomicLong scrapes = new AtomicLong();
+        HttpServer pages = fleetPages(scrapes);
+        int port;
+        do {
+            port = freePort();
+        } while (port == 9090);
+        try (PrometheusProcess prometheus = PrometheusProcess.start(Path.of("").toAbsolutePath(), dir, fleet,
+                "http://127.0.0.1:" + pages.getAddress().getPort(), port)) {
+            if (!prometheus.awaitQuery("count(up == 1)", SyntheticFleet.TYPES.size(), Duration.ofMinutes(1))) {
+                throw new IOException("Prometheus did not scrape the fleet's " + SyntheticFleet.TYPES.size()
+                        + " pages within 1 minute; see its targets at /api/v1/targets, log in " + dir);
+            }
+            double rulesLoaded = ExpositionText.sum(prometheus.metrics(), "prometheus_rule_group_rules");
+            System.out.printf(Locale.ROOT, "prometheus: pid %d on 127.0.0.1:%d, %,.0f rules loaded; files and log in %s%n", prometheus.pid(),
+                    port, rulesLoaded, dir);
+            if (rulesLoaded != fleet.rules()) {
+                failures.add(String.format(Locale.ROOT, "Prometheus loaded %,.0f of %,d rules", rulesLoaded, fleet.rules()));
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+            String start = prometheus.metrics();
+            double cpu0 = ProcStat.cpuSeconds(prometheus.pid());
+            String loadStart = PipelineBenchmark.loadAverage();
+            long scrapes0 = scrapes.get();
+            long peak = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                peak = Math.max(peak, ProcStat.rssBytes(prometheus.pid()));
+                Thread.sleep(1000);
+            }
+            double cpu = ProcStat.cpuSeconds(prometheus.pid()) - cpu0;
+            long rss = ProcStat.rssBytes(prometheus.pid());
+            String loadEnd = PipelineBenchmark.loadAverage();
+            String finish = prometheus.metrics();
+            long scraped = scrapes.get() - scrapes0;
+
+            double appended = delta(start, finish, "prometheus_tsdb_head_samples_appended_total");
+            double evaluations = delta(start, finish, "prometheus_rule_evaluations_total");
+            double evaluationFailures = delta(start, finish, "prometheus_rule_evaluation_failures_total");
+            double missed = delta(start, finish, "prometheus_rule_group_iterations_missed_total");
+            double iterations = delta(start, finish, "prometheus_rule_group_iterations_total");
+            double lastDuration = ExpositionText.sum(finish, "prometheus_rule_group_last_duration_seconds");
+            double up = prometheus.query("count(up == 1)");
+            double scrapedSamples = prometheus.query("sum(scrape_samples_scraped)");
+            double firing = prometheus.query("count(ALERTS{alertstate=\"firing\"})");
+            System.out.printf(Locale.ROOT, "prometheus: %,.0f samples appended, %,d scrapes served, %,.0f rule-group iterations "
+                    + "(%,.0f missed, last took %.1f ms), %,.0f rule evaluations (%,.0f failed), %s alerts firing at the end%n", appended,
+                    scraped, iterations, missed, lastDuration * 1000, evaluations, evaluationFailures,
+                    Double.isNaN(firing) ? "no" : String.format(Locale.ROOT, "%,.0f", firing));
+            long expected = (long) fleet.series() * seconds;
+            if (Double.isNaN(appended) || appended < MIN_SAMPLE_SHARE * expected) {
+                failures.add(String.format(Locale.ROOT, "Prometheus appended %,.0f samples, the fleet offered %,d (%d s × %,d series)",
+                        appended, expected, seconds, fleet.series()));
+            }
+            if (!(evaluationFailures == 0)) {
+                failures.add(String.format(Locale.ROOT, "Prometheus: %,.0f rule evaluations failed (see its log)", evaluationFailures));
+            }
+            if (!(missed == 0)) {
+                failures.add(String.format(Locale.ROOT, "Prometheus missed %,.0f rule-group iterations: it could not evaluate every second",
+                        missed));
+            }
+            if (!(iterations >= MIN_SAMPLE_SHARE * seconds)) {
+                failures.add(String.format(Locale.ROOT, "Prometheus evaluated the rules %,.0f times in %d s", iterations, seconds));
+            }
+            if (up != SyntheticFleet.TYPES.size() || scrapedSamples != fleet.series()) {
+                failures.add(String.format(Locale.ROOT, "Prometheus' last scrapes: %.0f of %d targets up, %.0f of %,d series scraped", up,
+                        SyntheticFleet.TYPES.size(), scrapedSamples, fleet.series()));
+            }
+            return new Side("prometheus", cpu, appended, rss, peak, loadStart, loadEnd, failures);
+        } finally {
+            pages.stop(0);
+        }
+    }
+
+    /** The fleet's exposition-format pages, one per database type ({@code /metrics/<type>}), at the current second. */
+    private HttpServer fleetPages(AtomicLong scrapes) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        for (String type : SyntheticFleet.TYPES) {
+            server.createContext("/metrics/" + type, exchange -> {
+                StringBuilder page = new StringBuilder(64 * fleet.series() / SyntheticFleet.TYPES.size());
+                fleet.exposition(type, System.currentTimeMillis() / 1000, page);
+                byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                scrapes.incrementAndGet();
+            });
+        }
+        server.start();
+        return server;
+    }
+
+    // ---- report ----------------------------------------------------------------------------------------------------
+
+    private boolean report(List<Side> results) {
+        System.out.println();
+        System.out.println("side        CPU-s     samples       CPU-s/M  RSS MiB  peak MiB  load start -> end");
+        results.forEach(s -> System.out.println(s.line()));
+        List<String> failures = results.stream().flatMap(s -> s.failures().stream()).toList();
+        Side service = find(results, "service");
+        Side broker = find(results, "broker");
+        Side prometheus = find(results, "prometheus");
+        if (failures.isEmpty() && service != null && prometheus != null) {
+            System.out.printf(Locale.ROOT, "ratio, CPU per sample: service / Prometheus %.2f×; service + broker / Prometheus %.2f×%n",
+                    service.cpuPerMillion() / prometheus.cpuPerMillion(),
+                    (service.cpuPerMillion() + broker.cpuPerMillion()) / prometheus.cpuPerMillion());
+            System.out.printf(Locale.ROOT, "ratio, resident memory at the end: service / Prometheus %.2f× (peak %.2f×)%n",
+                    (double) service.rssEnd() / prometheus.rssEnd(), (double) service.rssPeak() / prometheus.rssPeak());
+        } else if (!failures.isEmpty()) {
+            System.out.println("no ratio: a side did not do the work (below)");
+        }
+        failures.forEach(f -> System.out.println("FAILED: " + f));
+        boolean pass = failures.isEmpty();
+        System.out.println("verdict: " + (pass ? "PASS" : "FAIL") + " (exit status " + (pass ? 0 : 1) + ")");
+        return pass;
+    }
+
+    private static Side find(List<Side> results, String name) {
+        return results.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The change of a counter between two pages; NaN when either page lacks it. */
+    private static double delta(String before, String after, String metric) {
+        return ExpositionText.sum(after, metric) - ExpositionText.sum(before, metric);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // ---- the fleet on Kafka, and the broker ------------------------------------------------------------------------
+
+    /**
+     * Publishes every series' sample at the start of each second, timestamped with that second, as collectors
+     * would. A second it could not publish within the second is a failure of the run (the machine was too loaded to
+     * offer the fleet's rate), not a figure.
+     */
+    private static final class FleetPublisher implements Runnable {
+
+        private final SyntheticFleet fleet;
+        private final String bootstrap;
+        private final String registryUrl;
+        private final CheckedSends sends = new CheckedSends("fleet metrics");
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong published = new AtomicLong();
+        private final AtomicLong lateSeconds = new AtomicLong();
+        private volatile Exception failure;
+
+        FleetPublisher(SyntheticFleet fleet, String bootstrap, String registryUrl) {
+            this.fleet = fleet;
+            this.bootstrap = bootstrap;
+            this.registryUrl = registryUrl;
+        }
+
+        @Override
+        public void run() {
+            GdsAvroSerializer<Metric> serializer = new GdsAvroSerializer<>();
+            serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 131072), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                long second = System.currentTimeMillis() / 1000 + 1;
+                while (!stop.get()) {
+                    long wait = second * 1000 - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                    for (int s = 0; s < fleet.series(); s++) {
+                        Metric metric = fleet.metric(s, second);
+                        String topic = TOPICS.metricsTopic(metric.getDatabaseType(), SyntheticFleet.ENVIRONMENT);
+                        sends.send(producer, new ProducerRecord<>(topic, metric.getInstanceId(), serializer.serialize(topic, metric)));
+                        published.incrementAndGet();
+                    }
+                    second++;
+                    if (System.currentTimeMillis() >= second * 1000) {
+                        lateSeconds.incrementAndGet();
+                    }
+                }
+                sends.flushAndCheck(producer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        long published() {
+            return published.get();
+        }
+
+        void stop() {
+            stop.set(true);
+        }
+
+        List<String> failures() {
+            List<String> failures = new ArrayList<>();
+            if (failure != null) {
+                failures.add("fleet publisher: " + failure);
+            }
+            if (sends.failed() > 0) {
+                failures.add(String.format(Locale.ROOT, "%,d of %,d fleet sends failed", sends.failed(), sends.sent()));
+            }
+            if (lateSeconds.get() > 0) {
+                failures.add(String.format(Locale.ROOT, "the fleet could not publish %,d of its seconds within the second (machine "
+                        + "too loaded to offer the rate)", lateSeconds.get()));
+            }
+            return failures;
+        }
+    }
+
+    /** A {@link BrokerProcess} of this harness's classpath; stops when closed (its standard input closes). */
+    private record Broker(Process process, String bootstrap) implements AutoCloseable {
+
+        static Broker start(Path dir, String heap) throws IOException, InterruptedException {
+            Path bootstrapFile = dir.resolve("broker.bootstrap");
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-cp",
+                    System.getProperty("java.class.path"), BrokerProcess.class.getName(), dir.resolve("broker").toString(),
+                    bootstrapFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.exists(bootstrapFile)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IOException("the broker process did not start; its log: " + dir.resolve("broker.log"));
+                }
+                Thread.sleep(100);
+            }
+            return new Broker(process, Files.readString(bootstrapFile).trim());
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.getOutputStream().close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
