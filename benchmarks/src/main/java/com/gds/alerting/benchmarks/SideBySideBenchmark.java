@@ -46,7 +46,8 @@ import com.gds.alerting.localstack.SchemaRegistryHttpServer;
  * The project's alerting service and Prometheus, one after the other on the same machine, on the same synthetic
  * fleet ({@link SyntheticFleet}: {@code --series} series, one sample per series per second) and the same threshold
  * rules ({@code metric > 100} with a {@code for}), each in its own process, measured alike from /proc over a
- * steady-state window after a warm-up: CPU-seconds per million samples and resident memory, and their ratios.
+ * steady-state window after a warm-up (for the service, once it has also caught up with the fleet): CPU-seconds per
+ * million samples and resident memory, and their ratios.
  *
  * <ul>
  *   <li><b>service</b>: the shaded jar ({@code java -jar}, {@code --service-heap}), reading the fleet's Avro records
@@ -65,7 +66,7 @@ import com.gds.alerting.localstack.SchemaRegistryHttpServer;
  *
  * <pre>
  * java -cp benchmarks/target/gds-benchmarks.jar com.gds.alerting.benchmarks.SideBySideBenchmark
- *     [--series 10000] [--metrics-per-instance 10] [--rules 10] [--for 10s] [--seconds 60] [--warmup 30]
+ *     [--series 10000] [--metrics-per-instance 10] [--rules 10] [--for 10s] [--seconds 60] [--warmup 30] [--catch-up 300]
  *     [--sides both] [--partitions 6] [--seed 1] [--breach-per-10k 10] [--service-heap 1g]
  *     [--service-java-options "-XX:StartFlightRecording=filename=svc.jfr,settings=profile"] [--broker-heap 1g]
  *     [--service-jar streams-alerting/target/gds-streams-alerting.jar] [--work-dir target/side-by-side]
@@ -84,6 +85,7 @@ public final class SideBySideBenchmark {
     private final SyntheticFleet fleet;
     private final int seconds;
     private final int warmup;
+    private final int catchUp;
     private final String sides;
     private final int partitions;
     private final String serviceHeap;
@@ -99,6 +101,7 @@ public final class SideBySideBenchmark {
                 Integer.parseInt(args.getOrDefault("breach-per-10k", "10")));
         seconds = Integer.parseInt(args.getOrDefault("seconds", "60"));
         warmup = Integer.parseInt(args.getOrDefault("warmup", "30"));
+        catchUp = Integer.parseInt(args.getOrDefault("catch-up", "300"));
         sides = args.getOrDefault("sides", "both");
         if (!List.of("both", "service", "prometheus").contains(sides)) {
             throw new IllegalArgumentException("--sides must be both, service or prometheus, got " + sides);
@@ -114,7 +117,7 @@ public final class SideBySideBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse("SideBySideBenchmark", argv, "series", "metrics-per-instance", "rules", "for",
-                "seconds", "warmup", "sides", "partitions", "seed", "breach-per-10k", "service-heap", "service-java-options",
+                "seconds", "warmup", "catch-up", "sides", "partitions", "seed", "breach-per-10k", "service-heap", "service-java-options",
                 "broker-heap", "service-jar", "work-dir");
         boolean pass = new SideBySideBenchmark(args).run();
         System.exit(pass ? 0 : 1);
@@ -191,6 +194,7 @@ public final class SideBySideBenchmark {
                 publishing.start();
                 try {
                     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+                    awaitCaughtUp(broker.bootstrap(), metricsTopics, service);
                     String serviceStart = service.metrics();
                     double serviceCpu0 = ProcStat.cpuSeconds(service.pid());
                     double brokerCpu0 = ProcStat.cpuSeconds(broker.pid());
@@ -227,6 +231,11 @@ public final class SideBySideBenchmark {
                     double deadLettered = delta(serviceStart, serviceEnd, "gds_alerting_metrics_dead_lettered_total");
                     double late = delta(serviceStart, serviceEnd, "gds_alerting_samples_late_total");
                     double events = delta(serviceStart, serviceEnd, "gds_alerting_events_total");
+                    if (lateSeconds > 0) {
+                        // Not a failure by itself: the samples still came, a moment late; too few samples in the window is.
+                        System.out.printf(Locale.ROOT, "fleet: %,d of the window's seconds were published late (the machine is loaded)%n",
+                                lateSeconds);
+                    }
                     System.out.printf(Locale.ROOT, "service: %,.0f samples evaluated (%,d published in the window), %,.0f rule evaluations, "
                             + "%,.0f events, %,.0f late, %,.0f dead-lettered; lag at the window's end %,d records%n", evaluated, published,
                             evaluations, events, late, deadLettered, lag);
@@ -245,12 +254,8 @@ public final class SideBySideBenchmark {
                         failures.add(String.format(Locale.ROOT, "service found %,.0f samples late: the fleet's timestamps went backwards", late));
                     }
                     if (published < MIN_SAMPLE_SHARE * (long) fleet.series() * seconds) {
-                        failures.add(String.format(Locale.ROOT, "the fleet published %,d samples in the window, not %,d", published,
-                                (long) fleet.series() * seconds));
-                    }
-                    if (lateSeconds > 0) {
-                        failures.add(String.format(Locale.ROOT, "the fleet could not publish %,d of the window's seconds within the "
-                                + "second (the machine was too loaded to offer the rate)", lateSeconds));
+                        failures.add(String.format(Locale.ROOT, "the fleet published %,d samples in the window, not %,d: the machine "
+                                + "was too loaded to offer the rate", published, (long) fleet.series() * seconds));
                     }
                     failures.addAll(publisher.failures());
                     return List.of(new Side("service", serviceCpu, evaluated, serviceRss, servicePeak[0], loadStart, loadEnd, failures),
@@ -288,6 +293,30 @@ public final class SideBySideBenchmark {
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Waits (at most {@code --catch-up} seconds) until the service's lag is within {@link #MAX_LAG_SECONDS} of the
+     * fleet, so the window measures the steady state and not a fresh JVM working off its backlog (on a loaded machine
+     * a fresh service takes a minute or more to keep up). Throws when it does not catch up: there is no steady state
+     * to measure.
+     */
+    private void awaitCaughtUp(String bootstrap, List<String> metricsTopics, ServiceProcess service) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(catchUp);
+        long lag;
+        while ((lag = lag(bootstrap, metricsTopics)) > (long) MAX_LAG_SECONDS * fleet.series()) {
+            if (!service.process().isAlive()) {
+                throw new IOException("the service process died while catching up");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(String.format(Locale.ROOT, "the service did not catch up with the fleet within %d s after the "
+                        + "warm-up (lag %,d records); no steady state to measure (--catch-up, or a less loaded machine)", catchUp, lag));
+            }
+            Thread.sleep(2000);
+        }
+        System.out.printf(Locale.ROOT, "service: caught up (lag %,d records) %.0f s after the %d s warm-up; load average %s%n", lag,
+                (System.nanoTime() - started) / 1e9, warmup, PipelineBenchmark.loadAverage());
     }
 
     /** Records of the metrics topics the service's group has not committed yet. */
