@@ -55,8 +55,9 @@ import com.gds.alerting.localstack.SchemaRegistryHttpServer;
  *       printed apart; the fleet is published each second by this harness. Samples = the service's own count of
  *       metrics evaluated ({@code gds_alerting_metrics_evaluated_total}) over the window.</li>
  *   <li><b>prometheus</b>: Debian's Prometheus 2.42, scraping the fleet from this harness's exposition-format
- *       pages every second and evaluating the same rules as alerting rules every second. Samples = its
- *       {@code prometheus_tsdb_head_samples_appended_total} over the window.</li>
+ *       pages every second and evaluating the same rules as alerting rules every second. Samples = the fleet's
+ *       samples in the pages it scraped over the window (its {@code prometheus_tsdb_head_samples_appended_total}, which
+ *       also counts its own series, must show them appended).</li>
  * </ul>
  *
  * <p>A side that did not do the work fails the run instead of printing a ratio: the service fell behind (lag at
@@ -345,7 +346,8 @@ public final class SideBySideBenchmark {
         Path dir = Files.createTempDirectory(workDir, "prometheus-");
         List<String> failures = new ArrayList<>();
         AtomicLong scrapes = new AtomicLong();
-        HttpServer pages = fleetPages(scrapes);
+        AtomicLong samplesServed = new AtomicLong();
+        HttpServer pages = fleetPages(scrapes, samplesServed);
         int port;
         do {
             port = freePort();
@@ -367,6 +369,7 @@ public final class SideBySideBenchmark {
             double cpu0 = ProcStat.cpuSeconds(prometheus.pid());
             String loadStart = PipelineBenchmark.loadAverage();
             long scrapes0 = scrapes.get();
+            long served0 = samplesServed.get();
             long peak = 0;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < end) {
@@ -379,6 +382,7 @@ public final class SideBySideBenchmark {
             String loadEnd = PipelineBenchmark.loadAverage();
             String finish = prometheus.metrics();
             long scraped = scrapes.get() - scrapes0;
+            long served = samplesServed.get() - served0;
 
             double appended = delta(start, finish, "prometheus_tsdb_head_samples_appended_total");
             double evaluations = delta(start, finish, "prometheus_rule_evaluations_total");
@@ -389,14 +393,14 @@ public final class SideBySideBenchmark {
             double up = prometheus.query("count(up == 1)");
             double scrapedSamples = prometheus.query("sum(scrape_samples_scraped)");
             double firing = prometheus.query("count(ALERTS{alertstate=\"firing\"})");
-            System.out.printf(Locale.ROOT, "prometheus: %,.0f samples appended, %,d scrapes served, %,.0f rule-group iterations "
-                    + "(%,.0f missed, last took %.1f ms), %,.0f rule evaluations (%,.0f failed), %s alerts firing at the end%n", appended,
-                    scraped, iterations, missed, lastDuration * 1000, evaluations, evaluationFailures,
+            System.out.printf(Locale.ROOT, "prometheus: %,d fleet samples scraped (%,d scrapes), %,.0f samples appended (its own "
+                    + "series and ALERTS included), %,.0f rule-group iterations (%,.0f missed, last took %.1f ms), %,.0f rule evaluations "
+                    + "(%,.0f failed), %s alerts firing at the end%n", served, scraped, appended, iterations, missed, lastDuration * 1000, evaluations, evaluationFailures,
                     Double.isNaN(firing) ? "no" : String.format(Locale.ROOT, "%,.0f", firing));
             long expected = (long) fleet.series() * seconds;
-            if (Double.isNaN(appended) || appended < MIN_SAMPLE_SHARE * expected) {
-                failures.add(String.format(Locale.ROOT, "Prometheus appended %,.0f samples, the fleet offered %,d (%d s × %,d series)",
-                        appended, expected, seconds, fleet.series()));
+            if (Double.isNaN(appended) || appended < MIN_SAMPLE_SHARE * expected || served < MIN_SAMPLE_SHARE * expected) {
+                failures.add(String.format(Locale.ROOT, "Prometheus scraped %,d and appended %,.0f samples, the fleet has %,d (%d s × %,d "
+                        + "series)", served, appended, expected, seconds, fleet.series()));
             }
             if (!(evaluationFailures == 0)) {
                 failures.add(String.format(Locale.ROOT, "Prometheus: %,.0f rule evaluations failed (see its log)", evaluationFailures));
@@ -412,20 +416,23 @@ public final class SideBySideBenchmark {
                 failures.add(String.format(Locale.ROOT, "Prometheus' last scrapes: %.0f of %d targets up, %.0f of %,d series scraped", up,
                         SyntheticFleet.TYPES.size(), scrapedSamples, fleet.series()));
             }
-            return new Side("prometheus", cpu, appended, rss, peak, loadStart, loadEnd, failures);
+            return new Side("prometheus", cpu, served, rss, peak, loadStart, loadEnd, failures);
         } finally {
             pages.stop(0);
         }
     }
 
-    /** The fleet's exposition-format pages, one per database type ({@code /metrics/<type>}), at the current second. */
-    private HttpServer fleetPages(AtomicLong scrapes) throws IOException {
+    /**
+     * The fleet's exposition-format pages, one per database type ({@code /metrics/<type>}), at the current second;
+     * counts the scrapes served and the fleet samples they carried.
+     */
+    private HttpServer fleetPages(AtomicLong scrapes, AtomicLong samplesServed) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(2));
         for (String type : SyntheticFleet.TYPES) {
             server.createContext("/metrics/" + type, exchange -> {
                 StringBuilder page = new StringBuilder(64 * fleet.series() / SyntheticFleet.TYPES.size());
-                fleet.exposition(type, System.currentTimeMillis() / 1000, page);
+                int written = fleet.exposition(type, System.currentTimeMillis() / 1000, page);
                 byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 exchange.sendResponseHeaders(200, body.length);
@@ -433,6 +440,7 @@ public final class SideBySideBenchmark {
                     out.write(body);
                 }
                 scrapes.incrementAndGet();
+                samplesServed.addAndGet(written);
             });
         }
         server.start();

@@ -115,17 +115,21 @@ final class SyntheticFleet {
 
     /**
      * The exposition-format page of one database type's instances at {@code second}: what Prometheus scrapes. The
-     * labels are the ones the project's selectors read (database_type, instance_id, environment).
+     * labels are the ones the project's selectors read (database_type, instance_id, environment). Returns the number
+     * of series written.
      */
-    void exposition(String type, long second, StringBuilder out) {
+    int exposition(String type, long second, StringBuilder out) {
+        int written = 0;
         for (int instance = TYPES.indexOf(type); instance < instances; instance += TYPES.size()) {
             String id = instanceId(instance);
             for (int m = 0; m < metricsPerInstance; m++) {
                 out.append(metricName(m)).append("{database_type=\"").append(type).append("\",environment=\"")
                         .append(ENVIRONMENT).append("\",instance_id=\"").append(id).append("\"} ")
                         .append(value(instance * metricsPerInstance + m, second)).append('\n');
+                written++;
             }
         }
+        return written;
     }
 
     /** The rules as the project's records (what {@code gds-rules publish} writes to {@code gds.rules}). */

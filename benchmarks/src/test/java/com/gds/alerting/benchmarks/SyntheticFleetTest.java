@@ -29,15 +29,17 @@ class SyntheticFleetTest {
     void theScrapedPagesAndTheKafkaRecordsCarryTheSameValues() {
         long second = 1_796_000_000L;
         Map<String, Double> scraped = new HashMap<>();
+        int written = 0;
         for (String type : SyntheticFleet.TYPES) {
             StringBuilder page = new StringBuilder();
-            fleet.exposition(type, second, page);
+            written += fleet.exposition(type, second, page);
             for (String line : page.toString().split("\n")) {
                 int space = line.lastIndexOf(' ');
                 scraped.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
             }
         }
         assertEquals(40, scraped.size(), "every series on exactly one page");
+        assertEquals(40, written, "the count of series served is what the pages hold");
         for (int s = 0; s < 40; s++) {
             Metric m = fleet.metric(s, second);
             String series = m.getMetricName() + "{database_type=\"" + m.getDatabaseType() + "\",environment=\"prod\",instance_id=\""
