@@ -128,6 +128,11 @@ public final class SideBySideBenchmark {
     record Side(String name, double cpuSeconds, double samples, long rssEnd, long rssPeak, String loadStart, String loadEnd,
             List<String> failures) {
 
+        /** A side that could not be measured at all (did not start, did not catch up, died): the reason is its failure. */
+        static Side failed(String name, IOException cause) {
+            return new Side(name, Double.NaN, Double.NaN, 0, 0, "-", "-", List.of(name + ": " + cause.getMessage()));
+        }
+
         double cpuPerMillion() {
             return samples <= 0 ? Double.NaN : cpuSeconds / (samples / 1e6);
         }
@@ -146,10 +151,18 @@ public final class SideBySideBenchmark {
                 SyntheticFleet.THRESHOLD, fleet.forMillis(), warmup, seconds, PipelineBenchmark.loadAverage());
         List<Side> results = new ArrayList<>();
         if (!sides.equals("prometheus")) {
-            results.addAll(runService());
+            try {
+                results.addAll(runService());
+            } catch (IOException e) {
+                results.add(Side.failed("service", e));
+            }
         }
         if (!sides.equals("service")) {
-            results.add(runPrometheus());
+            try {
+                results.add(runPrometheus());
+            } catch (IOException e) {
+                results.add(Side.failed("prometheus", e));
+            }
         }
         return report(results);
     }
