@@ -39,7 +39,7 @@ final class PrometheusProcess implements AutoCloseable {
      * Makes sure Prometheus is installed, writes its configuration (one scrape job per database type of
      * {@code fleetUrl}'s pages, the fleet's rules) under {@code workDir} and starts it; returns once it is ready.
      */
-    static PrometheusProcess start(Path repositoryRoot, Path workDir, SyntheticFleet fleet, String fleetUrl, int port)
+    static PrometheusProcess start(Path repositoryRoot, Path workDir, SideBySideFleet fleet, String fleetUrl, int port)
             throws IOException, InterruptedException {
         ensureInstalled(repositoryRoot, workDir);
         Path rules = workDir.resolve("prometheus-rules.yml");
@@ -47,7 +47,7 @@ final class PrometheusProcess implements AutoCloseable {
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
                 .append("rule_files:\n  - ").append(rules).append("\nscrape_configs:\n");
         URI fleetUri = URI.create(fleetUrl);
-        for (String type : SyntheticFleet.TYPES) {
+        for (String type : SideBySideFleet.TYPES) {
             config.append("  - job_name: fleet-").append(type).append('\n')
                     .append("    metrics_path: /metrics/").append(type).append('\n')
                     .append("    static_configs:\n      - targets: ['").append(fleetUri.getHost()).append(':')

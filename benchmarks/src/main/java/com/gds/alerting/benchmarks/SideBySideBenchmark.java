@@ -44,7 +44,7 @@ import com.gds.alerting.localstack.SchemaRegistryHttpServer;
 
 /**
  * The project's alerting service and Prometheus, one after the other on the same machine, on the same synthetic
- * fleet ({@link SyntheticFleet}: {@code --series} series, one sample per series per second) and the same threshold
+ * fleet ({@link SideBySideFleet}: {@code --series} series, one sample per series per second) and the same threshold
  * rules ({@code metric > 100} with a {@code for}), each in its own process, measured alike from /proc over a
  * steady-state window after a warm-up (for the service, once it has also caught up with the fleet): CPU-seconds per
  * million samples and resident memory, and their ratios.
@@ -83,7 +83,7 @@ public final class SideBySideBenchmark {
     /** A side must have counted at least this share of the samples the fleet offered in the window. */
     private static final double MIN_SAMPLE_SHARE = 0.95;
 
-    private final SyntheticFleet fleet;
+    private final SideBySideFleet fleet;
     private final int seconds;
     private final int warmup;
     private final int catchUp;
@@ -96,7 +96,7 @@ public final class SideBySideBenchmark {
     private final Path workDir;
 
     private SideBySideBenchmark(Map<String, String> args) {
-        fleet = new SyntheticFleet(Integer.parseInt(args.getOrDefault("series", "10000")),
+        fleet = new SideBySideFleet(Integer.parseInt(args.getOrDefault("series", "10000")),
                 Integer.parseInt(args.getOrDefault("metrics-per-instance", "10")), Integer.parseInt(args.getOrDefault("rules", "10")),
                 Durations.parse(args.getOrDefault("for", "10s")).toMillis(), Long.parseLong(args.getOrDefault("seed", "1")),
                 Integer.parseInt(args.getOrDefault("breach-per-10k", "10")));
@@ -148,7 +148,7 @@ public final class SideBySideBenchmark {
         Files.createDirectories(workDir);
         System.out.printf(Locale.ROOT, "side by side: %,d series (%,d instances) at 1 sample/s, %,d threshold rules (> %.0f, for %d ms), "
                 + "%d s warm-up, %d s measured; load average %s%n", fleet.series(), fleet.instances(), fleet.rules(),
-                SyntheticFleet.THRESHOLD, fleet.forMillis(), warmup, seconds, PipelineBenchmark.loadAverage());
+                SideBySideFleet.THRESHOLD, fleet.forMillis(), warmup, seconds, PipelineBenchmark.loadAverage());
         List<Side> results = new ArrayList<>();
         if (!sides.equals("prometheus")) {
             try {
@@ -182,7 +182,7 @@ public final class SideBySideBenchmark {
         String registryUrl = InMemorySchemaRegistry.SCHEME + REGISTRY_SCOPE;
         try (SchemaRegistryHttpServer registryServer = new SchemaRegistryHttpServer(registry, 0);
                 Broker broker = Broker.start(dir, brokerHeap)) {
-            List<String> metricsTopics = SyntheticFleet.TYPES.stream().map(t -> TOPICS.metricsTopic(t, SyntheticFleet.ENVIRONMENT)).toList();
+            List<String> metricsTopics = SideBySideFleet.TYPES.stream().map(t -> TOPICS.metricsTopic(t, SideBySideFleet.ENVIRONMENT)).toList();
             TopicLayout.create(broker.bootstrap(), TOPICS, metricsTopics, partitions);
             publishRules(broker.bootstrap(), registryUrl);
             int port = freePort();
@@ -367,8 +367,8 @@ public final class SideBySideBenchmark {
         } while (port == 9090);
         try (PrometheusProcess prometheus = PrometheusProcess.start(Path.of("").toAbsolutePath(), dir, fleet,
                 "http://127.0.0.1:" + pages.getAddress().getPort(), port)) {
-            if (!prometheus.awaitQuery("count(up == 1)", SyntheticFleet.TYPES.size(), Duration.ofMinutes(1))) {
-                throw new IOException("Prometheus did not scrape the fleet's " + SyntheticFleet.TYPES.size()
+            if (!prometheus.awaitQuery("count(up == 1)", SideBySideFleet.TYPES.size(), Duration.ofMinutes(1))) {
+                throw new IOException("Prometheus did not scrape the fleet's " + SideBySideFleet.TYPES.size()
                         + " pages within 1 minute; see its targets at /api/v1/targets, log in " + dir);
             }
             double rulesLoaded = ExpositionText.sum(prometheus.metrics(), "prometheus_rule_group_rules");
@@ -425,9 +425,9 @@ public final class SideBySideBenchmark {
             if (!(iterations >= MIN_SAMPLE_SHARE * seconds)) {
                 failures.add(String.format(Locale.ROOT, "Prometheus evaluated the rules %,.0f times in %d s", iterations, seconds));
             }
-            if (up != SyntheticFleet.TYPES.size() || scrapedSamples != fleet.series()) {
+            if (up != SideBySideFleet.TYPES.size() || scrapedSamples != fleet.series()) {
                 failures.add(String.format(Locale.ROOT, "Prometheus' last scrapes: %.0f of %d targets up, %.0f of %,d series scraped", up,
-                        SyntheticFleet.TYPES.size(), scrapedSamples, fleet.series()));
+                        SideBySideFleet.TYPES.size(), scrapedSamples, fleet.series()));
             }
             return new Side("prometheus", cpu, served, rss, peak, loadStart, loadEnd, failures);
         } finally {
@@ -442,9 +442,9 @@ public final class SideBySideBenchmark {
     private HttpServer fleetPages(AtomicLong scrapes, AtomicLong samplesServed) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newFixedThreadPool(2));
-        for (String type : SyntheticFleet.TYPES) {
+        for (String type : SideBySideFleet.TYPES) {
             server.createContext("/metrics/" + type, exchange -> {
-                StringBuilder page = new StringBuilder(64 * fleet.series() / SyntheticFleet.TYPES.size());
+                StringBuilder page = new StringBuilder(64 * fleet.series() / SideBySideFleet.TYPES.size());
                 int written = fleet.exposition(type, System.currentTimeMillis() / 1000, page);
                 byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -509,7 +509,7 @@ public final class SideBySideBenchmark {
      */
     private static final class FleetPublisher implements Runnable {
 
-        private final SyntheticFleet fleet;
+        private final SideBySideFleet fleet;
         private final String bootstrap;
         private final String registryUrl;
         private final CheckedSends sends = new CheckedSends("fleet metrics");
@@ -518,7 +518,7 @@ public final class SideBySideBenchmark {
         private final AtomicLong lateSeconds = new AtomicLong();
         private volatile Exception failure;
 
-        FleetPublisher(SyntheticFleet fleet, String bootstrap, String registryUrl) {
+        FleetPublisher(SideBySideFleet fleet, String bootstrap, String registryUrl) {
             this.fleet = fleet;
             this.bootstrap = bootstrap;
             this.registryUrl = registryUrl;
@@ -539,7 +539,7 @@ public final class SideBySideBenchmark {
                     }
                     for (int s = 0; s < fleet.series(); s++) {
                         Metric metric = fleet.metric(s, second);
-                        String topic = TOPICS.metricsTopic(metric.getDatabaseType(), SyntheticFleet.ENVIRONMENT);
+                        String topic = TOPICS.metricsTopic(metric.getDatabaseType(), SideBySideFleet.ENVIRONMENT);
                         sends.send(producer, new ProducerRecord<>(topic, metric.getInstanceId(), serializer.serialize(topic, metric)));
                         published.incrementAndGet();
                     }

@@ -22,7 +22,9 @@ import com.gds.alerting.avro.Severity;
  * ({@code metricsPerInstance} metric names per instance, instances spread over four database types), each with one
  * value per second that is a pure function of (seed, series, second), so the Kafka side (Avro records on the
  * metrics topics) and the Prometheus side (an exposition-format page it scrapes) see the same values; and threshold
- * rules with a {@code for}, as project rules and as the equivalent Prometheus alerting rules.
+ * rules with a {@code for}, as project rules and as the equivalent Prometheus alerting rules. (Not the collectors'
+ * {@code SyntheticFleet}: that one is a random walk advanced cycle by cycle, while Prometheus scrapes at moments of its
+ * own choosing, so here each value is a pure function of the second.)
  *
  * <p>Values are healthy ([0, 90)) except in 30-s blocks chosen by the seed, about {@code breachPer10k} in 10,000
  * per series, where they stand at 150: alerts go pending, fire once {@code for} has passed, and resolve, on both
@@ -33,7 +35,7 @@ import com.gds.alerting.avro.Severity;
  * per-instance rules: a sample then matches one fleet rule and, for {@code rules - metricsPerInstance} of the
  * series, one or a few pinned ones.
  */
-final class SyntheticFleet {
+final class SideBySideFleet {
 
     static final List<String> TYPES = List.of("postgresql", "mssql", "mongodb", "snowflake");
     static final String ENVIRONMENT = "prod";
@@ -49,7 +51,7 @@ final class SyntheticFleet {
     private final long seed;
     private final int breachPer10k;
 
-    SyntheticFleet(int series, int metricsPerInstance, int rules, long forMillis, long seed, int breachPer10k) {
+    SideBySideFleet(int series, int metricsPerInstance, int rules, long forMillis, long seed, int breachPer10k) {
         if (series <= 0 || metricsPerInstance <= 0 || series % metricsPerInstance != 0) {
             throw new IllegalArgumentException("--series must be a positive multiple of --metrics-per-instance, got "
                     + series + " and " + metricsPerInstance);
