@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -32,7 +31,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.sun.net.httpserver.HttpServer;
 
-import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.GdsAvroSerializer;
@@ -181,7 +179,7 @@ public final class SideBySideBenchmark {
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.forScope(REGISTRY_SCOPE);
         String registryUrl = InMemorySchemaRegistry.SCHEME + REGISTRY_SCOPE;
         try (SchemaRegistryHttpServer registryServer = new SchemaRegistryHttpServer(registry, 0);
-                Broker broker = Broker.start(dir, brokerHeap)) {
+                BrokerHandle broker = BrokerHandle.start(dir, brokerHeap)) {
             List<String> metricsTopics = SideBySideFleet.TYPES.stream().map(t -> TOPICS.metricsTopic(t, SideBySideFleet.ENVIRONMENT)).toList();
             TopicLayout.create(broker.bootstrap(), TOPICS, metricsTopics, partitions);
             publishRules(broker.bootstrap(), registryUrl);
@@ -203,7 +201,7 @@ public final class SideBySideBenchmark {
                 awaitRulesAccepted(service);
                 System.out.printf(Locale.ROOT, "service: pid %d ready, %,d rules in force; broker pid %d; logs in %s%n", service.pid(),
                         fleet.rules(), broker.pid(), dir);
-                FleetPublisher publisher = new FleetPublisher(fleet, broker.bootstrap(), registryUrl);
+                SideBySidePublisher publisher = new SideBySidePublisher(fleet, broker.bootstrap(), registryUrl);
                 Thread publishing = new Thread(publisher, "side-by-side-fleet");
                 publishing.start();
                 try {
@@ -497,119 +495,6 @@ public final class SideBySideBenchmark {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    // ---- the fleet on Kafka, and the broker ------------------------------------------------------------------------
-
-    /**
-     * Publishes every series' sample at the start of each second, timestamped with that second, as collectors
-     * would. A second it could not publish within the second is a failure of the run (the machine was too loaded to
-     * offer the fleet's rate), not a figure.
-     */
-    private static final class FleetPublisher implements Runnable {
-
-        private final SideBySideFleet fleet;
-        private final String bootstrap;
-        private final String registryUrl;
-        private final CheckedSends sends = new CheckedSends("fleet metrics");
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicLong published = new AtomicLong();
-        private final AtomicLong lateSeconds = new AtomicLong();
-        private volatile Exception failure;
-
-        FleetPublisher(SideBySideFleet fleet, String bootstrap, String registryUrl) {
-            this.fleet = fleet;
-            this.bootstrap = bootstrap;
-            this.registryUrl = registryUrl;
-        }
-
-        @Override
-        public void run() {
-            GdsAvroSerializer<Metric> serializer = new GdsAvroSerializer<>();
-            serializer.configure(Map.of("schema.registry.url", registryUrl), false);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 131072), new StringSerializer(),
-                    new ByteArraySerializer())) {
-                long second = System.currentTimeMillis() / 1000 + 1;
-                while (!stop.get()) {
-                    long wait = second * 1000 - System.currentTimeMillis();
-                    if (wait > 0) {
-                        Thread.sleep(wait);
-                    }
-                    for (int s = 0; s < fleet.series(); s++) {
-                        Metric metric = fleet.metric(s, second);
-                        String topic = TOPICS.metricsTopic(metric.getDatabaseType(), SideBySideFleet.ENVIRONMENT);
-                        sends.send(producer, new ProducerRecord<>(topic, metric.getInstanceId(), serializer.serialize(topic, metric)));
-                        published.incrementAndGet();
-                    }
-                    second++;
-                    if (System.currentTimeMillis() >= second * 1000) {
-                        lateSeconds.incrementAndGet();
-                    }
-                }
-                sends.flushAndCheck(producer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-
-        long published() {
-            return published.get();
-        }
-
-        /** Seconds whose samples were still being published when the next second began. */
-        long lateSeconds() {
-            return lateSeconds.get();
-        }
-
-        void stop() {
-            stop.set(true);
-        }
-
-        List<String> failures() {
-            List<String> failures = new ArrayList<>();
-            if (failure != null) {
-                failures.add("fleet publisher: " + failure);
-            }
-            if (sends.failed() > 0) {
-                failures.add(String.format(Locale.ROOT, "%,d of %,d fleet sends failed", sends.failed(), sends.sent()));
-            }
-            return failures;
-        }
-    }
-
-    /** A {@link BrokerProcess} of this harness's classpath; stops when closed (its standard input closes). */
-    private record Broker(Process process, String bootstrap) implements AutoCloseable {
-
-        static Broker start(Path dir, String heap) throws IOException, InterruptedException {
-            Path bootstrapFile = dir.resolve("broker.bootstrap");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-cp",
-                    System.getProperty("java.class.path"), BrokerProcess.class.getName(), dir.resolve("broker").toString(),
-                    bootstrapFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!Files.exists(bootstrapFile)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    throw new IOException("the broker process did not start; its log: " + dir.resolve("broker.log"));
-                }
-                Thread.sleep(100);
-            }
-            return new Broker(process, Files.readString(bootstrapFile).trim());
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            process.getOutputStream().close();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
         }
     }
 }
