@@ -588,21 +588,14 @@ public final class FaultScenarios {
 
     private Process launch(Path jar, String name, int port, Path state, String registryUrl, Map<String, String> extra)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("micronaut.server.port", Integer.toString(port));
         props.put("micronaut.security.enabled", "false");
         props.put("gds.alerting.advertised-address", "localhost:" + port);
         props.put("gds.alerting.state-dir", state.toString());
         props.put("gds.serde.schema.registry.url", registryUrl);
         props.put("kafka.bootstrap.servers", broker.bootstrapServers());
         props.putAll(extra);
-        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = workDir.resolve(name + ".log");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ServiceProcess.launch(jar, List.of("-Xmx512m"), props, port, workDir.resolve(name + ".log")).process();
     }
 
     private void awaitReady(String url, Process process) throws Exception {
@@ -627,18 +620,13 @@ public final class FaultScenarios {
         }
     }
 
-    /** The resident set of process {@code pid} (from /proc), 0 when it cannot be read. */
+    /** The resident set of process {@code pid} (from /proc), 0 when it cannot be read (the process is gone). */
     private static long rssBytes(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
+            return ProcStat.rssBytes(pid);
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
-        return 0;
     }
 
     private static int freePort() throws IOException {
