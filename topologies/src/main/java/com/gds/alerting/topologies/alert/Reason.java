@@ -31,5 +31,10 @@ public enum Reason {
     /** FIRED again: the silence that kept the alert quiet ended (or was deleted) and it still fires. */
     SILENCE_ENDED,
     /** FIRED again: the alert that inhibited it resolved and it still fires. */
-    INHIBITION_ENDED
+    INHIBITION_ENDED,
+    /**
+     * The rule's {@code by} changed: its series now alert under other keys (one per series, or one
+     * per instance again), so the alert under this key would never be evaluated again.
+     */
+    ALERT_KEY_CHANGED
 }
