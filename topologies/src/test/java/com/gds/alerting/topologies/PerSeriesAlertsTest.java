@@ -23,6 +23,7 @@ import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.CommandOutcome;
 import com.gds.alerting.avro.CommandType;
+import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.Silence;
@@ -161,6 +162,24 @@ class PerSeriesAlertsTest {
         assertEquals("silence:orders-vacuum", events.get(0).getSuppressedBy());
         assertEquals(BILLING, events.get(1).getAlertKey());
         assertNull(events.get(1).getSuppressedBy(), "billing pages");
+    }
+
+    @Test
+    void aSourceWithByInhibitsOnlyTheTargetsOfItsOwnSeries() {
+        fx.rule(threshold("db-offline", "database_offline", List.of(above(Severity.CRITICAL, 0))).setBy(List.of("database"))
+                .setInhibits(List.of(new Inhibition(List.of(eq("rule_id", "xid-age")), List.of()))).build());
+        fx.rule(xidAgeByDatabase().build());
+        fx.sample(INSTANCE, "database_offline", 1, T0, Map.of("environment", "prod", "database", "orders"));
+        fx.sample(INSTANCE, "database_offline", 0, T0, Map.of("environment", "prod", "database", "billing"));
+        fx.events();
+        instant(BREACH, BREACH, T0.plusSeconds(10));
+
+        List<AlertEvent> events = fx.events();
+        assertEquals(2, events.size(), events.toString());
+        assertEquals(ORDERS, events.get(0).getAlertKey());
+        assertEquals("inhibited-by:db-offline:" + INSTANCE + ":database_offline{database=orders}", events.get(0).getSuppressedBy());
+        assertEquals(BILLING, events.get(1).getAlertKey());
+        assertNull(events.get(1).getSuppressedBy(), "billing is online: its breach pages");
     }
 
     @Test
