@@ -223,10 +223,23 @@ final class AlertLifecycle {
             sharedKeyWarnedAt.put(what, now);
             LOG.warn("rule '{}' selects several series of '{}' on instance '{}' ({} and {}): they share one alert (one per rule,"
                     + " instance and metric), so one series' verdict overwrites the other's and a same-instant sample of the"
-                    + " second is ignored; a breach can go unreported. List the tag that tells them apart in the rule's 'by'"
-                    + " (by: [database]) for one alert per series. Counted in {}", rule.ruleId(), series.metricName(),
-                    series.instanceId(), s.getTags(), series.tags(), Counter.SERIES_SHARING_ALERT_KEY.metricName());
+                    + " second is ignored; a breach can go unreported. If they are different series, list the tags that tell"
+                    + " them apart in the rule's 'by' (differing here: {}) for one alert per series. Counted in {}",
+                    rule.ruleId(), series.metricName(), series.instanceId(), s.getTags(), series.tags(),
+                    differing(s.getTags(), series.tags()), Counter.SERIES_SHARING_ALERT_KEY.metricName());
         }
+    }
+
+    /** The tags whose values differ between two tag sets (one lacking a tag counts), sorted. */
+    private static java.util.SortedSet<String> differing(Map<String, String> a, Map<String, String> b) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        a.forEach((tag, value) -> {
+            if (!value.equals(b.get(tag))) {
+                out.add(tag);
+            }
+        });
+        b.keySet().stream().filter(tag -> !a.containsKey(tag)).forEach(out::add);
+        return out;
     }
 
     /** Records the evaluation on the alert (not yet saved). */
