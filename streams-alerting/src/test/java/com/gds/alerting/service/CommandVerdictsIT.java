@@ -97,12 +97,15 @@ class CommandVerdictsIT {
         send(TOPICS.rules(), "conn", Rule.newBuilder().setRuleId("conn").setKind(RuleKind.THRESHOLD)
                 .setSelector(new Selector("connections_used_ratio", List.of())).setForMs(Duration.ofHours(1).toMillis())
                 .setConditions(List.of(new Condition(Severity.WARNING, Comparison.GT, 0.5, null))).build());
+        send(TOPICS.rules(), "xid", Rule.newBuilder().setRuleId("xid").setKind(RuleKind.THRESHOLD)
+                .setSelector(new Selector("xid_wraparound_age", List.of())).setBy(List.of("database"))
+                .setConditions(List.of(new Condition(Severity.HIGH, Comparison.GT, 1.5e9, null))).build());
         a = service("a", Duration.ofSeconds(30));
         b = service("b", Duration.ZERO);
         httpA = HttpClient.create(a.getBean(EmbeddedServer.class).getURL());
         httpB = HttpClient.create(b.getBean(EmbeddedServer.class).getURL());
         for (HttpClient client : List.of(httpA, httpB)) {
-            for (String rule : List.of("lag", "conn")) {
+            for (String rule : List.of("lag", "conn", "xid")) {
                 await("the rule table holds " + rule, () -> status(() -> client.toBlocking().exchange(
                         HttpRequest.GET("/api/v1/rules/" + rule))), s -> s == HttpStatus.OK);
             }
@@ -112,6 +115,10 @@ class CommandVerdictsIT {
             send(METRICS, "pg-" + i, metric("pg-" + i, "replication_lag_seconds", 45, now));
         }
         send(METRICS, "pg-0", metric("pg-0", "connections_used_ratio", 0.9, now));
+        // Three databases of one instance at one instant: two breach, one (between them) is healthy.
+        send(METRICS, "pg-1", metric("pg-1", "xid_wraparound_age", 1.6e9, now, "orders"));
+        send(METRICS, "pg-1", metric("pg-1", "xid_wraparound_age", 2e8, now, "billing"));
+        send(METRICS, "pg-1", metric("pg-1", "xid_wraparound_age", 1.7e9, now, "sales/eu"));
         pendingKey = "conn:pg-0:connections_used_ratio";
         int portB = b.getBean(EmbeddedServer.class).getPort();
         AlertLocator locator = a.getBean(AlertLocator.class);
@@ -259,6 +266,36 @@ class CommandVerdictsIT {
         }
     }
 
+    /**
+     * A rule with {@code by: [database]}: each database of pg-1 is its own alert, found, listed and
+     * acknowledged by its extended key (URL-encoded as one path segment; the value "sales/eu" is
+     * percent-encoded inside the key, so it is encoded twice on the URL), and acknowledging one
+     * leaves the other firing.
+     */
+    @Test
+    @Order(6)
+    void aSeriesOfARuleWithByIsAckedByItsExtendedKeyAndTheOtherSeriesStaysFiring() {
+        String orders = "xid:pg-1:xid_wraparound_age{database=orders}";
+        String sales = "xid:pg-1:xid_wraparound_age{database=sales%2Feu}";
+        await("both breaching databases fire", () -> java.util.Arrays.asList(get(orders), get(sales)),
+                alerts -> alerts.stream().allMatch(alert -> alert != null && "FIRING".equals(alert.get("state"))));
+        assertNull(get("xid:pg-1:xid_wraparound_age{database=billing}"), "the healthy database has no alert");
+        assertEquals(sales, get(sales).get("alert_key"));
+
+        Answer answer = post(httpA, sales, "ack", Map.of("by", "alice", "comment", "vacuum freeze running"));
+
+        assertEquals(HttpStatus.OK, answer.status(), answer.body().toString());
+        assertEquals("ACKNOWLEDGED", answer.body().get("state"));
+        assertEquals("ACKNOWLEDGED", get(sales).get("state"));
+        assertEquals("FIRING", get(orders).get("state"), "acknowledging one database leaves the other firing");
+        Answer unknown = post(httpA, "xid:pg-1:xid_wraparound_age{database=billing}", "ack", Map.of("by", "alice"));
+        assertEquals(HttpStatus.NOT_FOUND, unknown.status(), "no alert for the healthy database: " + unknown.body());
+    }
+
+    private static String path(String key) {
+        return java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static CommandResult result(String commandId) {
         return CommandResult.newBuilder().setCommandId(commandId).setAlertKey("k").setType(CommandType.ACKNOWLEDGE)
                 .setBy("it").setOutcome(CommandOutcome.APPLIED).setProcessedAt(Instant.now()).build();
@@ -271,7 +308,7 @@ class CommandVerdictsIT {
     private static Answer post(HttpClient client, String key, String verb, Map<String, Object> body) {
         try {
             HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(
-                    HttpRequest.POST("/api/v1/alerts/" + key + "/" + verb, body), Argument.mapOf(String.class, Object.class),
+                    HttpRequest.POST("/api/v1/alerts/" + path(key) + "/" + verb, body), Argument.mapOf(String.class, Object.class),
                     Argument.of(String.class));
             return new Answer(r.getStatus(), r.body());
         } catch (HttpClientResponseException e) {
@@ -281,10 +318,16 @@ class CommandVerdictsIT {
 
     private static Map<String, Object> get(String key) {
         try {
-            return httpA.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts/" + key), Argument.mapOf(String.class, Object.class));
+            return httpA.toBlocking().retrieve(HttpRequest.GET("/api/v1/alerts/" + path(key)), Argument.mapOf(String.class, Object.class));
         } catch (HttpClientResponseException e) {
             return null;
         }
+    }
+
+    private static Metric metric(String instance, String name, double value, Instant at, String database) {
+        return Metric.newBuilder().setTimestamp(at).setDatabaseType("postgresql").setInstanceId(instance).setMetricName(name)
+                .setValue(value).setTags(Map.of("environment", "prod", "database", database))
+                .setMetadata(new MetricMetadata(1L, "it", "c")).build();
     }
 
     private static Metric metric(String instance, String name, double value, Instant at) {

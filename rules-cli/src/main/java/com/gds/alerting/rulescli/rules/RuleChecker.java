@@ -103,6 +103,18 @@ public final class RuleChecker {
                     diagnostics.error(at, "rule '" + id + "': " + yamlNames(durations(path, problem)));
                 }
             }
+            SeriesTagCatalog.Missing missing = SeriesTagCatalog.missing(rule);
+            if (parsed.complete() && missing.any()) {
+                // Warned, not refused: one alert per instance can be what is meant (the worst database), and
+                // the catalog only knows what the collectors of this repository publish.
+                diagnostics.warning(parsed.locate(rule.getBy().isEmpty() ? "selector.metric_name" : "by"), "rule '" + id
+                        + "': '" + rule.getSelector().getMetricName() + "' is published as one series per "
+                        + String.join(", ", missing.tags()) + " on " + String.join(", ", missing.databaseTypes())
+                        + ", and the rule's 'by' does not list " + (missing.tags().size() == 1 ? "it" : "them")
+                        + ": those series would share one alert, and a healthy one would clear another's breach; add"
+                        + " 'by: [" + String.join(", ", concat(rule.getBy(), missing.tags())) + "]' (or pin the tag with a"
+                        + " match)");
+            }
             if (parsed.complete() && rule.getForMs() == 0 && rule.getKeepFiringForMs() > 0) {
                 // Legal in Prometheus, but usually a mistake: without 'for' a single spike pages and
                 // keep_firing_for then holds the page open. Flagged, not refused (--strict refuses it).
@@ -133,6 +145,12 @@ public final class RuleChecker {
                         + " this rule with nothing" + hint(of, byId.keySet()));
             }
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /**

@@ -46,7 +46,7 @@ import com.gds.alerting.rulescli.yaml.YamlSource;
 public final class RuleFileParser {
 
     static final Set<String> FILE_KEYS = Set.of("rules");
-    static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "severities", "for",
+    static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "by", "severities", "for",
             "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
             "routing_key", "inhibits", "shadow", "shadow_of", ExprField.KEY);
@@ -139,6 +139,7 @@ public final class RuleFileParser {
             String metric = map.string("metric", !map.has(ExprField.KEY));
             paths.put("selector.metric_name", map.at("metric"));
             b.setSelector(new Selector(metric == null ? "" : metric, matchers(map, "match", "selector.matchers")));
+            b.setBy(by());
             b.setConditions(levels(map, "severities", "conditions"));
             paths.put("conditions", map.keyAt("severities"));
             Boolean enabled = map.bool("enabled");
@@ -303,6 +304,18 @@ public final class RuleFileParser {
         private Severity severity(YamlMap in, String key, boolean required) {
             String text = in.string(key, required);
             return text == null ? null : severityOf(text, in.at(key));
+        }
+
+        /** {@code by: [database, member]}: the tags that tell the selected metric's series apart (one alert per series). */
+        private List<String> by() {
+            paths.put("by", map.has("by") ? map.at("by") : map.location());
+            List<String> out = new ArrayList<>();
+            for (Node tag : map.list("by")) {
+                String text = map.scalar(tag, "by");
+                paths.put("by[" + out.size() + "]", Location.of(map.file(), tag));
+                out.add(text == null ? "" : text);
+            }
+            return out;
         }
 
         /** {@code inhibits: [{target_match: [...], equal: [...]}]}: what this rule's firing alerts keep quiet on their instance. */

@@ -52,7 +52,8 @@ public class AlertLocator {
      */
     public KeyQueryMetadata locate(String alertKey) {
         if (AlertKeys.parse(alertKey) == null) {
-            throw new NotFoundException("'" + alertKey + "' is not an alert key <rule_id>:<instance_id>:<metric_name>");
+            throw new NotFoundException("'" + alertKey
+                    + "' is not an alert key <rule_id>:<instance_id>:<metric_name>[{tag=value,...}]");
         }
         KeyQueryMetadata metadata;
         try {

@@ -346,12 +346,13 @@ public class AlertQueries {
         }
     }
 
-    private static URI path(String alertKey, String suffix, boolean staleOk) {
-        UriBuilder uri = UriBuilder.of("/api/v1/alerts").path(alertKey + suffix);
-        if (staleOk) {
-            uri.queryParam(STALE_OK, "true");
-        }
-        return uri.build();
+    /**
+     * The owner's path for {@code alertKey}, the key URL-encoded as one path segment: the series suffix
+     * of a rule with {@code by} ({@code {database=orders}}) holds characters a raw URI refuses.
+     */
+    static URI path(String alertKey, String suffix, boolean staleOk) {
+        String segment = java.net.URLEncoder.encode(alertKey, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URI.create("/api/v1/alerts/" + segment + suffix + (staleOk ? "?" + STALE_OK + "=true" : ""));
     }
 
     private List<EventView> localHistory(String alertKey, boolean stale) {

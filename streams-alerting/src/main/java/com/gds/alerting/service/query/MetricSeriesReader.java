@@ -34,6 +34,7 @@ import jakarta.inject.Singleton;
 
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.serde.AvroSerdes;
+import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.service.api.AlertView;
 import com.gds.alerting.service.api.SeriesView;
 import com.gds.alerting.service.console.ConsoleSettings;
@@ -130,6 +131,8 @@ public class MetricSeriesReader {
             return empty(alert, topic, -1, from, to, "no topic " + topic);
         }
         byte[] key = alert.instanceId().getBytes(StandardCharsets.UTF_8);
+        AlertKeys.Parts parts = AlertKeys.parse(alert.alertKey());
+        Map<String, String> series = parts == null ? Map.of() : parts.series();
         TopicPartition tp = new TopicPartition(topic, Utils.toPositive(Utils.murmur2(key)) % partitions.size());
         consumer.assign(List.of(tp));
         long begin = consumer.beginningOffsets(List.of(tp), settings.getSeriesTimeout()).get(tp);
@@ -168,7 +171,8 @@ public class MetricSeriesReader {
                     continue;
                 }
                 Instant at = metric.getTimestamp();
-                if (metric.getMetricName().equals(alert.metricName()) && !at.isBefore(from) && !at.isAfter(to)) {
+                if (metric.getMetricName().equals(alert.metricName()) && ofSeries(metric, series) && !at.isBefore(from)
+                        && !at.isAfter(to)) {
                     points.add(new SeriesView.Point(at, metric.getValue()));
                 }
             }
@@ -179,6 +183,19 @@ public class MetricSeriesReader {
         List<SeriesView.Point> shown = downsampled ? downsample(points, from, to, maxPoints) : points;
         return new SeriesView(alert.alertKey(), alert.instanceId(), alert.metricName(), topic, tp.partition(), from, to,
                 List.copyOf(shown), scanned, truncated, downsampled, alert.threshold(), null);
+    }
+
+    /**
+     * Whether {@code metric} is the alert's series: any sample of the metric for an alert of a rule
+     * without {@code by}; for one with {@code by}, a sample with the key's tag values (a missing tag is "").
+     */
+    static boolean ofSeries(Metric metric, Map<String, String> series) {
+        for (Map.Entry<String, String> tag : series.entrySet()) {
+            if (!tag.getValue().equals(metric.getTags().getOrDefault(tag.getKey(), ""))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The minimum and maximum of each of {@code maxPoints / 2} time buckets, in time order: spikes stay visible. */

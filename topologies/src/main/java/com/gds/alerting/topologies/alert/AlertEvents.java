@@ -11,6 +11,7 @@ import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.contract.MessageIds;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.RuleBook;
@@ -129,8 +130,23 @@ final class AlertEvents {
     }
 
     private static String defaultSummary(AlertStatus s, Severity severity) {
-        return "[" + severity + "] " + s.getInstanceId() + " " + s.getMetricName() + " = " + Template.number(s.getValue())
-                + " (threshold " + Template.number(s.getThreshold()) + ")";
+        return "[" + severity + "] " + s.getInstanceId() + " " + s.getMetricName() + series(s.getAlertKey()) + " = "
+                + Template.number(s.getValue()) + " (threshold " + Template.number(s.getThreshold()) + ")";
+    }
+
+    /** {@code {database="orders"}} for the alert of one series of a rule with {@code by}; else empty. */
+    private static String series(String alertKey) {
+        if (!alertKey.endsWith("}")) {
+            return "";
+        }
+        AlertKeys.Parts parts = AlertKeys.parse(alertKey);
+        if (parts == null || parts.series().isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("{");
+        parts.series().forEach((tag, value) -> out.append(out.length() > 1 ? "," : "").append(tag).append("=\"")
+                .append(value).append('"'));
+        return out.append('}').toString();
     }
 
     private static void putIfPresent(Map<String, String> labels, String name, String value) {

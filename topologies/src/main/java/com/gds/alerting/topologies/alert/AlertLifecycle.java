@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.internal.AlertStatus;
-import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 import com.gds.alerting.topologies.TimeMath;
@@ -29,6 +28,7 @@ import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Series;
+import com.gds.alerting.topologies.rules.SeriesBy;
 import com.gds.alerting.topologies.silences.ActiveSilence;
 import com.gds.alerting.topologies.silences.SilenceBook;
 
@@ -108,7 +108,7 @@ final class AlertLifecycle {
      * format-1 slo-state layout, as ratio SLOs now decide once per instant).
      */
     void evaluate(CompiledRule rule, Series series, long at, boolean sameTimeAgain, Verdict.Judge judge) {
-        String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
+        String key = SeriesBy.alertKey(rule, series);
         AlertStatus s = states.get(key);
         if (s != null && s.getTags() != null && !s.getTags().equals(series.tags())) {
             sharedKey(rule, series, s, at);
@@ -208,10 +208,11 @@ final class AlertLifecycle {
     }
 
     /**
-     * Another series (other tags) of the same rule, instance and metric: they share one alert, so the
-     * verdict of one overwrites the other's and a same-instant sample of the second is ignored as a
-     * duplicate. Counted, and said at WARN once per rule and metric every ten minutes of event time
-     * (so a replay says it as often as the live run did).
+     * Another series (other tags) of the same rule, instance and metric — and, for a rule with
+     * {@code by}, the same values of those tags: they share one alert, so the verdict of one overwrites
+     * the other's and a same-instant sample of the second is ignored as a duplicate. Counted, and said at
+     * WARN once per rule and metric every ten minutes of event time (so a replay says it as often as the
+     * live run did). A rule whose {@code by} tells its series apart never gets here.
      */
     private void sharedKey(CompiledRule rule, Series series, AlertStatus s, long now) {
         counters.increment(Counter.SERIES_SHARING_ALERT_KEY);
@@ -224,10 +225,23 @@ final class AlertLifecycle {
             sharedKeyWarnedAt.put(what, now);
             LOG.warn("rule '{}' selects several series of '{}' on instance '{}' ({} and {}): they share one alert (one per rule,"
                     + " instance and metric), so one series' verdict overwrites the other's and a same-instant sample of the"
-                    + " second is ignored; a breach can go unreported. Pin the tag with a matcher (one rule per series), or"
-                    + " watch a per-instance figure such as the worst value. Counted in {}", rule.ruleId(), series.metricName(),
-                    series.instanceId(), s.getTags(), series.tags(), Counter.SERIES_SHARING_ALERT_KEY.metricName());
+                    + " second is ignored; a breach can go unreported. If they are different series, list the tags that tell"
+                    + " them apart in the rule's 'by' (differing here: {}) for one alert per series. Counted in {}",
+                    rule.ruleId(), series.metricName(), series.instanceId(), s.getTags(), series.tags(),
+                    differing(s.getTags(), series.tags()), Counter.SERIES_SHARING_ALERT_KEY.metricName());
         }
+    }
+
+    /** The tags whose values differ between two tag sets (one lacking a tag counts), sorted. */
+    private static java.util.SortedSet<String> differing(Map<String, String> a, Map<String, String> b) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        a.forEach((tag, value) -> {
+            if (!value.equals(b.get(tag))) {
+                out.add(tag);
+            }
+        });
+        b.keySet().stream().filter(tag -> !a.containsKey(tag)).forEach(out::add);
+        return out;
     }
 
     /** Records the evaluation on the alert (not yet saved). */
@@ -360,7 +374,9 @@ final class AlertLifecycle {
             return SILENCED_BY + silence.id();
         }
         for (CompiledRule source : ruleBook.inhibitors()) {
-            String sourceKey = AlertKeys.of(source.ruleId(), s.getInstanceId(), source.metricName());
+            // A source with 'by' alerts per series: the one beside the target is the source series with
+            // the target's values of those tags (an implied 'equal' on them).
+            String sourceKey = SeriesBy.alertKey(source, s.getInstanceId(), labels);
             if (sourceKey.equals(s.getAlertKey())) {
                 continue;
             }

@@ -42,6 +42,7 @@ import com.gds.alerting.topologies.rules.Level;
 import com.gds.alerting.topologies.rules.Levels;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Series;
+import com.gds.alerting.topologies.rules.SeriesBy;
 import com.gds.alerting.topologies.silences.SilenceBook;
 import com.gds.alerting.topologies.slo.SloTracker;
 import com.gds.alerting.topologies.window.WindowAggregator;
@@ -167,7 +168,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
 
     /** Each window the sample closes is one evaluation, at the window's end. */
     private void onWindowSample(CompiledRule rule, Series series, double value, long ts) {
-        String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
+        String key = SeriesBy.alertKey(rule, series);
         WindowAggregator.Outcome outcome = windows.add(rule.window(), key, value, ts);
         if (outcome.late()) {
             counters.increment(Counter.SAMPLES_LATE);
@@ -214,7 +215,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     /** A sample of an absent series resolves its alert; every sample pushes the deadline back. */
     private void onAbsenceSample(CompiledRule rule, Series series) {
         long now = context.currentSystemTimeMs();
-        String key = AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
+        String key = SeriesBy.alertKey(rule, series);
         AbsenceTracker.Rearm rearm = absences.onSample(key, series, rule.forMs(), now);
         if (rearm != null) {
             if (rearm.oldDue() != null) {
@@ -438,6 +439,14 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
             absences.forget(key);
             return;
         }
+        AbsenceTrack tracked = absences.get(key);
+        if (tracked != null && !SeriesBy.alertKey(rule, AbsenceTracker.series(tracked, parts.metricName(), parts.instanceId()))
+                .equals(key)) {
+            // The rule's 'by' changed: the series is tracked under its new key; this one would fire for a silence
+            // that is not one. Its open alert, if any, is resolved by reconcileRules.
+            absences.forget(key);
+            return;
+        }
         long retention = rule.forgetAfterMs() != null ? rule.forgetAfterMs() : settings.absenceRetention().toMillis();
         boolean forgetTimer = timer.kind() == TimerKeys.Kind.FORGET;
         AbsenceTracker.Due outcome = absences.onTimer(key, timer.due(), forgetTimer, rule.forMs(), retention, now);
@@ -524,15 +533,21 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                         + (rule.shadow() ? "a shadow rule" : "a live rule") + "; the next breach opens a new incident", null);
             } else if (!rule.enabled()) {
                 lifecycle.resolve(s, now, Reason.RULE_DISABLED, null, "rule '" + s.getRuleId() + "' was disabled", null);
-            } else if (!rule.selects(new Series(s.getMetricName(), s.getInstanceId(), s.getDatabaseType(),
-                    s.getEnvironment(), s.getTags()))) {
+            } else if (!rule.selects(series(s))) {
                 lifecycle.resolve(s, now, Reason.NO_LONGER_SELECTED, null, "rule '" + s.getRuleId()
                         + "' changed and no longer selects this series", null);
+            } else if (!SeriesBy.alertKey(rule, series(s)).equals(key)) {
+                lifecycle.resolve(s, now, Reason.ALERT_KEY_CHANGED, null, "rule '" + s.getRuleId() + "' changed its 'by': this"
+                        + " series now alerts under '" + SeriesBy.alertKey(rule, series(s)) + "'", null);
             } else if (!s.getInhibiting().isEmpty()) {
                 lifecycle.recheckInhibited(s, now);
             }
         }
         seenRuleVersion = version;
+    }
+
+    private static Series series(AlertStatus s) {
+        return new Series(s.getMetricName(), s.getInstanceId(), s.getDatabaseType(), s.getEnvironment(), s.getTags());
     }
 
     /**

@@ -33,5 +33,10 @@ public enum Reason {
     /** The rule turned from live to shadow or back: the incident opened under the old role ends, the next sample opens one under the new. */
     ROLE_CHANGED,
     /** FIRED again: the alert that inhibited it resolved and it still fires. */
-    INHIBITION_ENDED
+    INHIBITION_ENDED,
+    /**
+     * The rule's {@code by} changed: its series now alert under other keys (one per series, or one
+     * per instance again), so the alert under this key would never be evaluated again.
+     */
+    ALERT_KEY_CHANGED
 }

@@ -34,7 +34,8 @@ public final class CommandIntakeProcessor extends IntakeProcessor {
         }
         AlertKeys.Parts parts = AlertKeys.parse(key);
         if (parts == null) {
-            throw new Decoding.Refusal("BAD_ALERT_KEY", "'" + key + "' is not an alert key <rule_id>:<instance_id>:<metric_name>");
+            throw new Decoding.Refusal("BAD_ALERT_KEY", "'" + key
+                    + "' is not an alert key <rule_id>:<instance_id>:<metric_name>[{tag=value,...}]");
         }
         return record.withKey((Object) parts.instanceId()).withValue((Object) command);
     }

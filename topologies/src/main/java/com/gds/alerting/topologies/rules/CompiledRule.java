@@ -64,9 +64,11 @@ public final class CompiledRule {
     private final WindowSpecs window;
     private final SloSpecs slo;
     private final List<Inhibition> inhibitions;
+    private final List<String> by;
 
     private CompiledRule(Rule source) {
         this.source = source;
+        this.by = SeriesBy.sorted(source);
         this.window = source.getKind() == RuleKind.WINDOW ? WindowSpecs.of(source.getWindow()) : null;
         this.slo = source.getKind() == RuleKind.SLO ? SloSpecs.of(source.getSlo()) : null;
         this.metricNames = slo != null && slo.counterMetric() != null
@@ -143,6 +145,14 @@ public final class CompiledRule {
      */
     public List<String> metricNames() {
         return metricNames;
+    }
+
+    /**
+     * The tags whose values tell this rule's series apart, sorted by name; empty (most rules): one
+     * alert per instance and metric. See {@link SeriesBy}.
+     */
+    public List<String> by() {
+        return by;
     }
 
     /** What this rule's firing alerts inhibit (empty for most rules). */

@@ -116,6 +116,7 @@ public final class RuleValidator {
         }
         template("summary", rule.getSummary(), problems);
         template("description", rule.getDescription(), problems);
+        SeriesBy.problems(rule, problems);
         return problems;
     }
 
