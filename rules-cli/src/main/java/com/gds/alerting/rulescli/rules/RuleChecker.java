@@ -15,7 +15,7 @@ import com.gds.alerting.avro.Rule;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.config.Durations;
 import com.gds.alerting.rulescli.yaml.Diagnostics;
-import com.gds.alerting.rulescli.yaml.DidYouMean;
+import com.gds.alerting.config.DidYouMean;
 import com.gds.alerting.rulescli.yaml.Location;
 import com.gds.alerting.topologies.rules.RuleValidator;
 

@@ -21,6 +21,8 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.qualifiers.Qualifiers;
 
+import com.gds.alerting.config.DidYouMean;
+
 /**
  * Refuses to start with a setting the service does not read. Micronaut binds the keys it knows
  * and ignores the rest, so {@code gds.alerting.stream-thread: 4} (or {@code
@@ -124,7 +126,7 @@ public class SettingsAudit {
                 if (env) {
                     if (envSections.stream().anyMatch(raw::startsWith) && !matchesEnv(raw, envNames)) {
                         found.putIfAbsent(raw, new Unknown(raw, "environment variable",
-                                closest(raw, envNames).orElse(null)));
+                                DidYouMean.closest(raw, envNames)));
                     }
                     continue;
                 }
@@ -133,7 +135,7 @@ public class SettingsAudit {
                     continue;
                 }
                 if (!isKnown(key, known)) {
-                    found.putIfAbsent(key, new Unknown(raw, source.getName(), closest(key, known).orElse(null)));
+                    found.putIfAbsent(key, new Unknown(raw, source.getName(), DidYouMean.closest(key, known)));
                 }
             }
         }
@@ -212,38 +214,5 @@ public class SettingsAudit {
 
     static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    /** The known key nearest to {@code key} by edit distance, if it is near enough to be a typo of it. */
-    private static java.util.Optional<String> closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 5) ? java.util.Optional.ofNullable(best) : java.util.Optional.empty();
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

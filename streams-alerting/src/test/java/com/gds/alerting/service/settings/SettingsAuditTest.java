@@ -52,7 +52,7 @@ class SettingsAuditTest {
                 PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE));
         assertEquals(List.of(
                 // A token's name may not contain '_': this is no token's setting.
-                new SettingsAudit.Unknown("GDS_AUTH_TOKENS_ON_CALL_SHA256", "environment variable", null),
+                new SettingsAudit.Unknown("GDS_AUTH_TOKENS_ON_CALL_SHA256", "environment variable", "GDS_AUTH_TOKENS_*_SHA256"),
                 new SettingsAudit.Unknown("GDS_DISPATCHER_MAX_ATEMPTS", "environment variable", "GDS_DISPATCHER_MAX_ATTEMPTS")), u);
     }
 

@@ -1,5 +1,6 @@
 package com.gds.alerting.topologies.expr;
 
+import com.gds.alerting.config.DidYouMean;
 import com.gds.alerting.topologies.expr.Expr.AggregationOp;
 import com.gds.alerting.topologies.expr.Expr.BinaryOp;
 import com.gds.alerting.topologies.expr.Expr.VectorMatching;
@@ -371,34 +372,8 @@ public final class ExprParser {
     }
 
     static String suggestion(String name) {
-        String best = null;
-        int bestDistance = 3;
-        for (String candidate : Function.names()) {
-            int d = levenshtein(name.toLowerCase(Locale.ROOT), candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
+        String best = DidYouMean.closest(name, Function.names());
         return best == null ? "" : "; did you mean " + best + "?";
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     static double parseNumber(String text) {

@@ -1,9 +1,13 @@
-package com.gds.alerting.rulescli.yaml;
+package com.gds.alerting.config;
 
 import java.util.Collection;
 import java.util.Comparator;
 
-/** The known name closest to a misspelt one (Levenshtein distance, at most a third of the word). */
+/**
+ * The known name closest to a misspelt one (Levenshtein distance, case-insensitive, at most a third
+ * of the known name and at least 2): one rule for every "did you mean" of the project — rule-file
+ * fields, expression functions, the service's settings.
+ */
 public final class DidYouMean {
 
     private DidYouMean() {
@@ -17,7 +21,7 @@ public final class DidYouMean {
                 .orElse(null);
     }
 
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
