@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -313,14 +312,5 @@ public final class DeadLetterReplay {
             }
         }
         return found;
-    }
-
-    /** For tests: the records of {@code file} from the start, decoded. */
-    List<SpoolRecord> records(Path file) throws IOException {
-        List<SpoolRecord> out = new ArrayList<>();
-        for (DeadLetterReader.Letter l : reader.read(file, 0).letters()) {
-            out.add(l.record());
-        }
-        return out;
     }
 }

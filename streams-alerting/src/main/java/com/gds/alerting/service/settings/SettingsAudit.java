@@ -3,21 +3,24 @@ package com.gds.alerting.service.settings;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.ConfigurationReader;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.type.Argument;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.qualifiers.Qualifiers;
 
@@ -42,7 +45,7 @@ import com.gds.alerting.config.DidYouMean;
 public class SettingsAudit {
 
     /** {@code ${gds.api.max-concurrent-lists:8}}: the key of a placeholder. */
-    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\$\\{\\s*(gds\\.[^:}\\s]+)");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{\\s*(gds\\.[^:}\\s]+)");
     /** Sections passed through or checked elsewhere. */
     private static final Set<String> NOT_AUDITED = Set.of("gds.serde", "gds.topics");
 
@@ -71,9 +74,9 @@ public class SettingsAudit {
             if (!d.getBeanType().getName().startsWith("com.gds.alerting.")) {
                 continue;
             }
-            for (io.micronaut.core.type.Argument<?> a : d.getConstructor().getArguments()) {
-                a.getAnnotationMetadata().stringValue(io.micronaut.context.annotation.Value.class).ifPresent(v -> {
-                    java.util.regex.Matcher m = PLACEHOLDER.matcher(v);
+            for (Argument<?> a : d.getConstructor().getArguments()) {
+                a.getAnnotationMetadata().stringValue(Value.class).ifPresent(v -> {
+                    Matcher m = PLACEHOLDER.matcher(v);
                     while (m.find()) {
                         keys.add(normalise(m.group(1)));
                     }
@@ -112,14 +115,12 @@ public class SettingsAudit {
     static List<Unknown> audit(Iterable<PropertySource> sources, Set<String> known) {
         Map<String, Unknown> found = new TreeMap<>();
         Set<String> envNames = new TreeSet<>();
-        Map<String, String> envToKey = new HashMap<>();
         Set<String> envSections = new TreeSet<>();
         for (String k : known) {
-            envToKey.put(envName(k), k);
+            envNames.add(envName(k));
             String[] parts = k.split("\\.");
             envSections.add(envName(parts[0] + "." + parts[1]) + "_");
         }
-        envNames.addAll(envToKey.keySet());
         for (PropertySource source : sources) {
             boolean env = source.getConvention() == PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE;
             for (String raw : source) {
