@@ -77,6 +77,8 @@ public final class TopologyThroughputBenchmark {
     private final int partitions;
     private final int repeat;
     private final Path workDir;
+    /** Values of max.task.idle.ms to run back to back; null = the topology's required setting only. */
+    private final List<Long> taskIdleMs;
 
     private TopologyThroughputBenchmark(Map<String, String> args) {
         this.metrics = Integer.parseInt(args.getOrDefault("metrics", "2000000"));
@@ -85,11 +87,14 @@ public final class TopologyThroughputBenchmark {
         this.partitions = Integer.parseInt(args.getOrDefault("partitions", "6"));
         this.repeat = Integer.parseInt(args.getOrDefault("repeat", "1"));
         this.workDir = Path.of(args.getOrDefault("work-dir", "target/bench")).toAbsolutePath();
+        this.taskIdleMs = args.containsKey("task-idle-ms")
+                ? java.util.Arrays.stream(args.get("task-idle-ms").split(",")).map(Long::parseLong).toList()
+                : java.util.Collections.singletonList(null);
     }
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse("TopologyThroughputBenchmark", argv,
-                "metrics", "instances", "rules", "partitions", "repeat", "work-dir");
+                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms");
         new TopologyThroughputBenchmark(args).run();
     }
 
@@ -106,12 +111,23 @@ public final class TopologyThroughputBenchmark {
             List<String> results = new ArrayList<>();
             for (int round = 1; round <= repeat; round++) {
                 for (int rules : ruleCounts) {
-                    results.add(measure(broker, base, rules, round));
+                    for (Long idle : taskIdleMs) {
+                        results.add(measure(broker, base, rules, round, idle));
+                    }
                 }
             }
             System.out.println();
-            System.out.println("rules    metrics/s   seconds   peak heap MiB   events   CPU-s per M");
+            System.out.println("rules    metrics/s   seconds   peak heap MiB   events   CPU-s per M   idle ms   events digest");
             results.forEach(System.out::println);
+            // Same data, same rules: any setting that changed the events shows here, whatever the speed.
+            Map<Integer, java.util.Set<String>> digests = new java.util.TreeMap<>();
+            for (String line : results) {
+                String[] cols = line.trim().split("\\s+");
+                digests.computeIfAbsent(Integer.parseInt(cols[0]), k -> new java.util.TreeSet<>()).add(cols[cols.length - 1]);
+            }
+            digests.forEach((rules, set) -> System.out.println(rules + " rules: " + (set.size() == 1
+                    ? "events identical across every run (digest " + set.iterator().next() + ")"
+                    : "EVENTS DIFFER between runs: digests " + set)));
         }
     }
 
@@ -135,7 +151,10 @@ public final class TopologyThroughputBenchmark {
         serializer.configure(Map.of("schema.registry.url", REGISTRY), false);
         Random random = new Random(42);
         int perCycle = instances * METRIC_NAMES.length;
-        Instant start = Instant.parse("2026-11-01T00:00:00Z");
+        // Recent event times (the data spans metrics / 100,000 cycles of 30 s): data older than the resolved retention
+        // (7 days) has its resolved states deleted by the wall-clock sweep at whatever moment it reaches them, which
+        // made the events of two runs over the same data differ by incident number, whatever the Streams settings.
+        Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         CheckedSends sends = new CheckedSends("metrics");
         // The topics were created a moment ago: one request in flight, or a send may be lost (see CheckedSends).
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(config),
@@ -194,8 +213,8 @@ public final class TopologyThroughputBenchmark {
                 .build();
     }
 
-    private String measure(EmbeddedKafkaBroker broker, GdsTopics base, int ruleCount, int round) throws Exception {
-        String suffix = ruleCount + "-r" + round;
+    private String measure(EmbeddedKafkaBroker broker, GdsTopics base, int ruleCount, int round, Long idleMs) throws Exception {
+        String suffix = ruleCount + "-r" + round + (idleMs == null ? "" : "-i" + idleMs);
         GdsTopics topics = new GdsTopics(base.metricsPrefix(), "bench.rules." + suffix, "bench.silences." + suffix, "bench.commands." + suffix,
                 "bench.events." + suffix, "bench.dlq.metrics." + suffix, base.dlqNotifications(), "bench.dlq.rules." + suffix,
                 "bench.rules.accepted." + suffix, "bench.results." + suffix, "bench.dlq.commands." + suffix);
@@ -235,6 +254,10 @@ public final class TopologyThroughputBenchmark {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(workDir, "state").toString());
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        if (idleMs != null) {
+            props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, idleMs);
+        }
+        Object idleInForce = props.getOrDefault(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
 
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
@@ -265,14 +288,24 @@ public final class TopologyThroughputBenchmark {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String line = String.format(Locale.ROOT, "%6d %11.0f %9.1f %15d %8d %14.2f", ruleCount, metrics / seconds, seconds,
-                    peakHeap.get() >> 20, alerting.counters().get(Counter.EVENTS), cpu.cpuSecondsPerMillion(metrics));
-            System.out.println("round " + round + ", " + ruleCount + " rules: drain " + cpu.report(metrics, "metrics")
+            double cpuPerMillion = cpu.cpuSecondsPerMillion(metrics);
+            String cpuReport = cpu.report(metrics, "metrics");
+            // Closed (its last transaction committed) before the events are read back, or some would be missing.
+            if (!streams.close(Duration.ofSeconds(30))) {
+                throw new IOException("streams did not close within 30 s: its last events may be uncommitted");
+            }
+            EventDigest digest = EventDigest.read(broker.bootstrapServers(), topics.events(), config.serdeConfig(),
+                    workDir.resolve("events-" + suffix + ".txt"));
+            String line = String.format(Locale.ROOT, "%6d %11.0f %9.1f %15d %8d %14.2f %9s   %s", ruleCount, metrics / seconds, seconds,
+                    peakHeap.get() >> 20, alerting.counters().get(Counter.EVENTS), cpuPerMillion, idleInForce, digest.sha256());
+            System.out.println("round " + round + ", " + ruleCount + " rules: drain " + cpuReport
                     + "; broker and harness in the same process");
             System.out.println("round " + round + ": " + line.trim() + " (evaluations "
                     + alerting.counters().get(Counter.EVALUATIONS) + ", dead-lettered "
-                    + alerting.counters().get(Counter.METRICS_DEAD_LETTERED) + ")");
-            streams.close(Duration.ofSeconds(30));
+                    + alerting.counters().get(Counter.METRICS_DEAD_LETTERED) + ", events read back " + digest.events()
+                    + " for " + digest.keys() + " alert keys + "
+                    + digest.wallClockEvents() + " reminders/escalations left out, in " + workDir.resolve("events-" + suffix + ".txt")
+                    + ", max.task.idle.ms " + idleInForce + ")");
             return line;
         }
     }
