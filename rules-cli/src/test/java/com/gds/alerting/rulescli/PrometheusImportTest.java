@@ -188,6 +188,67 @@ class PrometheusImportTest {
         assertEquals(GdsRules.EXIT_FAILURE, missing.exit(), missing.toString());
     }
 
+    /**
+     * The same series through promtool (the Prometheus rule) and through {@code gds-rules test} (the
+     * imported rule, on the real topology): '40x3' is 40 at 1m to 4m; both fire at 2m (for 1m), keep
+     * firing after the drop at 5m until 9m (keep_firing_for 5m) and have resolved at 10m.
+     */
+    @Test
+    void anImportedThresholdRuleFiresWherePromtoolSaysThePrometheusRuleDoes() throws Exception {
+        CliRun.write(dir, "prom.rules.yml", """
+                groups:
+                  - name: lag
+                    rules:
+                      - alert: PostgresqlReplicationLag
+                        expr: pg_replication_lag > 30
+                        for: 1m
+                        keep_firing_for: 5m
+                        labels: {severity: high}
+                """);
+        Path promTest = CliRun.write(dir, "prom.test.yml", """
+                rule_files: [prom.rules.yml]
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'pg_replication_lag{instance="db1:9187", job="postgres"}'
+                        values: '0 40x3 10x8'
+                    alert_rule_test:
+                      - {eval_time: 1m, alertname: PostgresqlReplicationLag, exp_alerts: []}
+                      - eval_time: 2m
+                        alertname: PostgresqlReplicationLag
+                        exp_alerts: [{exp_labels: {severity: high, instance: "db1:9187", job: postgres}}]
+                      - eval_time: 9m
+                        alertname: PostgresqlReplicationLag
+                        exp_alerts: [{exp_labels: {severity: high, instance: "db1:9187", job: postgres}}]
+                      - {eval_time: 10m, alertname: PostgresqlReplicationLag, exp_alerts: []}
+                """);
+        Process promtool = new ProcessBuilder("promtool", "test", "rules", promTest.getFileName().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String promOut = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, promtool.waitFor(), "promtool (the Debian prometheus package) must agree with the expectations:\n" + promOut);
+
+        CliRun imported = CliRun.of("import", "prometheus", dir.resolve("prom.rules.yml").toString(),
+                "--metric-map", MAPS.resolve("postgres_exporter.yaml").toString(), "--out", dir.resolve("out").toString());
+        assertEquals(0, imported.exit(), imported.toString());
+        Path ourTest = CliRun.write(dir, "out/lag.test.yaml", """
+                rule_files: [lag.yaml]
+                evaluation_interval: 1m
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: 'replication_lag_seconds{instance_id="db1", database_type="postgresql"}'
+                        values: '0 40x3 10x8'
+                    alert_rule_test:
+                      - {eval_time: 1m, exp_alerts: [{instance_id: db1, severity: high, state: pending}]}
+                      - {eval_time: 2m, exp_alerts: [{rule: postgresql-replication-lag, instance_id: db1, severity: high}]}
+                      - {eval_time: 9m, exp_alerts: [{rule: postgresql-replication-lag, instance_id: db1, severity: high}]}
+                      - {eval_time: 10m, exp_alerts: []}
+                """);
+        CliRun ours = CliRun.of("test", ourTest.toString());
+        assertEquals(0, ours.exit(), ours.toString());
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Map<String, Object>> rules(Path file) throws IOException {
         Map<String, Object> doc = new Yaml().load(Files.readString(file));
