@@ -163,13 +163,19 @@ class PrometheusImportTest {
                       - alert: Saturated
                         expr: connections_used_ratio > 0.95
                         labels: {severity: critical}
+                      - alert: Regional
+                        expr: connections_used_ratio{region="eu", database_type!="mssql"} > 0.95
                 """);
         CliRun run = CliRun.of("import", "prometheus", rulesFile.toString(), "--out", dir.toString());
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.out().contains("unknown metric connections_used_ratoi: no collector publishes it; did you mean connections_used_ratio?"), run.out());
         assertTrue(run.out().contains("note: no labels.severity: warning"), run.out());
         assertTrue(run.out().contains("note: id saturated-2: saturated is taken by an earlier rule"), run.out());
-        assertEquals(List.of("saturated", "saturated-2"), List.copyOf(rules(dir.resolve("g.yaml")).keySet()));
+        assertTrue(run.out().contains("note: matcher on region: not a tag the collector gives connections_used_ratio; unless it is"
+                + " one of the target's tags (collectors.yaml), the rule matches no series"), run.out());
+        Map<String, Map<String, Object>> rules = rules(dir.resolve("g.yaml"));
+        assertEquals(List.of("saturated", "saturated-2", "regional"), List.copyOf(rules.keySet()));
+        assertEquals(List.of("region = \"eu\"", "database_type != \"mssql\""), rules.get("regional").get("match"));
     }
 
     @Test

@@ -147,8 +147,12 @@ final class RuleTranslator {
                         + " matcher or match instance_id");
             }
             String label = map.label(m.name());
-            if (label.equals("database_type") && databaseType != null) {
+            if (label.equals("database_type") && m.op() == LabelMatcher.Op.EQUAL && m.value().equals(databaseType)) {
                 continue;
+            }
+            if ((m.op() == LabelMatcher.Op.EQUAL || m.op() == LabelMatcher.Op.REGEX) && !tagsOf(metric, databaseType).contains(label)) {
+                notes.add("matcher on " + label + ": not a tag the collector gives " + metric + "; unless it is one of the"
+                        + " target's tags (collectors.yaml), the rule matches no series");
             }
             if (m.op() == LabelMatcher.Op.EQUAL) {
                 pinned.add(label);
@@ -240,6 +244,18 @@ final class RuleTranslator {
             rule.put("labels", labels);
         }
         return new Outcome(prom, notes.isEmpty() ? Status.TRANSLATED : Status.TRANSLATED_WITH_NOTES, id, rule, List.copyOf(notes), null);
+    }
+
+    /** The tags a collector metric's samples carry for sure: the instance's and the metric's own. */
+    private static Set<String> tagsOf(String metric, String databaseType) {
+        Set<String> tags = new LinkedHashSet<>(List.of("instance_id", "database_type", "environment"));
+        for (SeriesTagCatalog.Entry e : SeriesTagCatalog.entries()) {
+            if (e.metric().equals(metric) && (databaseType == null || databaseType.equals(e.databaseType()))) {
+                tags.addAll(e.identity());
+                tags.addAll(e.attributes());
+            }
+        }
+        return tags;
     }
 
     private static String severity(PromRuleFile.PromRule prom, List<String> notes) {
