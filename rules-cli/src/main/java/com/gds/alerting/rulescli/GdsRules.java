@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import com.gds.alerting.rulescli.dlq.DlqCommand;
+import com.gds.alerting.rulescli.importer.ImportCommand;
 
 /**
  * {@code gds-rules}: the rules-as-code loop. Edit YAML in Git, {@code test} it in CI, {@code
@@ -17,6 +18,7 @@ import com.gds.alerting.rulescli.dlq.DlqCommand;
 @Command(name = "gds-rules", mixinStandardHelpOptions = true, version = "gds-rules 0.1.0",
         description = "Validate, test, backtest and publish GDS Alerting rules written in YAML.",
         subcommands = {ValidateCommand.class, TestCommand.class, PublishCommand.class, BacktestCommand.class, DlqCommand.class,
+                ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GdsRules implements Runnable {
 
@@ -28,7 +30,7 @@ public final class GdsRules implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish, backtest or dlq");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish, backtest, dlq or import");
     }
 
     /** Runs the CLI with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
