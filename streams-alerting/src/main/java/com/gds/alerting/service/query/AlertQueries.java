@@ -234,10 +234,8 @@ public class AlertQueries {
     /** An SLO rule's figures for one instance, from the instance that owns it (the SLO state lives with the metrics). */
     public SloView slo(String ruleId, String instanceId, boolean staleOk, HttpRequest<?> original) {
         String locatingKey = AlertKeys.of(ruleId, instanceId, "slo");
-        return fromOwner(locatingKey, staleOk, original, (key, stale) -> localSlo(ruleId, instanceId, stale), stale -> {
-            UriBuilder uri = UriBuilder.of("/api/v1/slo").path(ruleId).path(instanceId);
-            return (stale ? uri.queryParam(STALE_OK, "true") : uri).build();
-        }, Argument.of(SloView.class), SloView::asStale);
+        return fromOwner(locatingKey, staleOk, original, (key, stale) -> localSlo(ruleId, instanceId, stale),
+                stale -> sloPath(ruleId, instanceId, stale), Argument.of(SloView.class), SloView::asStale);
     }
 
     /** Least error budget left first (none computed yet last), then rule and instance. */
@@ -351,8 +349,17 @@ public class AlertQueries {
      * of a rule with {@code by} ({@code {database=orders}}) holds characters a raw URI refuses.
      */
     static URI path(String alertKey, String suffix, boolean staleOk) {
-        String segment = java.net.URLEncoder.encode(alertKey, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-        return URI.create("/api/v1/alerts/" + segment + suffix + (staleOk ? "?" + STALE_OK + "=true" : ""));
+        return URI.create("/api/v1/alerts/" + segment(alertKey) + suffix + (staleOk ? "?" + STALE_OK + "=true" : ""));
+    }
+
+    /** The owner's path for one SLO's figures: rule and instance ids may hold what a raw URI refuses (a space, '/'). */
+    static URI sloPath(String ruleId, String instanceId, boolean staleOk) {
+        return URI.create("/api/v1/slo/" + segment(ruleId) + "/" + segment(instanceId) + (staleOk ? "?" + STALE_OK + "=true" : ""));
+    }
+
+    /** One path segment, every reserved character percent-encoded (a space as %20, not '+'). */
+    private static String segment(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private List<EventView> localHistory(String alertKey, boolean stale) {

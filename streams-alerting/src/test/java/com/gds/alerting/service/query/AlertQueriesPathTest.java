@@ -25,4 +25,12 @@ class AlertQueriesPathTest {
         assertEquals("/api/v1/alerts/lag%3Apg-1%3Areplication_lag_seconds",
                 AlertQueries.path("lag:pg-1:replication_lag_seconds", "", false).toString());
     }
+
+    @Test
+    void anSloQueryNamesRuleAndInstanceAsEncodedSegments() {
+        URI uri = AlertQueries.sloPath("pg-availability", "mssql prod/01", true);
+        assertEquals("/api/v1/slo/pg-availability/mssql%20prod%2F01", uri.getRawPath());
+        assertEquals("stale_ok=true", uri.getRawQuery());
+        assertEquals("/api/v1/slo/pg-availability/mssql prod/01", uri.getPath());
+    }
 }
