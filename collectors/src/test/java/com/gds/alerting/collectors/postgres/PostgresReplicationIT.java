@@ -72,7 +72,10 @@ class PostgresReplicationIT {
     void aStreamingReplicaThatReplayedEverythingIsCaughtUpAndThePrimarySeesIt() throws Exception {
         execute(pg.primaryConnection(), "INSERT INTO writes (v) SELECT 'caught-up' FROM generate_series(1, 100)");
         double target = primaryLsn();
-        Await.until(Duration.ofSeconds(30), () -> replayLsn() >= target, () -> "the replica never replayed the insert");
+        // The rows themselves, not a WAL position: with synchronous_commit = off the write position read
+        // after the insert may lie before its commit (and, early on, before the CREATE TABLE's).
+        Await.until(Duration.ofSeconds(30), () -> replicaRows("caught-up") == 100 && replayLsn() >= target,
+                () -> "the replica never replayed the insert");
         try (JdbcSession replica = session(pg.replicaUrl()); JdbcSession primary = session(pg.primaryUrl())) {
             PostgresCollector collector = new PostgresCollector(replica);
             // Caught up by SQL truth: received = replayed before and after the collection, same position.
@@ -138,6 +141,15 @@ class PostgresReplicationIT {
             assertTrue(value(p, "wal_position_bytes") >= target);
             snapshot.rollback();
             snapshot.close();
+        }
+    }
+
+    /** Rows of {@code writes} with value {@code v} the replica shows; -1 while it has not replayed the table yet. */
+    private static double replicaRows(String v) {
+        try {
+            return scalar(pg.replicaConnection(), "SELECT count(*) FROM writes WHERE v = '" + v + "'");
+        } catch (IllegalStateException notYet) {
+            return -1;
         }
     }
 
