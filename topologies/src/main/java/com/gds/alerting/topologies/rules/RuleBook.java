@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,16 +19,30 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * rules of its metric name that are fleet-wide plus those pinned to its instance, never a scan of
  * every rule (docs/semantics.md, "Cost model").
  *
- * <p>One writer (the global rule-table processor) and many readers (the stream threads): each
- * metric's entry is an immutable value swapped atomically, so readers never lock. Every change
- * gets a sequence number, and the recent changes are kept so a stream task can ask which rules
- * changed since it last looked (to resolve the alerts of a deleted rule).
+ * <p>One writer (the global rule-table processor) and many readers (the stream threads), and the
+ * readers never lock: each metric's fleet-wide rules are an immutable list swapped atomically, and
+ * its pinned rules a concurrent map from instance to an immutable list. Every change gets a
+ * sequence number, and the recent changes are kept so a stream task can ask which rules changed
+ * since it last looked (to resolve the alerts of a deleted rule).
+ *
+ * <p>Loading is linear in the rules: a {@link #put} costs the rules of its metric that it shares a
+ * list with (the fleet-wide rules of the metric, or the rules pinned to the same instance), not the
+ * whole per-metric index, so restoring N rules pinned to N instances of one metric one record at a
+ * time is O(N); {@link #replaceAll} builds each metric's lists once.
  */
 public final class RuleBook {
 
-    /** The candidates for one metric name; immutable. */
-    private record MetricRules(List<CompiledRule> fleetWide, Map<String, List<CompiledRule>> byInstance) {
-        static final MetricRules EMPTY = new MetricRules(List.of(), Map.of());
+    /**
+     * The candidates for one metric name. The fleet-wide list and each pinned list are immutable;
+     * the holder is changed only by the writer, under the book's lock.
+     */
+    private static final class MetricRules {
+        private volatile List<CompiledRule> fleetWide = List.of();
+        private final Map<String, List<CompiledRule>> byInstance = new ConcurrentHashMap<>();
+
+        boolean isEmpty() {
+            return fleetWide.isEmpty() && byInstance.isEmpty();
+        }
     }
 
     private static final int CHANGES_KEPT = 100_000;
@@ -49,11 +64,7 @@ public final class RuleBook {
             index(rule);
         }
         changed(rule.ruleId());
-        // A shadow rule never inhibits: its alerts must not change what the live rules send.
-        if (rule.enabled() && !rule.shadow() && !rule.inhibitions().isEmpty()) {
-            inhibiting.put(rule.ruleId(), rule);
-            inhibitors = List.copyOf(inhibiting.values());
-        } else if (inhibiting.remove(rule.ruleId()) != null) {
+        if (trackInhibition(rule)) {
             inhibitors = List.copyOf(inhibiting.values());
         }
     }
@@ -75,20 +86,116 @@ public final class RuleBook {
         return inhibitors;
     }
 
-    /** Replaces everything (when the rule table is loaded from its store). */
+    /**
+     * Replaces everything (when the rule table is loaded from its store). The same outcome and
+     * change history as removing the rules not in {@code all} and then putting each rule of
+     * {@code all} that is not already in force, in that order, but each metric's lists are built
+     * once: linear in the rules, however many share a metric.
+     */
     public synchronized void replaceAll(Collection<CompiledRule> all) {
         Set<String> gone = new HashSet<>(rules.keySet());
         for (CompiledRule rule : all) {
             gone.remove(rule.ruleId());
         }
+        // The metrics whose lists change (of the rules removed, replaced or new) are rebuilt once at the end.
+        Set<String> touched = new HashSet<>();
+        Map<String, CompiledRule> added = new LinkedHashMap<>();
         for (String id : gone) {
-            remove(id);
+            touched.addAll(rules.remove(id).metricNames());
+            changed(id);
+            inhibiting.remove(id);
         }
         for (CompiledRule rule : all) {
-            if (rules.get(rule.ruleId()) != rule) {
-                put(rule);
+            CompiledRule previous = rules.put(rule.ruleId(), rule);
+            if (previous == rule) {
+                continue;
+            }
+            if (previous != null) {
+                touched.addAll(previous.metricNames());
+            }
+            added.remove(rule.ruleId()); // a later put of the same id appends it again, where it now stands
+            if (rule.enabled()) {
+                touched.addAll(rule.metricNames());
+                added.put(rule.ruleId(), rule);
+            }
+            changed(rule.ruleId());
+            trackInhibition(rule);
+        }
+        rebuild(touched, added);
+        inhibitors = List.copyOf(inhibiting.values());
+    }
+
+    /**
+     * Rebuilds the lists of the {@code touched} metrics: what they held that is still in force, in
+     * its order, then the {@code added} rules in theirs (where one put after another would have
+     * appended them). Each list is published once, so a reader sees its old content or its new
+     * one, as after a {@link #put}.
+     */
+    private void rebuild(Set<String> touched, Map<String, CompiledRule> added) {
+        Map<String, List<CompiledRule>> fleetWide = new HashMap<>();
+        Map<String, Map<String, List<CompiledRule>>> pinned = new HashMap<>();
+        for (String metric : touched) {
+            MetricRules current = byMetric.get(metric);
+            List<CompiledRule> keptFleetWide = new ArrayList<>();
+            Map<String, List<CompiledRule>> keptPinned = new LinkedHashMap<>();
+            if (current != null) {
+                for (CompiledRule r : current.fleetWide) {
+                    if (kept(r, added)) {
+                        keptFleetWide.add(r);
+                    }
+                }
+                for (Map.Entry<String, List<CompiledRule>> e : current.byInstance.entrySet()) {
+                    for (CompiledRule r : e.getValue()) {
+                        if (kept(r, added)) {
+                            keptPinned.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(r);
+                        }
+                    }
+                }
+            }
+            fleetWide.put(metric, keptFleetWide);
+            pinned.put(metric, keptPinned);
+        }
+        for (CompiledRule rule : added.values()) {
+            for (String metric : rule.metricNames()) {
+                if (rule.indexedInstance() == null) {
+                    fleetWide.get(metric).add(rule);
+                } else {
+                    pinned.get(metric).computeIfAbsent(rule.indexedInstance(), k -> new ArrayList<>()).add(rule);
+                }
             }
         }
+        for (String metric : touched) {
+            List<CompiledRule> fw = fleetWide.get(metric);
+            Map<String, List<CompiledRule>> pi = pinned.get(metric);
+            if (fw.isEmpty() && pi.isEmpty()) {
+                byMetric.remove(metric);
+                continue;
+            }
+            MetricRules target = byMetric.computeIfAbsent(metric, m -> new MetricRules());
+            target.byInstance.keySet().retainAll(pi.keySet());
+            for (Map.Entry<String, List<CompiledRule>> e : pi.entrySet()) {
+                target.byInstance.put(e.getKey(), List.copyOf(e.getValue()));
+            }
+            target.fleetWide = List.copyOf(fw);
+        }
+    }
+
+    /**
+     * Whether {@code r}, found in the index, stays where it is: the rule in force for its id, enabled,
+     * and not put again (a rule put again is appended, as {@link #put} would).
+     */
+    private boolean kept(CompiledRule r, Map<String, CompiledRule> added) {
+        return rules.get(r.ruleId()) == r && r.enabled() && !added.containsKey(r.ruleId());
+    }
+
+    /** Keeps {@link #inhibiting} up to date with {@code rule}; true when it changed. */
+    private boolean trackInhibition(CompiledRule rule) {
+        // A shadow rule never inhibits: its alerts must not change what the live rules send.
+        if (rule.enabled() && !rule.shadow() && !rule.inhibitions().isEmpty()) {
+            inhibiting.put(rule.ruleId(), rule);
+            return true;
+        }
+        return inhibiting.remove(rule.ruleId()) != null;
     }
 
     /**
@@ -96,12 +203,17 @@ public final class RuleBook {
      * caller still checks {@link CompiledRule#selects}. Two lists, so nothing is copied.
      */
     public List<CompiledRule> fleetWide(String metricName) {
-        return byMetric.getOrDefault(metricName, MetricRules.EMPTY).fleetWide();
+        MetricRules m = byMetric.get(metricName);
+        return m == null ? List.of() : m.fleetWide;
     }
 
     /** The enabled rules of {@code metricName} pinned to {@code instanceId}. */
     public List<CompiledRule> pinned(String metricName, String instanceId) {
-        return byMetric.getOrDefault(metricName, MetricRules.EMPTY).byInstance().getOrDefault(instanceId, List.of());
+        MetricRules m = byMetric.get(metricName);
+        if (m == null || instanceId == null) {
+            return List.of();
+        }
+        return m.byInstance.getOrDefault(instanceId, List.of());
     }
 
     public CompiledRule rule(String ruleId) {
@@ -154,34 +266,34 @@ public final class RuleBook {
     }
 
     private void index(CompiledRule rule, String metricName) {
-        byMetric.compute(metricName, (metric, current) -> {
-            MetricRules base = current == null ? MetricRules.EMPTY : current;
-            if (rule.indexedInstance() == null) {
-                return new MetricRules(append(base.fleetWide(), rule), base.byInstance());
-            }
-            Map<String, List<CompiledRule>> byInstance = new HashMap<>(base.byInstance());
-            byInstance.put(rule.indexedInstance(), append(byInstance.getOrDefault(rule.indexedInstance(), List.of()), rule));
-            return new MetricRules(base.fleetWide(), Map.copyOf(byInstance));
-        });
+        MetricRules m = byMetric.computeIfAbsent(metricName, metric -> new MetricRules());
+        String instance = rule.indexedInstance();
+        if (instance == null) {
+            m.fleetWide = append(m.fleetWide, rule);
+        } else {
+            m.byInstance.put(instance, append(m.byInstance.getOrDefault(instance, List.of()), rule));
+        }
     }
 
     private void unindex(CompiledRule rule, String metricName) {
-        byMetric.computeIfPresent(metricName, (metric, current) -> {
-            MetricRules next;
-            if (rule.indexedInstance() == null) {
-                next = new MetricRules(without(current.fleetWide(), rule), current.byInstance());
+        MetricRules m = byMetric.get(metricName);
+        if (m == null) {
+            return;
+        }
+        String instance = rule.indexedInstance();
+        if (instance == null) {
+            m.fleetWide = without(m.fleetWide, rule);
+        } else {
+            List<CompiledRule> left = without(m.byInstance.getOrDefault(instance, List.of()), rule);
+            if (left.isEmpty()) {
+                m.byInstance.remove(instance);
             } else {
-                Map<String, List<CompiledRule>> byInstance = new HashMap<>(current.byInstance());
-                List<CompiledRule> left = without(byInstance.getOrDefault(rule.indexedInstance(), List.of()), rule);
-                if (left.isEmpty()) {
-                    byInstance.remove(rule.indexedInstance());
-                } else {
-                    byInstance.put(rule.indexedInstance(), left);
-                }
-                next = new MetricRules(current.fleetWide(), Map.copyOf(byInstance));
+                m.byInstance.put(instance, left);
             }
-            return next.fleetWide().isEmpty() && next.byInstance().isEmpty() ? null : next;
-        });
+        }
+        if (m.isEmpty()) {
+            byMetric.remove(metricName);
+        }
     }
 
     private static List<CompiledRule> append(List<CompiledRule> list, CompiledRule rule) {
