@@ -38,7 +38,6 @@ public class GdsAvroDeserializer<T extends SpecificRecord> implements Deserializ
     private SpecificData model;
     private SchemaRegistryClient registry;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
-    private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
 
     /** For configuration by class name: {@code specific.avro.value.type} names the class. */
     public GdsAvroDeserializer() {
@@ -143,18 +142,7 @@ public class GdsAvroDeserializer<T extends SpecificRecord> implements Deserializ
                     "written as " + writer.getFullName() + ", which cannot be read as " + type.getName() + ": "
                             + compatibility.getDescription(), null);
         }
-        writers.put(id, writer);
         return new SpecificDatumReader<>(writer, readerSchema, model);
-    }
-
-    /**
-     * The writer's schema of id {@code id} once a payload of that id has been read by {@link
-     * #deserialize} (it is then registered and readable as this type); null before. For a caller
-     * with a faster reader of a layout it knows, that leaves the first payload of every id, and all
-     * the errors, to this class.
-     */
-    public Schema readableWriterSchema(int id) {
-        return writers.get(id);
     }
 
     @Override

@@ -30,17 +30,15 @@ import com.gds.alerting.topologies.AlertingCounters.Counter;
 public final class MetricIntakeProcessor extends IntakeProcessor {
 
     private final String metricsPrefix;
-    private final MetricDecoder decoder;
+    private final Deserializer<Metric> deserializer;
     private final AlertingCounters counters;
     private final Duration maxClockSkew;
-    /** The environment each metrics topic's name carries, by topic (a handful). */
-    private final Map<String, String> environments = new HashMap<>();
 
     public MetricIntakeProcessor(String name, String metricsPrefix, Deserializer<Metric> deserializer,
                                  AlertingCounters counters, Duration maxClockSkew) {
         super(name, "metric", counters, Counter.METRICS_DEAD_LETTERED);
         this.metricsPrefix = metricsPrefix + ".";
-        this.decoder = new MetricDecoder(deserializer);
+        this.deserializer = deserializer;
         this.counters = counters;
         this.maxClockSkew = maxClockSkew;
     }
@@ -48,8 +46,8 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
     @Override
     Record<Object, Object> accept(Record<byte[], byte[]> record, String topic) {
         requireValue(record, "a metric record without a value carries no sample");
-        Metric metric = decoder.decode(topic, record.headers(), record.value());
-        String key = decoder.key(record.key());
+        Metric metric = Decoding.decode(deserializer, topic, record.headers(), record.value(), "a Metric");
+        String key = key(record);
         MetricLimits.Refusal refusal = MetricLimits.check(key, metric.getInstanceId(), metric.getDatabaseType(),
                 metric.getMetricName(), metric.getValue(), metric.getTimestamp().toEpochMilli(), metric.getTags(), now(),
                 maxClockSkew);
@@ -68,14 +66,9 @@ public final class MetricIntakeProcessor extends IntakeProcessor {
         String rest = topic.substring(metricsPrefix.length());
         int dot = rest.indexOf('.');
         if (dot > 0 && dot < rest.length() - 1) {
-            String environment = environments.computeIfAbsent(topic, t -> rest.substring(dot + 1));
-            if (MetricDecoder.ownedByRecord(metric.getTags())) {
-                metric.getTags().put("environment", environment);
-            } else {
-                Map<String, String> tags = new HashMap<>(metric.getTags());
-                tags.put("environment", environment);
-                metric.setTags(tags);
-            }
+            Map<String, String> tags = new HashMap<>(metric.getTags());
+            tags.put("environment", rest.substring(dot + 1));
+            metric.setTags(tags);
         }
     }
 }
