@@ -47,7 +47,7 @@ import com.gds.alerting.topologies.AlertingCounters.Counter;
 import com.gds.alerting.topologies.AlertingTopology;
 import com.gds.alerting.topologies.AlertingTopologyConfig;
 import com.gds.alerting.topologies.StoreKind;
-import com.gds.alerting.topologies.serde.StoreSerde;
+import com.gds.alerting.topologies.slo.SloStateSerde;
 
 /**
  * State size and throughput of SLO rules: {@code --slos} SLO rules (half THRESHOLD SLIs on one
@@ -251,7 +251,7 @@ public final class SloBenchmark {
 
             ReadOnlyKeyValueStore<String, SloStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
                     AlertingTopology.Names.SLO_STORE, QueryableStoreTypes.keyValueStore()));
-            StoreSerde<SloStatus> serde = StoreSerde.of(SloStatus.class);
+            SloStateSerde serde = new SloStateSerde(); // what the store writes
             long entries = 0;
             long bytes = 0;
             try (KeyValueIterator<String, SloStatus> it = store.all()) {

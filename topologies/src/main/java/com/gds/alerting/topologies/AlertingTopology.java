@@ -44,6 +44,7 @@ import com.gds.alerting.topologies.intake.MetricIntakeProcessor;
 import com.gds.alerting.topologies.intake.RuleIntakeProcessor;
 import com.gds.alerting.topologies.intake.RuleTableProcessor;
 import com.gds.alerting.topologies.rules.RuleBook;
+import com.gds.alerting.topologies.slo.SloStateSerde;
 import com.gds.alerting.topologies.serde.StoreSerde;
 import com.gds.alerting.topologies.silences.SilenceBook;
 import com.gds.alerting.topologies.silences.SilenceTableProcessor;
@@ -321,7 +322,7 @@ public final class AlertingTopology {
             StoreBuilder<?> progress = Stores.keyValueStoreBuilder(supplier(kind, settings.windowProgressStore()),
                     Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
             StoreBuilder<?> slo = Stores.keyValueStoreBuilder(supplier(kind, settings.sloStore()), Serdes.String(),
-                    StoreSerde.of(SloStatus.class)).withCachingEnabled();
+                    new SloStateSerde()).withCachingEnabled();
             StoreBuilder<?> absence = Stores.keyValueStoreBuilder(supplier(kind, settings.absenceStore()), Serdes.String(),
                     StoreSerde.of(AbsenceTrack.class)).withCachingEnabled();
             return Set.of(state, open, timers, panes, progress, slo, absence);
