@@ -116,7 +116,8 @@ public final class MetricLimits {
         for (Map.Entry<?, ?> tag : tags.entrySet()) {
             CharSequence key = tag.getKey() instanceof CharSequence k ? k : String.valueOf(tag.getKey());
             r = tooLong("tag key", key, MAX_TAG_KEY_CHARS);
-            if (r == null && tag.getValue() instanceof CharSequence v) {
+            // The field's name is built only for a refusal: this runs for every tag of every metric.
+            if (r == null && tag.getValue() instanceof CharSequence v && v.length() > MAX_TAG_VALUE_CHARS) {
                 r = tooLong("tag '" + abbreviate(key) + "'", v, MAX_TAG_VALUE_CHARS);
             }
             if (r != null) {
