@@ -9,6 +9,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.gds.alerting.avro.AlertCommand;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.RuleKind;
@@ -44,6 +47,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  */
 public final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
+
     private final AlertProcessorSettings settings;
     private final RuleBook ruleBook;
     private final SilenceBook silenceBook;
@@ -67,6 +72,9 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         AlertLifecycle lifecycle = new AlertLifecycle(context, context.getStateStore(settings.stateStore()),
                 context.getStateStore(settings.openStore()), context.getStateStore(settings.timerStore()), ruleBook,
                 silenceBook, counters, settings.resolvedRetention().toMillis());
+        // init runs after the stores were restored (also after a task was revived under exactly-once).
+        int states = lifecycle.states().rebuild();
+        LOG.debug("task {}: {} alert states indexed", context.taskId(), states);
         AbsenceEvaluator absence = new AbsenceEvaluator(context, lifecycle,
                 new AbsenceTracker(context.getStateStore(settings.absenceStore())), ruleBook, counters,
                 settings.absenceRetention());
