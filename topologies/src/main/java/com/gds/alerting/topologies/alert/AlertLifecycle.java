@@ -37,7 +37,8 @@ import com.gds.alerting.topologies.silences.SilenceBook;
  * evaluation time becomes PENDING / FIRED / SEVERITY_CHANGED / RESOLVED transitions with
  * {@code for}, {@code keep_firing_for}, incidents, reminders and escalation timers, and each
  * transition one {@code AlertEvent}. Threshold, window, SLO and absence rules differ only in how
- * they reach a verdict and at which time.
+ * they reach a verdict and at which time. A verdict on a key without state, or with a resolved one, is
+ * decided from the {@link AlertStates} index and reads the stored state only when it breaches.
  */
 final class AlertLifecycle {
 

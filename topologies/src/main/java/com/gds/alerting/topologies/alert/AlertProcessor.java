@@ -40,7 +40,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * Every transition is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
  * {@code CommandResult}; a deleted state a tombstone.
  *
- * <p>Stores: the alert state by alert key; the open alerts by alert key (prefix-scanned by rule
+ * <p>Stores: the alert state by alert key (through {@link AlertStates}, whose in-memory index of the keys
+ * with a state is rebuilt here in {@code init}, after restore); the open alerts by alert key (prefix-scanned by rule
  * id when a rule changes); the timers by due time; window panes and progress
  * ({@link WindowAggregator}); SLO state by {@code ruleId:instanceId} ({@link SloTracker}); the
  * series absence rules track ({@link AbsenceTracker}). Late samples are ignored and counted.

@@ -1,5 +1,6 @@
 package com.gds.alerting.topologies.alert;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,8 +25,7 @@ import com.gds.alerting.avro.internal.AlertStatus;
  * the store (interactive queries only read it), so the index is exact.
  *
  * <p>Memory: one entry per alert key with a state (open alerts, and resolved ones until the
- * retention sweep deletes them); a resolved entry keeps its last sample time and a reference to its
- * tags (the map the state was written with, or decoded at rebuild).
+ * retention sweep deletes them); a resolved entry keeps its last sample time and a copy of its tags.
  */
 final class AlertStates {
 
@@ -87,7 +87,15 @@ final class AlertStates {
         return index.size();
     }
 
+    /**
+     * A resolved state's entry keeps a copy of its tags: the map it was written with may be a sample's,
+     * which a decoder that reuses its records would change under the index. Copied on resolution only.
+     */
     private static Known known(AlertStatus s) {
-        return s.getState() == AlertState.RESOLVED ? new Known(true, s.getLastSampleAt(), s.getTags()) : OPEN;
+        if (s.getState() != AlertState.RESOLVED) {
+            return OPEN;
+        }
+        Map<String, String> tags = s.getTags() == null ? null : Collections.unmodifiableMap(new HashMap<>(s.getTags()));
+        return new Known(true, s.getLastSampleAt(), tags);
     }
 }
