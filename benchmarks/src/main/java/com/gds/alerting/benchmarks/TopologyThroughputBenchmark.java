@@ -79,6 +79,8 @@ public final class TopologyThroughputBenchmark {
     private final Path workDir;
     /** Values of max.task.idle.ms to run back to back; null = the topology's required setting only. */
     private final List<Long> taskIdleMs;
+    /** Event time of the first metric; null = two hours before the wall clock, to the minute. */
+    private final Instant dataStart;
 
     private TopologyThroughputBenchmark(Map<String, String> args) {
         this.metrics = Integer.parseInt(args.getOrDefault("metrics", "2000000"));
@@ -90,11 +92,34 @@ public final class TopologyThroughputBenchmark {
         this.taskIdleMs = args.containsKey("task-idle-ms")
                 ? java.util.Arrays.stream(args.get("task-idle-ms").split(",")).map(Long::parseLong).toList()
                 : java.util.Collections.singletonList(null);
+        this.dataStart = args.containsKey("data-start") ? dataStart(args.get("data-start")) : null;
+    }
+
+    /**
+     * {@code --data-start}: the same data start in two invocations (e.g. two builds) makes their event
+     * digests comparable. Within the last 6 days (the resolved retention, 7 days, runs on the wall clock and
+     * would delete states at whatever moment it reached them) and at least an hour ago (the data spans
+     * minutes; samples from the future are dead-lettered).
+     */
+    private static Instant dataStart(String value) {
+        Instant start;
+        try {
+            start = Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--data-start: '" + value + "' is not an ISO-8601 instant (e.g. 2026-12-07T21:00:00Z)");
+        }
+        Instant now = Instant.now();
+        if (start.isBefore(now.minus(Duration.ofDays(6))) || start.isAfter(now.minus(Duration.ofHours(1)))) {
+            throw new IllegalArgumentException("--data-start: " + start + " must lie between 6 days and 1 hour before now (" + now
+                    + "): older data has its resolved states deleted by the wall-clock retention sweep mid-run, newer data"
+                    + " runs into the wall clock");
+        }
+        return start;
     }
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse("TopologyThroughputBenchmark", argv,
-                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms");
+                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms", "data-start");
         new TopologyThroughputBenchmark(args).run();
     }
 
@@ -154,7 +179,9 @@ public final class TopologyThroughputBenchmark {
         // Recent event times (the data spans metrics / 100,000 cycles of 30 s): data older than the resolved retention
         // (7 days) has its resolved states deleted by the wall-clock sweep at whatever moment it reaches them, which
         // made the events of two runs over the same data differ by incident number, whatever the Streams settings.
-        Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant start = dataStart != null ? dataStart
+                : Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        System.out.println("data starts at " + start + " (--data-start " + start + " repeats it)");
         CheckedSends sends = new CheckedSends("metrics");
         // The topics were created a moment ago: one request in flight, or a send may be lost (see CheckedSends).
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(CheckedSends.oneRequestInFlight(config),

@@ -62,7 +62,9 @@ final class AbsenceEvaluator implements RuleKindEvaluator {
             }
             timers.put(TimerKeys.key(rearm.newDue(), TimerKeys.Kind.ABSENCE, key), AlertLifecycle.PRESENT);
         }
-        if (lifecycle.open().get(key) != null) {
+        // Without alert state an evaluation changes nothing and counts nothing (AlertLifecycle.evaluate: no
+        // state, healthy verdict), so the open-alert store is read only for a key the index holds.
+        if (lifecycle.states().known(key) != null && lifecycle.open().get(key) != null) {
             lifecycle.evaluate(rule, series, now, true, firing -> rule.disabledFor(series) ? Verdict.DISABLED
                     : Verdict.healthy(0));
         }

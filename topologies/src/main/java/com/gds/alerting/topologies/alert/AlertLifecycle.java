@@ -37,7 +37,8 @@ import com.gds.alerting.topologies.silences.SilenceBook;
  * evaluation time becomes PENDING / FIRED / SEVERITY_CHANGED / RESOLVED transitions with
  * {@code for}, {@code keep_firing_for}, incidents, reminders and escalation timers, and each
  * transition one {@code AlertEvent}. Threshold, window, SLO and absence rules differ only in how
- * they reach a verdict and at which time.
+ * they reach a verdict and at which time. A verdict on a key without state, or with a resolved one, is
+ * decided from the {@link AlertStates} index and reads the stored state only when it breaches.
  */
 final class AlertLifecycle {
 
@@ -56,7 +57,7 @@ final class AlertLifecycle {
     private static final int INHIBITED_KEPT = 1_000;
 
     private final ProcessorContext<String, SpecificRecord> context;
-    private final KeyValueStore<String, AlertStatus> states;
+    private final AlertStates states;
     private final KeyValueStore<String, byte[]> open;
     private final KeyValueStore<Bytes, byte[]> timers;
     private final AlertEvents events;
@@ -69,7 +70,7 @@ final class AlertLifecycle {
                    KeyValueStore<String, byte[]> open, KeyValueStore<Bytes, byte[]> timers, RuleBook ruleBook,
                    SilenceBook silences, AlertingCounters counters, long resolvedRetentionMs) {
         this.context = context;
-        this.states = states;
+        this.states = new AlertStates(states);
         this.open = open;
         this.timers = timers;
         this.events = new AlertEvents(ruleBook);
@@ -88,7 +89,8 @@ final class AlertLifecycle {
         return s.getState() == AlertState.RESOLVED && at - s.getUpdatedAt() >= resolvedRetentionMs;
     }
 
-    KeyValueStore<String, AlertStatus> states() {
+    /** The alert states, through the one place that keeps their in-memory index. */
+    AlertStates states() {
         return states;
     }
 
@@ -109,13 +111,23 @@ final class AlertLifecycle {
      */
     void evaluate(CompiledRule rule, Series series, long at, boolean sameTimeAgain, Verdict.Judge judge) {
         String key = SeriesBy.alertKey(rule, series);
-        AlertStatus s = states.get(key);
-        if (s != null && s.getTags() != null && !s.getTags().equals(series.tags())) {
-            sharedKey(rule, series, s, at);
+        AlertStates.Known known = states.known(key);
+        if (known == null || known.resolved()) {
+            // No state, or a resolved one: only a breach changes it, so the state is read (and decoded) only
+            // then. What the full path would do before (shared-key and late checks) needs only what the index
+            // holds: a key without state has nothing to be late against or to share.
+            if (known != null && ignored(rule, series, key, known.tags(), known.lastSampleAt(), at, sameTimeAgain)) {
+                return;
+            }
+            Verdict verdict = judge.judge(null);
+            if (verdict.disabled() || verdict.level() == null) {
+                return;
+            }
+            open(known == null ? null : states.get(key), key, series, rule, verdict.value(), verdict.level(), at);
+            return;
         }
-        if (s != null && (at < s.getLastSampleAt() || at == s.getLastSampleAt() && !sameTimeAgain)) {
-            counters.increment(Counter.SAMPLES_LATE);
-            LOG.debug("late evaluation of {} at {} ignored: {} already evaluated", key, at, s.getLastSampleAt());
+        AlertStatus s = states.get(key);
+        if (s != null && ignored(rule, series, key, s.getTags(), s.getLastSampleAt(), at, sameTimeAgain)) {
             return;
         }
         AlertState state = s == null ? AlertState.RESOLVED : s.getState();
@@ -134,17 +146,7 @@ final class AlertLifecycle {
         switch (state) {
             case RESOLVED -> {
                 if (level != null) {
-                    // Past the retention, the state is as good as deleted (the sweep may not have come by
-                    // yet): numbering then depends on event time only, and a replay numbers alike.
-                    s = newIncident(s == null || expired(s, at) ? null : s, key, series, rule, value, level, at);
-                    if (rule.pendingMs() == 0) {
-                        fire(s, rule, at, null);
-                    } else {
-                        s.setState(AlertState.PENDING);
-                        emit(s, Transition.PENDING, null, Reason.CONDITION_MET, null, at);
-                    }
-                    states.put(key, s);
-                    markOpen(s);
+                    open(s, key, series, rule, value, level, at);
                 }
             }
             case PENDING -> {
@@ -183,6 +185,44 @@ final class AlertLifecycle {
         }
     }
 
+    /**
+     * A breach of a series without state, or whose alert is resolved ({@code previous}): a new incident,
+     * PENDING or (without {@code for}) FIRED at once.
+     */
+    private void open(AlertStatus previous, String key, Series series, CompiledRule rule, double value, Level level, long at) {
+        // Past the retention, the state is as good as deleted (the sweep may not have come by
+        // yet): numbering then depends on event time only, and a replay numbers alike.
+        AlertStatus s = newIncident(previous == null || expired(previous, at) ? null : previous, key, series, rule, value,
+                level, at);
+        if (rule.pendingMs() == 0) {
+            fire(s, rule, at, null);
+        } else {
+            s.setState(AlertState.PENDING);
+            emit(s, Transition.PENDING, null, Reason.CONDITION_MET, null, at);
+        }
+        states.put(key, s);
+        markOpen(s);
+    }
+
+    /**
+     * Whether an evaluation at {@code at} is ignored as late (older than the newest one applied to the
+     * alert, {@code lastSampleAt}) or a replayed duplicate (at the same time, unless {@code sameTimeAgain});
+     * counted. Before that, a series with other tags than the alert's ({@code storedTags}) is reported as
+     * sharing its alert key.
+     */
+    private boolean ignored(CompiledRule rule, Series series, String key, Map<String, String> storedTags, long lastSampleAt,
+                            long at, boolean sameTimeAgain) {
+        if (storedTags != null && !storedTags.equals(series.tags())) {
+            sharedKey(rule, series, storedTags, at);
+        }
+        if (at < lastSampleAt || at == lastSampleAt && !sameTimeAgain) {
+            counters.increment(Counter.SAMPLES_LATE);
+            LOG.debug("late evaluation of {} at {} ignored: {} already evaluated", key, at, lastSampleAt);
+            return true;
+        }
+        return false;
+    }
+
     private static AlertStatus newIncident(AlertStatus previous, String key, Series series, CompiledRule rule, double value,
                                            Level level, long ts) {
         return AlertStatus.newBuilder()
@@ -214,7 +254,7 @@ final class AlertLifecycle {
      * WARN once per rule and metric every ten minutes of event time (so a replay says it as often as the
      * live run did). A rule whose {@code by} tells its series apart never gets here.
      */
-    private void sharedKey(CompiledRule rule, Series series, AlertStatus s, long now) {
+    private void sharedKey(CompiledRule rule, Series series, Map<String, String> storedTags, long now) {
         counters.increment(Counter.SERIES_SHARING_ALERT_KEY);
         String what = rule.ruleId() + ":" + series.metricName();
         Long last = sharedKeyWarnedAt.get(what);
@@ -227,8 +267,8 @@ final class AlertLifecycle {
                     + " instance and metric), so one series' verdict overwrites the other's and a same-instant sample of the"
                     + " second is ignored; a breach can go unreported. If they are different series, list the tags that tell"
                     + " them apart in the rule's 'by' (differing here: {}) for one alert per series. Counted in {}",
-                    rule.ruleId(), series.metricName(), series.instanceId(), s.getTags(), series.tags(),
-                    differing(s.getTags(), series.tags()), Counter.SERIES_SHARING_ALERT_KEY.metricName());
+                    rule.ruleId(), series.metricName(), series.instanceId(), storedTags, series.tags(),
+                    differing(storedTags, series.tags()), Counter.SERIES_SHARING_ALERT_KEY.metricName());
         }
     }
 

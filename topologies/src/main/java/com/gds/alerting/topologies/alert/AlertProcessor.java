@@ -9,6 +9,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.gds.alerting.avro.AlertCommand;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.RuleKind;
@@ -37,12 +40,15 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * Every transition is forwarded as an {@code AlertEvent} keyed by alert key; every command gets a
  * {@code CommandResult}; a deleted state a tombstone.
  *
- * <p>Stores: the alert state by alert key; the open alerts by alert key (prefix-scanned by rule
+ * <p>Stores: the alert state by alert key (through {@link AlertStates}, whose in-memory index of the keys
+ * with a state is rebuilt here in {@code init}, after restore); the open alerts by alert key (prefix-scanned by rule
  * id when a rule changes); the timers by due time; window panes and progress
  * ({@link WindowAggregator}); SLO state by {@code ruleId:instanceId} ({@link SloTracker}); the
  * series absence rules track ({@link AbsenceTracker}). Late samples are ignored and counted.
  */
 public final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
 
     private final AlertProcessorSettings settings;
     private final RuleBook ruleBook;
@@ -67,6 +73,9 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
         AlertLifecycle lifecycle = new AlertLifecycle(context, context.getStateStore(settings.stateStore()),
                 context.getStateStore(settings.openStore()), context.getStateStore(settings.timerStore()), ruleBook,
                 silenceBook, counters, settings.resolvedRetention().toMillis());
+        // init runs after the stores were restored (also after a task was revived under exactly-once).
+        int states = lifecycle.states().rebuild();
+        LOG.debug("task {}: {} alert states indexed", context.taskId(), states);
         AbsenceEvaluator absence = new AbsenceEvaluator(context, lifecycle,
                 new AbsenceTracker(context.getStateStore(settings.absenceStore())), ruleBook, counters,
                 settings.absenceRetention());

@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 import com.gds.alerting.avro.AlertCommand;
 import com.gds.alerting.avro.AlertState;
@@ -33,7 +32,7 @@ final class CommandHandler {
 
     private final ProcessorContext<String, SpecificRecord> context;
     private final AlertLifecycle lifecycle;
-    private final KeyValueStore<String, AlertStatus> states;
+    private final AlertStates states;
     private final RuleBook ruleBook;
     private final AlertingCounters counters;
 

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ final class RetentionSweep {
 
     private final ProcessorContext<String, SpecificRecord> context;
     private final AlertLifecycle lifecycle;
-    private final KeyValueStore<String, AlertStatus> states;
+    private final AlertStates states;
     private final AlertingCounters counters;
     /** Where the sweep goes on (the last key it looked at); null: from the start. */
     private String cursor;

@@ -30,7 +30,7 @@ final class RuleReconciler {
     private static final StringSerializer STRINGS = new StringSerializer();
 
     private final AlertLifecycle lifecycle;
-    private final KeyValueStore<String, AlertStatus> states;
+    private final AlertStates states;
     private final KeyValueStore<String, byte[]> open;
     private final RuleBook ruleBook;
     private final RuleKindEvaluators evaluators;

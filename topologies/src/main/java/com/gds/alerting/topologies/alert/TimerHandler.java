@@ -26,7 +26,7 @@ final class TimerHandler {
 
     private final AlertLifecycle lifecycle;
     private final KeyValueStore<Bytes, byte[]> timers;
-    private final KeyValueStore<String, AlertStatus> states;
+    private final AlertStates states;
     private final RuleBook ruleBook;
     private final AbsenceEvaluator absences;
     private final int maxTimersPerTick;
