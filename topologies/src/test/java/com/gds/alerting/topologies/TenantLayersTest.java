@@ -230,14 +230,14 @@ class TenantLayersTest {
         fx.settings(Tenants.settingsKey("acme"), tenant("acme", mode("cpu", SettingMode.CUSTOM)), ACME);
         fx.settings(Tenants.settingsKey("acme"), tenant("beta", custom("cpu", 99)), ACME);
         assertEquals(List.of(
-                "LAYER_BOUNDARY: tenant 'acme' cannot change tenant 'beta's settings (writer 'lead@acme')",
+                "LAYER_BOUNDARY: tenant 'acme' cannot change the settings of tenant 'beta' (writer 'lead@acme')",
                 "LAYER_BOUNDARY: tenant 'acme' cannot change the platform's defaults (writer 'lead@acme')",
-                "LAYER_BOUNDARY: tenant 'acme' cannot change tenant 'beta's settings (writer 'lead@acme')",
-                "LAYER_BOUNDARY: a domain expert publishes rule packs, not tenant 'acme's settings (writer 'dba')",
+                "LAYER_BOUNDARY: tenant 'acme' cannot change the settings of tenant 'beta' (writer 'lead@acme')",
+                "LAYER_BOUNDARY: a domain expert publishes rule packs, not the settings of tenant 'acme' (writer 'dba')",
                 "MISSING_ACTOR: a settings record must say who writes it: header gds.actor.role (platform or tenant) and, for a tenant, gds.actor.tenant",
-                "INVALID_SETTINGS: tenant 'acme's settings ('tenant:acme') are invalid, the previous version stays in force:"
+                "INVALID_SETTINGS: the settings of tenant 'acme' ('tenant:acme') are invalid, the previous version stays in force:"
                         + " rules[0].conditions: a custom setting needs its conditions (e.g. WARNING > 80)",
-                "INVALID_SETTINGS: tenant 'acme's settings ('tenant:acme') are invalid, the previous version stays in force:"
+                "INVALID_SETTINGS: the settings of tenant 'acme' ('tenant:acme') are invalid, the previous version stays in force:"
                         + " tenant: 'beta' is not the key's tenant 'acme'"),
                 deadLetterReasons());
         sample("beta", "beta-db-1", 90, T0);

@@ -60,7 +60,8 @@ public final class SettingsIntakeProcessor extends IntakeProcessor {
             throw new Decoding.Refusal(INVALID_SETTINGS, keyProblem);
         }
         Actor actor = Actor.of(record.headers());
-        String scope = Tenants.PLATFORM_KEY.equals(key) ? "the platform's defaults" : "tenant '" + RuleSettingsValidator.tenantOfKey(key) + "'s settings";
+        String scope = Tenants.PLATFORM_KEY.equals(key) ? "the platform's defaults"
+                : "the settings of tenant '" + RuleSettingsValidator.tenantOfKey(key) + "'";
         boundary(actor, key, scope);
         if (record.value() == null) {
             return record.withKey((Object) key).withValue(null);
