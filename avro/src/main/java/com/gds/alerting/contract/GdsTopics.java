@@ -22,10 +22,16 @@ import java.util.regex.Pattern;
  * @param dlqCommands     dead letters of commands
  * @param shadowEvents    the transitions of shadow rules (README, "Shadow rules"): like {@code events},
  *                        but no dispatcher reads it, so nothing on it ever notifies
+ * @param ruleSettings    compacted: the platform's and the tenants' rule settings (README, "Tenants and
+ *                        the three layers"), keyed {@code platform} or {@code tenant:<id>}; dead letters
+ *                        go to {@code dlqRules}
+ * @param ruleSettingsAccepted compacted: the settings of {@code ruleSettings} that validated and keep
+ *                        inside their layer's bounds (the alerting topology's settings table)
  */
 public record GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
                         String dlqMetrics, String dlqNotifications, String dlqRules,
-                        String rulesAccepted, String commandResults, String dlqCommands, String shadowEvents) {
+                        String rulesAccepted, String commandResults, String dlqCommands, String shadowEvents,
+                        String ruleSettings, String ruleSettingsAccepted) {
 
     public static final String CONFIG_PREFIX = "gds.topics.";
 
@@ -44,17 +50,36 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
         Objects.requireNonNull(commandResults, "commandResults");
         Objects.requireNonNull(dlqCommands, "dlqCommands");
         Objects.requireNonNull(shadowEvents, "shadowEvents");
+        Objects.requireNonNull(ruleSettings, "ruleSettings");
+        Objects.requireNonNull(ruleSettingsAccepted, "ruleSettingsAccepted");
         if (shadowEvents.equals(events)) {
             throw new IllegalArgumentException("the shadow events topic must not be the events topic '" + events
                     + "': shadow transitions would reach the notification dispatcher");
         }
         for (String other : new String[] {rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules,
-                rulesAccepted, commandResults, dlqCommands, shadowEvents}) {
+                rulesAccepted, commandResults, dlqCommands, shadowEvents, ruleSettings, ruleSettingsAccepted}) {
             if (other.startsWith(metricsPrefix + ".")) {
                 throw new IllegalArgumentException("topic '" + other + "' would match the metrics pattern "
                         + metricsPrefix + ".*; choose a name outside it");
             }
         }
+    }
+
+    /**
+     * The topics before tenants, with the settings topics named after {@code rules} ({@link
+     * #ruleSettingsFor}): callers that name their own topics keep settings topics of their own.
+     */
+    public GdsTopics(String metricsPrefix, String rules, String silences, String commands, String events,
+                     String dlqMetrics, String dlqNotifications, String dlqRules,
+                     String rulesAccepted, String commandResults, String dlqCommands, String shadowEvents) {
+        this(metricsPrefix, rules, silences, commands, events, dlqMetrics, dlqNotifications, dlqRules, rulesAccepted,
+                commandResults, dlqCommands, shadowEvents, ruleSettingsFor(rules), ruleSettingsFor(rules) + ".accepted");
+    }
+
+    /** {@code gds.rules} → {@code gds.rule-settings}; any other {@code x.rules} → {@code x.rule-settings}; else {@code <rules>.settings}. */
+    public static String ruleSettingsFor(String rules) {
+        return rules.endsWith(".rules") ? rules.substring(0, rules.length() - ".rules".length()) + ".rule-settings"
+                : rules + ".settings";
     }
 
     /**
@@ -78,7 +103,8 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
     public static GdsTopics defaults() {
         return new GdsTopics("gds.metrics", "gds.rules", "gds.silences", "gds.alerts.commands",
                 "gds.alerts.events", "gds.dlq.metrics", "gds.dlq.notifications", "gds.dlq.rules",
-                "gds.rules.accepted", "gds.alerts.command-results", "gds.dlq.commands", "gds.alerts.shadow");
+                "gds.rules.accepted", "gds.alerts.command-results", "gds.dlq.commands", "gds.alerts.shadow",
+                "gds.rule-settings", "gds.rule-settings.accepted");
     }
 
     /**
@@ -91,9 +117,11 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
     public static GdsTopics fromConfig(Map<String, ?> config) {
         GdsTopics d = defaults();
         String events = get(config, "events", d.events);
+        String rules = get(config, "rules", d.rules);
+        String settings = get(config, "rule-settings", ruleSettingsFor(rules));
         return new GdsTopics(
                 get(config, "metrics-prefix", d.metricsPrefix),
-                get(config, "rules", d.rules),
+                rules,
                 get(config, "silences", d.silences),
                 get(config, "commands", d.commands),
                 events,
@@ -103,7 +131,9 @@ public record GdsTopics(String metricsPrefix, String rules, String silences, Str
                 get(config, "rules-accepted", d.rulesAccepted),
                 get(config, "command-results", d.commandResults),
                 get(config, "dlq-commands", d.dlqCommands),
-                get(config, "shadow-events", shadowEventsFor(events)));
+                get(config, "shadow-events", shadowEventsFor(events)),
+                settings,
+                get(config, "rule-settings-accepted", settings + ".accepted"));
     }
 
     /** {@code gds.metrics.<databaseType>.<environment>}; both parts lower-case [a-z0-9_-]. */

@@ -52,6 +52,8 @@ public final class TopicLayout {
         topics.add(compacted(names.rulesAccepted(), partitions));
         topics.add(delete(names.commandResults(), partitions, COMMANDS_RETENTION));
         topics.add(delete(names.dlqCommands(), 1, DLQ_RETENTION));
+        topics.add(compacted(names.ruleSettings(), partitions));
+        topics.add(compacted(names.ruleSettingsAccepted(), partitions));
         return topics;
     }
 

@@ -21,7 +21,8 @@ class ContractsTest {
         assertTrue(topics.metricsPattern().matcher("gds.metrics.mssql.staging").matches());
         for (String other : List.of(topics.rules(), topics.silences(), topics.commands(), topics.events(),
                 topics.dlqMetrics(), topics.dlqNotifications(), topics.dlqRules(),
-                topics.rulesAccepted(), topics.commandResults(), topics.dlqCommands(), topics.shadowEvents())) {
+                topics.rulesAccepted(), topics.commandResults(), topics.dlqCommands(), topics.shadowEvents(),
+                topics.ruleSettings(), topics.ruleSettingsAccepted())) {
             assertFalse(topics.metricsPattern().matcher(other).matches(), other);
         }
     }
@@ -34,6 +35,27 @@ class ContractsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GdsTopics.fromConfig(Map.of("gds.topics.dlq-metrics", "gds.metrics.dlq")));
         assertTrue(e.getMessage().contains("gds.metrics.dlq"), e.getMessage());
+    }
+
+    @Test
+    void ruleSettingsTopicsAreNamedAfterTheRulesTopicUnlessNamed() {
+        assertEquals("gds.rule-settings", topics.ruleSettings());
+        assertEquals("gds.rule-settings.accepted", topics.ruleSettingsAccepted());
+        GdsTopics teamA = GdsTopics.fromConfig(Map.of("gds.topics.rules", "team-a.rules"));
+        assertEquals("team-a.rule-settings", teamA.ruleSettings());
+        assertEquals("team-a.rule-settings.accepted", teamA.ruleSettingsAccepted());
+        GdsTopics named = GdsTopics.fromConfig(Map.of("gds.topics.rule-settings", "s", "gds.topics.rule-settings-accepted", "s.ok"));
+        assertEquals("s", named.ruleSettings());
+        assertEquals("s.ok", named.ruleSettingsAccepted());
+    }
+
+    @Test
+    void tenantOfTagsDefaultsToDefault() {
+        assertEquals("default", Tenants.of(Map.of()));
+        assertEquals("default", Tenants.of(Map.of("tenant", "")));
+        assertEquals("acme", Tenants.of(Map.of("tenant", "acme")));
+        assertEquals(null, Tenants.problem("acme-01"));
+        assertTrue(Tenants.problem("Acme").contains("a-z"), "upper case refused");
     }
 
     @Test

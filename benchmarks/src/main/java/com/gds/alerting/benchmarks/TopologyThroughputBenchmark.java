@@ -247,7 +247,8 @@ public final class TopologyThroughputBenchmark {
                 "bench.rules.accepted." + suffix, "bench.results." + suffix, "bench.dlq.commands." + suffix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             List<NewTopic> list = new ArrayList<>();
-            for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences())) {
+            for (String name : List.of(topics.rules(), topics.rulesAccepted(), topics.silences(), topics.ruleSettings(),
+                    topics.ruleSettingsAccepted())) {
                 list.add(new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
             }
             for (String name : List.of(topics.commands(), topics.events(), topics.dlqMetrics(), topics.dlqRules(),

@@ -18,7 +18,7 @@ import com.gds.alerting.rulescli.importer.ImportCommand;
 @Command(name = "gds-rules", mixinStandardHelpOptions = true, version = "gds-rules 0.1.0",
         description = "Validate, test, backtest and publish GDS Alerting rules written in YAML.",
         subcommands = {ValidateCommand.class, TestCommand.class, PublishCommand.class, BacktestCommand.class, DlqCommand.class,
-                ImportCommand.class,
+                ImportCommand.class, com.gds.alerting.rulescli.tenant.TenantCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GdsRules implements Runnable {
 
@@ -30,7 +30,7 @@ public final class GdsRules implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish, backtest, dlq or import");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: validate, test, publish, backtest, dlq, import or tenant");
     }
 
     /** Runs the CLI with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */

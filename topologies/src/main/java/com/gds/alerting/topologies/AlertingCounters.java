@@ -45,7 +45,13 @@ public final class AlertingCounters {
         /** Alerts that notified when the silence or inhibition that kept them quiet ended. */
         NOTIFICATIONS_RELEASED("notifications.released"),
         /** Resolved alert states deleted once the resolved retention passed (their history with them). */
-        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired");
+        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired"),
+        /** Platform or tenant settings taken into the settings table. */
+        SETTINGS_ACCEPTED("settings.accepted"),
+        /** Platform or tenant settings deleted (a tenant offboarded). */
+        SETTINGS_DELETED("settings.deleted"),
+        /** Settings refused by the settings intake: invalid, or outside their layer's bounds. */
+        SETTINGS_DEAD_LETTERED("settings.dead_lettered");
 
         private final String metricName;
 

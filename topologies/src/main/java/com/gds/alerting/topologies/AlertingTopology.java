@@ -28,6 +28,7 @@ import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleSettings;
 import com.gds.alerting.avro.Silence;
 import com.gds.alerting.avro.internal.AbsenceTrack;
 import com.gds.alerting.avro.internal.AlertHistory;
@@ -43,6 +44,8 @@ import com.gds.alerting.topologies.intake.DeadLetter;
 import com.gds.alerting.topologies.intake.MetricIntakeProcessor;
 import com.gds.alerting.topologies.intake.RuleIntakeProcessor;
 import com.gds.alerting.topologies.intake.RuleTableProcessor;
+import com.gds.alerting.topologies.intake.SettingsIntakeProcessor;
+import com.gds.alerting.topologies.intake.SettingsTableProcessor;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.slo.SloStateSerde;
 import com.gds.alerting.topologies.serde.StoreSerde;
@@ -54,6 +57,8 @@ import com.gds.alerting.topologies.silences.SilenceTableProcessor;
  *
  * <pre>
  * gds.rules ──► rules-intake ──► gds.rules.accepted ──► (global) rules store + RuleBook
+ *                    └──────────► gds.dlq.rules
+ * gds.rule-settings ──► settings-intake ──► gds.rule-settings.accepted ──► (global) settings store + TenantBook
  *                    └──────────► gds.dlq.rules
  * gds.metrics.* ──► metrics-intake ──┐                       ┌──► gds.alerts.events (live rules)
  *                    └─► gds.dlq.metrics                      ├──► gds.alerts.shadow (shadow rules)
@@ -118,6 +123,12 @@ public final class AlertingTopology {
         public static final String COMMANDS_SOURCE = "commands-source";
         public static final String COMMANDS_INTAKE = "commands-intake";
         public static final String ALERT_LIFECYCLE = "alert-lifecycle";
+        /** Global store: the accepted platform and tenant settings by scope key (values: {@link RuleSettings}). */
+        public static final String SETTINGS_STORE = "rule-settings";
+        public static final String SETTINGS_SOURCE = "settings-source";
+        public static final String SETTINGS_INTAKE = "settings-intake";
+        public static final String SETTINGS_ACCEPTED_SOURCE = "settings-accepted-source";
+        public static final String SETTINGS_TABLE = "settings-table";
 
         private Names() {
         }
@@ -186,6 +197,15 @@ public final class AlertingTopology {
         withoutDeadLetters(rules, "rules", topics.dlqRules())
                 .to(topics.rulesAccepted(), Produced.with(cast(Serdes.String()), cast(ruleSerde)).withName("rules-accepted-sink"));
 
+        Serde<RuleSettings> settingsSerde = AvroSerdes.valueSerde(RuleSettings.class, serdeConfig);
+        KStream<Object, Object> settingsIntake = builder
+                .stream(topics.ruleSettings(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.SETTINGS_SOURCE))
+                .process(() -> new SettingsIntakeProcessor(Names.SETTINGS_INTAKE, settingsSerde.deserializer(), ruleBook.tenants(), counters),
+                        Named.as(Names.SETTINGS_INTAKE));
+        withoutDeadLetters(settingsIntake, "settings", topics.dlqRules())
+                .to(topics.ruleSettingsAccepted(), Produced.with(cast(Serdes.String()), cast(settingsSerde))
+                        .withName("settings-accepted-sink"));
+
         KStream<Object, Object> metrics = withoutDeadLetters(builder
                 .stream(topics.metricsPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.METRICS_SOURCE))
                 .process(() -> new MetricIntakeProcessor(Names.METRICS_INTAKE, topics.metricsPrefix(), metricSerde.deserializer(),
@@ -235,6 +255,12 @@ public final class AlertingTopology {
                         .withLoggingDisabled(),
                 Names.RULES_ACCEPTED_SOURCE, Serdes.String().deserializer(), ruleSerde.deserializer(), topics.rulesAccepted(),
                 Names.RULE_TABLE, () -> new RuleTableProcessor(Names.RULES_STORE, ruleBook, counters));
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(supplier(config.storeKind(), Names.SETTINGS_STORE), Serdes.String(),
+                        StoreSerde.of(RuleSettings.class)).withLoggingDisabled(),
+                Names.SETTINGS_ACCEPTED_SOURCE, Serdes.String().deserializer(), settingsSerde.deserializer(),
+                topics.ruleSettingsAccepted(), Names.SETTINGS_TABLE,
+                () -> new SettingsTableProcessor(Names.SETTINGS_STORE, ruleBook.tenants(), counters));
         Serde<Silence> silenceSerde = AvroSerdes.valueSerde(Silence.class, serdeConfig);
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(supplier(config.storeKind(), Names.SILENCES_STORE), Serdes.String(),

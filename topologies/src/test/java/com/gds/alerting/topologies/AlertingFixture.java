@@ -117,6 +117,14 @@ public final class AlertingFixture implements AutoCloseable {
         rules.pipeInput(ruleId, null);
     }
 
+    /** Publishes platform or tenant settings on {@code gds.rule-settings} as {@code actor} (headers); null value = delete. */
+    public void settings(String key, com.gds.alerting.avro.RuleSettings value, com.gds.alerting.contract.Tenants.Actor actor) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        actor.writeTo(headers);
+        driver.createInputTopic(topics.ruleSettings(), new StringSerializer(), serde(com.gds.alerting.avro.RuleSettings.class).serializer())
+                .pipeInput(new TestRecord<>(key, value, headers, wallClock));
+    }
+
     /** Publishes a silence on {@code gds.silences}, as the REST API does. */
     public void silence(Silence silence) {
         silences.pipeInput(silence.getSilenceId(), silence);

@@ -32,6 +32,7 @@ import com.gds.alerting.avro.AlertEvent;
 import com.gds.alerting.avro.CommandResult;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleSettings;
 import com.gds.alerting.avro.Silence;
 
 /**
@@ -43,7 +44,8 @@ import com.gds.alerting.avro.Silence;
 class SchemaHistoryTest {
 
     static Stream<Class<?>> contracts() {
-        return Stream.of(Metric.class, Rule.class, Silence.class, AlertCommand.class, AlertEvent.class, CommandResult.class);
+        return Stream.of(Metric.class, Rule.class, Silence.class, AlertCommand.class, AlertEvent.class, CommandResult.class,
+                RuleSettings.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -100,6 +102,27 @@ class SchemaHistoryTest {
         AlertEvent readEvent = readAs(oldEvent, event, AlertEvent.getClassSchema());
         assertFalse(readEvent.getShadow());
         assertNull(readEvent.getShadowOf());
+    }
+
+    /** An event written before tenants existed reads with no tenant (null), not as some tenant's. */
+    @Test
+    void eventWrittenBeforeTenantsReadsWithoutTenant() throws Exception {
+        AvroClassTrust.install();
+        Schema oldEvent = parse(Path.of("src/test/resources/schema-history/AlertEvent.v3.avsc"));
+        GenericRecord event = new GenericData.Record(oldEvent);
+        for (String field : List.of("message_id", "alert_key", "rule_id", "instance_id", "metric_name")) {
+            event.put(field, "x");
+        }
+        event.put("severity", new GenericData.EnumSymbol(oldEvent.getField("severity").schema(), "CRITICAL"));
+        event.put("state", new GenericData.EnumSymbol(oldEvent.getField("state").schema(), "FIRING"));
+        event.put("transition", new GenericData.EnumSymbol(oldEvent.getField("transition").schema(), "FIRED"));
+        event.put("incident", 1L);
+        event.put("started_at", 1L);
+        event.put("updated_at", 1L);
+        fillDefaults(event);
+        AlertEvent readEvent = readAs(oldEvent, event, AlertEvent.getClassSchema());
+        assertEquals("x", readEvent.getAlertKey());
+        assertNull(readEvent.getTenant());
     }
 
     private static void fillDefaults(GenericRecord record) {

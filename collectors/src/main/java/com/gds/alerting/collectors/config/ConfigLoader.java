@@ -27,6 +27,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 import com.gds.alerting.collectors.source.DatabaseType;
+import com.gds.alerting.contract.Tenants;
 import com.gds.alerting.contract.GdsTopics;
 
 /**
@@ -50,9 +51,9 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("kafka", "schema_registry", "topics", "agent", "defaults", "targets");
     private static final Set<String> AGENT = Set.of("spool_dir", "spool_max_bytes", "max_concurrent_collections",
             "health_port", "health_bind");
-    private static final Set<String> DEFAULTS = Set.of("interval", "query_timeout", "tags");
+    private static final Set<String> DEFAULTS = Set.of("interval", "query_timeout", "tags", "tenant");
     private static final Set<String> TARGET = Set.of("type", "instance_id", "environment", "connection", "credentials",
-            "interval", "query_timeout", "metrics", "tags", "connection_limit", "options");
+            "interval", "query_timeout", "metrics", "tags", "connection_limit", "options", "tenant");
     /** The {@code options} each database type understands. */
     private static final Map<DatabaseType, Set<String>> OPTIONS = Map.of(
             DatabaseType.POSTGRESQL, Set.of("expected_standbys", "autovacuum_overdue_after", "top_statements"),
@@ -196,6 +197,11 @@ public final class ConfigLoader {
             interval = defaults.optional("interval").map(YamlNode::duration).orElse(interval);
             timeout = defaults.optional("query_timeout").map(YamlNode::duration).orElse(timeout);
             tags = defaults.optional("tags").map(ConfigLoader::tags).orElse(tags);
+            YamlNode tenant = defaults.optional("tenant").orElse(null);
+            if (tenant != null) {
+                tags = new LinkedHashMap<>(tags);
+                tags.put(Tenants.TAG, tenant(tenant));
+            }
         }
         List<YamlNode> items = node.list();
         if (items.isEmpty()) {
@@ -268,6 +274,9 @@ public final class ConfigLoader {
         Map<String, String> tags = new LinkedHashMap<>(defaultTags);
         t.optional("tags").map(ConfigLoader::tags).ifPresent(tags::putAll);
         tags.put("environment", environment);
+        t.optional("tenant").ifPresent(n -> tags.put(Tenants.TAG, tenant(n)));
+        // The default tenant is the absence of the tag (Tenants.of): nothing to carry on every metric.
+        tags.remove(Tenants.TAG, Tenants.DEFAULT);
         Integer connectionLimit = connectionLimit(t, type);
         TargetOptions options = t.optional("options").map(o -> options(o, type)).orElse(TargetOptions.DEFAULTS);
         return new TargetConfig(type, instanceId, environment, connection, credentials, interval, timeout, metrics,
@@ -328,11 +337,24 @@ public final class ConfigLoader {
         return new Credentials(username, ref);
     }
 
+    /** A tenant id (README, "Tenants and the three layers"), or an error naming the line. */
+    private static String tenant(YamlNode node) {
+        String id = node.string();
+        String problem = Tenants.problem(id);
+        if (problem != null) {
+            throw node.error(problem);
+        }
+        return id;
+    }
+
     private static Map<String, String> tags(YamlNode node) {
         Map<String, String> out = new LinkedHashMap<>();
         node.scalarEntries().forEach((k, v) -> {
             if (k.equals("environment")) {
                 throw v.error("environment is set by the target's environment field, not a tag");
+            }
+            if (k.equals(Tenants.TAG)) {
+                throw v.error("the tenant is set by the 'tenant' field (of the target or of defaults), not a tag");
             }
             out.put(k, v.string());
         });

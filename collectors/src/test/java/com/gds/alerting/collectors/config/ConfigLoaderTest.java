@@ -79,6 +79,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theTenantIsATagFromTheTargetOrTheDefaultsAndTheDefaultTenantIsNoTag() {
+        assertEquals(null, parse(HEAD + TARGET).targets().get(0).tags().get("tenant"), "no tenant: the default tenant, no tag");
+        assertEquals("acme", parse(HEAD + "defaults: {tenant: acme}\n" + TARGET).targets().get(0).tags().get("tenant"));
+        assertEquals("beta", parse(HEAD + "defaults: {tenant: acme}\n" + TARGET.replace("tags: {region: eu-west-1}",
+                "tags: {region: eu-west-1}\n    tenant: beta")).targets().get(0).tags().get("tenant"), "the target's wins");
+        assertEquals(null, parse(HEAD + "defaults: {tenant: acme}\n" + TARGET.replace("tags: {region: eu-west-1}",
+                "tags: {region: eu-west-1}\n    tenant: default")).targets().get(0).tags().get("tenant"),
+                "a target moved back to the default tenant");
+        ConfigException bad = assertThrows(ConfigException.class, () -> parse(HEAD + "defaults: {tenant: Acme}\n" + TARGET));
+        assertTrue(bad.getMessage().contains("a-z"), bad.getMessage());
+        ConfigException asTag = assertThrows(ConfigException.class, () -> parse(HEAD + TARGET.replace("{region: eu-west-1}",
+                "{region: eu-west-1, tenant: acme}")));
+        assertTrue(asTag.getMessage().contains("set by the 'tenant' field"), asTag.getMessage());
+    }
+
+    @Test
     void durationsAreReadInTheProjectsOneGrammar() {
         TargetConfig t = parse(HEAD + TARGET.replace("interval: 15s", "interval: 1h30m").replace("query_timeout: 3s",
                 "query_timeout: PT10S")).targets().get(0);

@@ -115,7 +115,7 @@ public final class RuleFileParser {
     }
 
     /** One rule mapping being turned into a record, remembering where each field was. */
-    private static final class RuleMapping {
+    static final class RuleMapping {
         private final YamlMap map;
         private final List<String> lines;
         private final Diagnostics d;
@@ -126,6 +126,16 @@ public final class RuleFileParser {
             this.map = map;
             this.lines = lines;
             this.d = map.diagnostics();
+        }
+
+        /** Where each field read so far was written (Avro path to location). */
+        Map<String, Location> paths() {
+            return paths;
+        }
+
+        /** Whether a field failed to parse. */
+        boolean broken() {
+            return broken;
         }
 
         ParsedRule build() {
@@ -219,7 +229,7 @@ public final class RuleFileParser {
             return RuleKind.THRESHOLD;
         }
 
-        private List<Matcher> matchers(YamlMap in, String key, String path) {
+        List<Matcher> matchers(YamlMap in, String key, String path) {
             List<Matcher> out = new ArrayList<>();
             List<Node> items = in.list(key);
             for (int i = 0; i < items.size(); i++) {
@@ -244,7 +254,7 @@ public final class RuleFileParser {
             return out;
         }
 
-        private List<Condition> levels(YamlMap in, String key, String path) {
+        List<Condition> levels(YamlMap in, String key, String path) {
             List<Condition> out = new ArrayList<>();
             for (NodeTuple t : in.tuples(key)) {
                 String sevText = in.scalar(t.getKeyNode(), key);
@@ -375,7 +385,7 @@ public final class RuleFileParser {
             return out;
         }
 
-        private List<Schedule> schedules() {
+        List<Schedule> schedules() {
             List<Schedule> out = new ArrayList<>();
             for (Node item : map.list("schedules")) {
                 String p = "schedules[" + out.size() + "]";

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 import com.gds.alerting.avro.AlertEvent;
+import com.gds.alerting.contract.Tenants;
 
 /**
  * Turns an alert event into the gds_notification payload. The subject reads at a glance (severity,
@@ -27,12 +28,23 @@ public final class NotificationFormatter {
     private NotificationFormatter() {
     }
 
-    /** The payload for {@code event}. */
+    /**
+     * The payload for {@code event}. Notifications route by tenant: without a routing key of its rule, an alert
+     * of an instance with a tenant of its own ({@code tenant} tag) carries the tenant as {@code routing_key}, and
+     * {@code labels} always name it; an instance of the default tenant notifies as before (README, "Tenants and the
+     * three layers").
+     */
     public static NotificationPayload format(AlertEvent event) {
         String severity = severityName(event);
+        TreeMap<String, String> labels = new TreeMap<>(event.getLabels());
+        String tenant = event.getTenant();
+        boolean ownTenant = tenant != null && !Tenants.DEFAULT.equals(tenant);
+        if (ownTenant) {
+            labels.putIfAbsent(Tenants.TAG, tenant);
+        }
+        String routingKey = event.getRoutingKey() != null ? event.getRoutingKey() : ownTenant ? tenant : null;
         return new NotificationPayload(event.getRuleId(), event.getInstanceId(), subject(event), body(event),
-                event.getMessageId(), severity, event.getRunbookUrl(), new TreeMap<>(event.getLabels()),
-                event.getRoutingKey());
+                event.getMessageId(), severity, event.getRunbookUrl(), labels, routingKey);
     }
 
     static String severityName(AlertEvent event) {

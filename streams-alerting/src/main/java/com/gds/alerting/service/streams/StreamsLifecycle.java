@@ -48,6 +48,7 @@ public class StreamsLifecycle implements ApplicationEventListener<ServerStartupE
                 settings.getStateDir().toAbsolutePath(), clients.kafka().keySet().stream().sorted().toList());
         PartitionCheck.verify(clients.kafka(), clients.topics(), settings.getCommandPartitions());
         ShadowTopicCheck.ensure(clients.kafka(), clients.topics());
+        SettingsTopicCheck.ensure(clients.kafka(), clients.topics());
         streams.start();
     }
 

@@ -78,6 +78,19 @@ class DispatchStormAndFormatTest {
     }
 
     @Test
+    void notificationsRouteByTenantUnlessTheRuleRoutesThem() {
+        AlertEvent acme = TestEvents.event("cpu", "acme-db-1", Transition.FIRED, 0).setTenant("acme").setRoutingKey(null).build();
+        NotificationPayload p = NotificationFormatter.format(acme);
+        assertEquals("acme", p.routingKey(), "no routing key of the rule: the tenant's");
+        assertEquals("acme", p.labels().get("tenant"));
+        AlertEvent routed = TestEvents.event("cpu", "acme-db-1", Transition.FIRED, 0).setTenant("acme").setRoutingKey("dba-oncall").build();
+        assertEquals("dba-oncall", NotificationFormatter.format(routed).routingKey(), "the rule's routing key wins");
+        AlertEvent untagged = TestEvents.event("cpu", "db-1", Transition.FIRED, 0).setTenant("default").setRoutingKey(null).build();
+        assertEquals(null, NotificationFormatter.format(untagged).routingKey(), "the default tenant notifies as before");
+        assertEquals(null, NotificationFormatter.format(untagged).labels().get("tenant"));
+    }
+
+    @Test
     void subjectAndBodyTellTheWholeStoryAtAGlance() {
         NotificationPayload p = NotificationFormatter.format(TestEvents.fired("lag", "pg-prod-01"));
         assertEquals("[CRITICAL] FIRING pg-prod-01: Replication lag 42s on pg-prod-01", p.subject());

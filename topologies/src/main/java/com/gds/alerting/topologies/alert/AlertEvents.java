@@ -13,6 +13,7 @@ import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.contract.MessageIds;
+import com.gds.alerting.contract.Tenants;
 import com.gds.alerting.topologies.rules.CompiledRule;
 import com.gds.alerting.topologies.rules.RuleBook;
 import com.gds.alerting.topologies.rules.Template;
@@ -85,6 +86,7 @@ final class AlertEvents {
                 .setCommandId(commandId)
                 .setShadow(s.getShadow())
                 .setShadowOf(s.getShadowOf())
+                .setTenant(Tenants.of(s.getTags()))
                 .build();
     }
 

@@ -45,7 +45,7 @@ public final class RuleTableProcessor implements Processor<String, Rule, Void, V
             while (it.hasNext()) {
                 Rule rule = it.next().value;
                 try {
-                    all.add(CompiledRule.compile(rule));
+                    all.add(CompiledRule.compile(rule, ruleBook.tenants()));
                 } catch (IllegalArgumentException e) {
                     LOG.error("stored rule '{}' no longer compiles and is not evaluated: {}", rule.getRuleId(), e.getMessage());
                 }
@@ -69,7 +69,7 @@ public final class RuleTableProcessor implements Processor<String, Rule, Void, V
             return;
         }
         try {
-            CompiledRule compiled = CompiledRule.compile(record.value());
+            CompiledRule compiled = CompiledRule.compile(record.value(), ruleBook.tenants());
             store.put(ruleId, record.value());
             ruleBook.put(compiled);
             counters.increment(Counter.RULES_ACCEPTED);

@@ -52,7 +52,11 @@ public final class CompiledRule {
         }
     }
 
+    /** The layers of a rule compiled outside a topology (a rule read back, a CLI check): none, never written. */
+    private static final TenantBook NO_LAYERS = new TenantBook();
+
     private final Rule source;
+    private final TenantBook layers;
     private final List<CompiledMatcher> matchers;
     private final String indexedInstance;
     private final Levels defaults;
@@ -66,8 +70,9 @@ public final class CompiledRule {
     private final List<Inhibition> inhibitions;
     private final List<String> by;
 
-    private CompiledRule(Rule source) {
+    private CompiledRule(Rule source, TenantBook layers) {
         this.source = source;
+        this.layers = layers;
         this.by = SeriesBy.sorted(source);
         this.window = source.getKind() == RuleKind.WINDOW ? WindowSpecs.of(source.getWindow()) : null;
         this.slo = source.getKind() == RuleKind.SLO ? SloSpecs.of(source.getSlo()) : null;
@@ -111,11 +116,21 @@ public final class CompiledRule {
      * @throws IllegalArgumentException when it does not validate
      */
     public static CompiledRule compile(Rule rule) {
+        return compile(rule, NO_LAYERS);
+    }
+
+    /**
+     * Compiles a rule whose levels the platform's and the tenants' settings in {@code layers} take part in
+     * ({@link #levelsAt}); the topology's rule table compiles with its {@link RuleBook#tenants()}.
+     *
+     * @throws IllegalArgumentException when it does not validate
+     */
+    public static CompiledRule compile(Rule rule, TenantBook layers) {
         List<String> problems = RuleValidator.validate(rule);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("rule '" + rule.getRuleId() + "' is invalid: " + String.join("; ", problems));
         }
-        return new CompiledRule(rule);
+        return new CompiledRule(rule, layers);
     }
 
     public Rule source() {
@@ -180,8 +195,14 @@ public final class CompiledRule {
         return source.getAbsence() == null ? null : source.getAbsence().getForgetAfterMs();
     }
 
-    /** Whether an override in DISABLED mode switches the rule off for {@code series}. */
+    /**
+     * Whether the rule is switched off for {@code series}: by the platform's or the series' tenant's
+     * settings ({@link TenantBook#disables}), or by an override in DISABLED mode.
+     */
     public boolean disabledFor(Series series) {
+        if (layers.disables(source.getRuleId(), series)) {
+            return true;
+        }
         for (Override o : overrides) {
             if (o.matchers().stream().allMatch(m -> m.matches(series))) {
                 return o.mode() == OverrideMode.DISABLED;
@@ -209,12 +230,18 @@ public final class CompiledRule {
     }
 
     /**
-     * The levels in force for a sample of {@code series} at {@code epochMillis}: the first
+     * The levels in force for a sample of {@code series} at {@code epochMillis}: what the platform's
+     * and the series' tenant's settings say ({@link TenantBook#levels}: a fixed platform setting, the
+     * tenant's maintenance, the tenant's setting, the platform's); when they say nothing, the first
      * override whose matchers all match decides (CUSTOM: its conditions, DISABLED: none, DEFAULT:
      * as if there were no override); otherwise the first schedule that contains the time,
      * otherwise the rule's conditions.
      */
     public Levels levelsAt(Series series, long epochMillis) {
+        Levels layered = layers.levels(source.getRuleId(), series, epochMillis);
+        if (layered != null) {
+            return layered;
+        }
         for (Override o : overrides) {
             if (o.matchers().stream().allMatch(m -> m.matches(series))) {
                 switch (o.mode()) {

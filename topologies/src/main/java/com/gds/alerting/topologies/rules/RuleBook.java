@@ -47,12 +47,21 @@ public final class RuleBook {
 
     private static final int CHANGES_KEPT = 100_000;
 
+    private final TenantBook tenants = new TenantBook();
     private final Map<String, CompiledRule> rules = new ConcurrentHashMap<>();
     private final Map<String, MetricRules> byMetric = new ConcurrentHashMap<>();
     private final ConcurrentNavigableMap<Long, String> changes = new ConcurrentSkipListMap<>();
     private volatile long version;
     private final Map<String, CompiledRule> inhibiting = new HashMap<>();
     private volatile List<CompiledRule> inhibitors = List.of();
+
+    /**
+     * The platform's and the tenants' settings the rules of this book resolve their levels with: rules
+     * compiled with {@code CompiledRule.compile(rule, book.tenants())} consult it per sample.
+     */
+    public TenantBook tenants() {
+        return tenants;
+    }
 
     /** Adds or replaces a rule (disabled rules are kept for queries but never evaluated). */
     public synchronized void put(CompiledRule rule) {

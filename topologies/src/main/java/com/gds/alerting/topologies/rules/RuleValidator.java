@@ -304,7 +304,7 @@ public final class RuleValidator {
         }
     }
 
-    private static void matchers(String path, List<Matcher> matchers, List<String> problems) {
+    static void matchers(String path, List<Matcher> matchers, List<String> problems) {
         for (int i = 0; i < matchers.size(); i++) {
             Matcher m = matchers.get(i);
             String at = path + "[" + i + "]";
@@ -320,7 +320,7 @@ public final class RuleValidator {
         }
     }
 
-    private static void conditions(String path, List<Condition> conditions, List<String> problems) {
+    static void conditions(String path, List<Condition> conditions, List<String> problems) {
         Set<Severity> seen = EnumSet.noneOf(Severity.class);
         for (int i = 0; i < conditions.size(); i++) {
             Condition c = conditions.get(i);
@@ -391,7 +391,7 @@ public final class RuleValidator {
         }
     }
 
-    private static void schedule(String at, Schedule s, List<String> problems) {
+    static void schedule(String at, Schedule s, List<String> problems) {
         try {
             ZoneId.of(s.getTimeZone());
         } catch (DateTimeException e) {
