@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -443,7 +445,9 @@ class DispatchIT {
         }
         ApplicationContext context = ApplicationContext.run(Map.of("gds.dispatcher.base-url", baseUrl,
                 "gds.dispatcher.enabled", "false", "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "gds.watchdog.enabled", "false", "gds.self-monitor.enabled", "false"));
+                "gds.watchdog.enabled", "false", "gds.self-monitor.enabled", "false",
+                // Never the default state directory: another build or a local stack in this checkout may hold it.
+                "gds.alerting.state-dir", stateDir().toString()));
         closing.push(context);
         DispatcherSettings settings = context.getBean(DispatcherSettings.class);
         settings.setGroupId(group);
@@ -583,5 +587,11 @@ class DispatchIT {
             }
         }
         fail(what + " did not happen within 60 s");
+    }
+
+    private static Path stateDir() throws IOException {
+        Path dir = Files.createTempDirectory("dispatch-it-state-");
+        dir.toFile().deleteOnExit();
+        return dir;
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -347,7 +349,9 @@ class FallbackMailIT {
         }
         ApplicationContext context = ApplicationContext.run(Map.of("gds.dispatcher.base-url", baseUrl,
                 "gds.dispatcher.enabled", "false", "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "gds.watchdog.enabled", "false", "gds.self-monitor.enabled", "false"));
+                "gds.watchdog.enabled", "false", "gds.self-monitor.enabled", "false",
+                // Never the default state directory: another build or a local stack in this checkout may hold it.
+                "gds.alerting.state-dir", stateDir().toString()));
         closing.push(context);
         DispatcherSettings settings = context.getBean(DispatcherSettings.class);
         settings.setGroupId(group);
@@ -433,5 +437,11 @@ class FallbackMailIT {
             }
         }
         fail(what + " did not happen within 60 s");
+    }
+
+    private static Path stateDir() throws IOException {
+        Path dir = Files.createTempDirectory("dispatch-it-state-");
+        dir.toFile().deleteOnExit();
+        return dir;
     }
 }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +39,13 @@ class FallbackSettingsTest {
             "gds.dispatcher.fallback.to-by-routing-key.dba-oncall", "dba@example.com, lead@example.com");
 
     private static FallbackSettings bind(Map<String, Object> properties) {
-        try (ApplicationContext context = ApplicationContext.run(properties)) {
+        Map<String, Object> all = new HashMap<>(properties);
+        // Never the product's default broker (localhost:9092) or state directory: a local stack may be using them.
+        all.put("kafka.bootstrap.servers", "127.0.0.1:1");
+        all.put("gds.alerting.state-dir", tempDir().toString());
+        all.put("gds.watchdog.enabled", "false");
+        all.put("gds.self-monitor.enabled", "false");
+        try (ApplicationContext context = ApplicationContext.builder().eagerInitSingletons(false).properties(all).start()) {
             return context.getBean(FallbackSettings.class);
         }
     }
@@ -114,5 +124,13 @@ class FallbackSettingsTest {
         assertTrue(e.getMessage().startsWith("gds.dispatcher.fallback."), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3t"), "never the password: " + e.getMessage());
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("fallback-settings-state-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
