@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +25,11 @@ class ProjectDurationConverterTest {
                 // Never the product's default broker (localhost:9092): a local stack may be running there.
                 "kafka.bootstrap.servers", "127.0.0.1:1", "gds.watchdog.enabled", "false",
                 "gds.self-monitor.enabled", "false", "gds.dispatcher.enabled", "false"));
+        try {
+            all.put("gds.alerting.state-dir", Files.createTempDirectory("durations-state-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         all.putAll(settings);
         return ApplicationContext.builder().eagerInitSingletons(false).properties(all).start();
     }
