@@ -1,0 +1,239 @@
+package com.gds.alerting.topologies.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import com.gds.alerting.avro.AnomalyAlgorithm;
+import com.gds.alerting.avro.AnomalySeasonality;
+
+/**
+ * The learned normal of one series: one bucket per hour of its season (1, 24 or 168), each an
+ * exponentially weighted mean and variance (ADAPTIVE) or a ring of the bucket's newest samples whose
+ * median and MAD are the estimate (ROBUST). Fixed size for a given algorithm and seasonality, so
+ * the state of N series is N times {@link #sizeBytes}.
+ *
+ * <p>Byte layout (big-endian), format 1:
+ * <pre>
+ *   0  format (1)            1  algorithm (0 ADAPTIVE, 1 ROBUST)
+ *   2  seasonality (0 NONE, 1 DAILY, 2 WEEKLY)
+ *   3  streak: consecutive out-of-band samples (capped at 255)
+ *   4  first sample time (long, epoch ms)   12  newest sample time (long)
+ *  20  buckets:
+ *      ADAPTIVE  count (int, capped at the span), mean (double), variance (double)   = 20 bytes
+ *      ROBUST    samples ever added (int), ring of {@link #ringSize} floats           = 4 + 4 x ring
+ * </pre>
+ * Sizes: ADAPTIVE 40 / 500 / 3,380 bytes, ROBUST 2,072 / 6,260 / 16,820 bytes (NONE / DAILY /
+ * WEEKLY).
+ *
+ * <p>Why a ring for ROBUST rather than a KLL sketch per bucket: a sketch's serialised size grows
+ * with the samples it has seen (not fixed), it cannot forget old samples (a baseline must follow a
+ * series that changes), and with the few dozen samples a bucket holds a sketch stores them all
+ * anyway; the median and MAD of a ring are exact and a replay gives them bit for bit.
+ */
+public final class Baseline {
+
+    static final byte FORMAT = 1;
+    public static final int HEADER_BYTES = 20;
+    /** A bucket judges once it has this many samples (fewer give a meaningless spread). */
+    public static final int MIN_BUCKET_SAMPLES = 10;
+    /** MAD x this estimates the standard deviation of normally distributed samples. */
+    public static final double MAD_TO_SIGMA = 1.4826;
+
+    private final AnomalyAlgorithm algorithm;
+    private final AnomalySeasonality seasonality;
+    private final int buckets;
+    private long firstAt = Long.MIN_VALUE;
+    private long lastAt = Long.MIN_VALUE;
+    private int streak;
+    // ADAPTIVE
+    private int[] count;
+    private double[] mean;
+    private double[] variance;
+    // ROBUST
+    private int[] added;
+    private float[][] ring;
+
+    /** The state of the bucket's estimate: expected value and scale (standard deviation or 1.4826 x MAD). */
+    public record Estimate(double expected, double scale) {
+    }
+
+    private Baseline(AnomalyAlgorithm algorithm, AnomalySeasonality seasonality) {
+        this.algorithm = algorithm;
+        this.seasonality = seasonality;
+        this.buckets = SeasonalClock.buckets(seasonality);
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            count = new int[buckets];
+            mean = new double[buckets];
+            variance = new double[buckets];
+        } else {
+            added = new int[buckets];
+            ring = new float[buckets][ringSize(seasonality)];
+        }
+    }
+
+    /** A baseline that has seen nothing. */
+    public static Baseline empty(AnomalyAlgorithm algorithm, AnomalySeasonality seasonality) {
+        return new Baseline(algorithm, seasonality);
+    }
+
+    /**
+     * Samples per bucket the ADAPTIVE weights average over: the weight of a new sample is
+     * {@code 1 / min(n, span)} (an exact running mean and variance until then). At one sample a
+     * minute: about a day (NONE), ten days (DAILY), four weeks (WEEKLY) of history.
+     */
+    public static int span(AnomalySeasonality seasonality) {
+        return switch (seasonality) {
+            case NONE -> 1440;
+            case DAILY -> 600;
+            case WEEKLY -> 240;
+        };
+    }
+
+    /** Samples a ROBUST bucket keeps (its newest). */
+    public static int ringSize(AnomalySeasonality seasonality) {
+        return switch (seasonality) {
+            case NONE -> 512;
+            case DAILY -> 64;
+            case WEEKLY -> 24;
+        };
+    }
+
+    /** Bytes of one series' baseline. */
+    public static int sizeBytes(AnomalyAlgorithm algorithm, AnomalySeasonality seasonality) {
+        int perBucket = algorithm == AnomalyAlgorithm.ADAPTIVE ? 4 + 8 + 8 : 4 + 4 * ringSize(seasonality);
+        return HEADER_BYTES + SeasonalClock.buckets(seasonality) * perBucket;
+    }
+
+    public AnomalyAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    public AnomalySeasonality seasonality() {
+        return seasonality;
+    }
+
+    /** Time of the first sample learned, {@code Long.MIN_VALUE} when none. */
+    public long firstAt() {
+        return firstAt;
+    }
+
+    /** Time of the newest sample, {@code Long.MIN_VALUE} when none: older ones are late. */
+    public long lastAt() {
+        return lastAt;
+    }
+
+    public int streak() {
+        return streak;
+    }
+
+    void streak(int value) {
+        this.streak = Math.min(value, 255);
+    }
+
+    void seen(long at) {
+        if (firstAt == Long.MIN_VALUE) {
+            firstAt = at;
+        }
+        lastAt = at;
+    }
+
+    /** Samples the bucket has learned (capped at the span for ADAPTIVE, the ring size for ROBUST). */
+    public int samples(int bucket) {
+        return algorithm == AnomalyAlgorithm.ADAPTIVE ? count[bucket] : Math.min(added[bucket], ring[bucket].length);
+    }
+
+    /** The bucket's estimate, or {@code null} while it has fewer than {@link #MIN_BUCKET_SAMPLES}. */
+    public Estimate estimate(int bucket) {
+        if (samples(bucket) < MIN_BUCKET_SAMPLES) {
+            return null;
+        }
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            return new Estimate(mean[bucket], Math.sqrt(Math.max(0, variance[bucket])));
+        }
+        int n = samples(bucket);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = ring[bucket][i];
+        }
+        double median = median(v);
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.abs(v[i] - median);
+        }
+        return new Estimate(median, MAD_TO_SIGMA * median(v));
+    }
+
+    private static double median(double[] v) {
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** Adds a sample to the bucket (already clipped by the caller when it is anomalous). */
+    public void learn(int bucket, double x) {
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            int n = Math.min(count[bucket] + 1, span(seasonality));
+            count[bucket] = n;
+            double a = 1.0 / n;
+            double d = x - mean[bucket];
+            mean[bucket] += a * d;
+            variance[bucket] = (1 - a) * (variance[bucket] + a * d * d);
+        } else {
+            float[] r = ring[bucket];
+            r[Math.floorMod(added[bucket], r.length)] = (float) x;
+            added[bucket] = added[bucket] == Integer.MAX_VALUE ? r.length : added[bucket] + 1;
+        }
+    }
+
+    public byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(sizeBytes(algorithm, seasonality));
+        b.put(FORMAT).put((byte) algorithm.ordinal()).put((byte) seasonality.ordinal()).put((byte) streak)
+                .putLong(firstAt).putLong(lastAt);
+        for (int i = 0; i < buckets; i++) {
+            if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+                b.putInt(count[i]).putDouble(mean[i]).putDouble(variance[i]);
+            } else {
+                b.putInt(added[i]);
+                for (float f : ring[i]) {
+                    b.putFloat(f);
+                }
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * Reads a baseline written by {@link #encode}.
+     *
+     * @throws IllegalArgumentException when the bytes are not a format-1 baseline of the right size
+     */
+    public static Baseline decode(byte[] bytes) {
+        if (bytes.length < HEADER_BYTES || bytes[0] != FORMAT) {
+            throw new IllegalArgumentException("not a format-" + FORMAT + " baseline (" + bytes.length + " bytes)");
+        }
+        AnomalyAlgorithm algorithm = AnomalyAlgorithm.values()[bytes[1]];
+        AnomalySeasonality seasonality = AnomalySeasonality.values()[bytes[2]];
+        if (bytes.length != sizeBytes(algorithm, seasonality)) {
+            throw new IllegalArgumentException("a " + algorithm + "/" + seasonality + " baseline has "
+                    + sizeBytes(algorithm, seasonality) + " bytes, not " + bytes.length);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        b.position(3);
+        Baseline out = new Baseline(algorithm, seasonality);
+        out.streak = Byte.toUnsignedInt(b.get());
+        out.firstAt = b.getLong();
+        out.lastAt = b.getLong();
+        for (int i = 0; i < out.buckets; i++) {
+            if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+                out.count[i] = b.getInt();
+                out.mean[i] = b.getDouble();
+                out.variance[i] = b.getDouble();
+            } else {
+                out.added[i] = b.getInt();
+                for (int j = 0; j < out.ring[i].length; j++) {
+                    out.ring[i][j] = b.getFloat();
+                }
+            }
+        }
+        return out;
+    }
+}
