@@ -21,8 +21,8 @@ import com.gds.alerting.avro.AnomalySpec;
  * <p>Anomalies must not drag the baseline: once judging, every sample is learned <em>clipped to
  * the band</em> (winsorised) into the bucket of its hour. A spike then moves the baseline no more
  * than a sample at the band's edge would; a lasting level shift is learned at that bounded pace,
- * so the band follows it within about one span (ADAPTIVE) or half a ring (ROBUST) of the bucket's
- * samples, and the alert resolves then. While learning, samples are learned as they are.
+ * so the band follows it within about one span (ADAPTIVE) or half a ring (ROBUST: half the seasons
+ * it spans) of the bucket's samples, and the alert resolves then. While learning, samples are learned as they are.
  */
 public final class AnomalyDetector {
 
@@ -104,14 +104,16 @@ public final class AnomalyDetector {
     public Judgement judge(Baseline baseline, long at, double value, boolean firing) {
         double position = clock.position(at);
         int buckets = clock.buckets();
-        int own = Math.min((int) Math.floor(position), buckets - 1);
         Baseline.Estimate estimate = buckets == 1 ? baseline.estimate(0) : interpolated(baseline, position, buckets);
         boolean learning = baseline.firstAt() == Long.MIN_VALUE || at - baseline.firstAt() < settings.minHistoryMs()
                 || estimate == null;
         baseline.seen(at);
         if (learning) {
             baseline.streak(0);
-            baseline.learn(own, value);
+            if (estimate != null) {
+                baseline.learnResidual(value - estimate.expected());
+            }
+            baseline.learn(position, clock.period(at), value);
             return new Judgement(State.LEARNING, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         double expected = estimate.expected();
@@ -132,7 +134,9 @@ public final class AnomalyDetector {
         boolean outOfBand = diff > halfWidth;
         baseline.streak(outOfBand ? baseline.streak() + 1 : 0);
         boolean anomalous = baseline.streak() >= settings.confirmSamples() || firing && diff > holdWidth;
-        baseline.learn(own, Math.max(expected - halfWidth, Math.min(expected + halfWidth, value)));
+        double clipped = Math.max(expected - halfWidth, Math.min(expected + halfWidth, value));
+        baseline.learnResidual(clipped - expected);
+        baseline.learn(position, clock.period(at), clipped);
         return new Judgement(anomalous ? State.ANOMALOUS : State.NORMAL, expected, expected - halfWidth,
                 expected + halfWidth, deviation, directional);
     }

@@ -21,9 +21,20 @@ import com.gds.alerting.avro.AnomalySeasonality;
  *  20  buckets:
  *      ADAPTIVE  count (int, capped at the span), mean (double), variance (double)   = 20 bytes
  *      ROBUST    samples ever added (int), ring of {@link #ringSize} floats           = 4 + 4 x ring
+ *  then, ROBUST only: residuals seen (int), ring of {@link #RESIDUALS} floats          = 4 + 4 x 256
  * </pre>
- * Sizes: ADAPTIVE 40 / 500 / 3,380 bytes, ROBUST 2,072 / 6,260 / 16,820 bytes (NONE / DAILY /
+ * Sizes: ADAPTIVE 40 / 500 / 3,380 bytes, ROBUST 3,100 / 7,288 / 23,224 bytes (NONE / DAILY /
  * WEEKLY).
+ *
+ * <p>ROBUST: the expected value of a bucket is the median of its ring. With seasonality the ring
+ * holds the bucket's hour in each of the last {@link #PERIODS} seasons (days or weeks), each as
+ * {@code ring / PERIODS} slots over the hour (the newest sample of each slot): it covers the whole
+ * hour rather than its last minutes, and one odd day or week is a minority of the ring. The scale
+ * is 1.4826 x the MAD of the last {@link #RESIDUALS} residuals kept (sample minus the interpolated
+ * expected value, clipped to the band; every {@link #RESIDUAL_STRIDE}th) of the whole series: a bucket holds too few samples for a
+ * stable spread of its own, and residuals measure exactly the error of the expectation; the
+ * bucket's own spread (1.4826 x the MAD of its ring) is a floor, so an hour whose samples vary more
+ * than the series' residuals (a steep hour, a noisy one) is not judged tighter than they are.
  *
  * <p>Why a ring for ROBUST rather than a KLL sketch per bucket: a sketch's serialised size grows
  * with the samples it has seen (not fixed), it cannot forget old samples (a baseline must follow a
@@ -36,6 +47,14 @@ public final class Baseline {
     public static final int HEADER_BYTES = 20;
     /** A bucket judges once it has this many samples (fewer give a meaningless spread). */
     public static final int MIN_BUCKET_SAMPLES = 10;
+    /** Seasons (days or weeks) a seasonal ROBUST ring spans. */
+    public static final int PERIODS = 4;
+    /** Residuals the ROBUST scale is the MAD of. */
+    public static final int RESIDUALS = 256;
+    /** Every this-many-th residual is kept: the ring then spans about 17 hours of one-minute samples. */
+    public static final int RESIDUAL_STRIDE = 4;
+    /** The ROBUST scale needs this many residuals. */
+    public static final int MIN_RESIDUALS = 30;
     /** MAD x this estimates the standard deviation of normally distributed samples. */
     public static final double MAD_TO_SIGMA = 1.4826;
 
@@ -52,6 +71,10 @@ public final class Baseline {
     // ROBUST
     private int[] added;
     private float[][] ring;
+    private int residualsAdded;
+    private float[] residuals;
+    /** The MAD of the residuals, computed once per change (not stored). */
+    private double residualMad = Double.NaN;
 
     /** The state of the bucket's estimate: expected value and scale (standard deviation or 1.4826 x MAD). */
     public record Estimate(double expected, double scale) {
@@ -68,6 +91,10 @@ public final class Baseline {
         } else {
             added = new int[buckets];
             ring = new float[buckets][ringSize(seasonality)];
+            for (float[] r : ring) {
+                Arrays.fill(r, Float.NaN);
+            }
+            residuals = new float[RESIDUALS];
         }
     }
 
@@ -94,14 +121,15 @@ public final class Baseline {
         return switch (seasonality) {
             case NONE -> 512;
             case DAILY -> 64;
-            case WEEKLY -> 24;
+            case WEEKLY -> 32;
         };
     }
 
     /** Bytes of one series' baseline. */
     public static int sizeBytes(AnomalyAlgorithm algorithm, AnomalySeasonality seasonality) {
         int perBucket = algorithm == AnomalyAlgorithm.ADAPTIVE ? 4 + 8 + 8 : 4 + 4 * ringSize(seasonality);
-        return HEADER_BYTES + SeasonalClock.buckets(seasonality) * perBucket;
+        int residualBytes = algorithm == AnomalyAlgorithm.ADAPTIVE ? 0 : 4 + 4 * RESIDUALS;
+        return HEADER_BYTES + SeasonalClock.buckets(seasonality) * perBucket + residualBytes;
     }
 
     public AnomalyAlgorithm algorithm() {
@@ -139,7 +167,16 @@ public final class Baseline {
 
     /** Samples the bucket has learned (capped at the span for ADAPTIVE, the ring size for ROBUST). */
     public int samples(int bucket) {
-        return algorithm == AnomalyAlgorithm.ADAPTIVE ? count[bucket] : Math.min(added[bucket], ring[bucket].length);
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            return count[bucket];
+        }
+        int n = 0;
+        for (float f : ring[bucket]) {
+            if (!Float.isNaN(f)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The bucket's estimate, or {@code null} while it has fewer than {@link #MIN_BUCKET_SAMPLES}. */
@@ -150,26 +187,88 @@ public final class Baseline {
         if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
             return new Estimate(mean[bucket], Math.sqrt(Math.max(0, variance[bucket])));
         }
-        int n = samples(bucket);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = ring[bucket][i];
+        int n = 0;
+        double[] v = new double[ring[bucket].length];
+        for (float f : ring[bucket]) {
+            if (!Float.isNaN(f)) {
+                v[n++] = f;
+            }
         }
-        double median = median(v);
+        double median = median(Arrays.copyOf(v, n));
         for (int i = 0; i < n; i++) {
             v[i] = Math.abs(v[i] - median);
         }
-        return new Estimate(median, MAD_TO_SIGMA * median(v));
+        double own = MAD_TO_SIGMA * median(Arrays.copyOf(v, n));
+        int m = Math.min((residualsAdded + RESIDUAL_STRIDE - 1) / RESIDUAL_STRIDE, RESIDUALS);
+        if (m < MIN_RESIDUALS) {
+            return new Estimate(median, own);
+        }
+        if (Double.isNaN(residualMad)) {
+            double[] r = new double[m];
+            for (int i = 0; i < m; i++) {
+                r[i] = Math.abs(residuals[i]);
+            }
+            residualMad = median(r);
+        }
+        return new Estimate(median, Math.max(own, MAD_TO_SIGMA * residualMad));
     }
 
-    private static double median(double[] v) {
-        Arrays.sort(v);
+    /** The exact median (mean of the middle two for an even count), by selection: O(n), reorders {@code v}. */
+    static double median(double[] v) {
         int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        double upper = select(v, n / 2);
+        if (n % 2 == 1) {
+            return upper;
+        }
+        double lower = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n / 2; i++) {
+            lower = Math.max(lower, v[i]);
+        }
+        return (lower + upper) / 2;
     }
 
-    /** Adds a sample to the bucket (already clipped by the caller when it is anomalous). */
-    public void learn(int bucket, double x) {
+    /** Hoare's selection: puts the k-th smallest at index k, smaller ones before it, and returns it. */
+    private static double select(double[] v, int k) {
+        int lo = 0;
+        int hi = v.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            double pivot = Math.max(Math.min(v[lo], v[mid]), Math.min(Math.max(v[lo], v[mid]), v[hi]));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (v[i] < pivot) {
+                    i++;
+                }
+                while (v[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = v[i];
+                    v[i] = v[j];
+                    v[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return v[k];
+            }
+        }
+        return v[k];
+    }
+
+    /**
+     * Adds a sample (already clipped by the caller when it is anomalous) to the bucket of
+     * {@code position} (hours into the season, {@link SeasonalClock#position}) in season
+     * {@code period} ({@link SeasonalClock#period}).
+     */
+    public void learn(double position, long period, double x) {
+        int bucket = Math.min((int) Math.floor(position), buckets - 1);
         if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
             int n = Math.min(count[bucket] + 1, span(seasonality));
             count[bucket] = n;
@@ -179,8 +278,23 @@ public final class Baseline {
             variance[bucket] = (1 - a) * (variance[bucket] + a * d * d);
         } else {
             float[] r = ring[bucket];
-            r[Math.floorMod(added[bucket], r.length)] = (float) x;
+            int perPeriod = r.length / PERIODS;
+            int slot = seasonality == AnomalySeasonality.NONE ? Math.floorMod(added[bucket], r.length)
+                    : (int) Math.floorMod(period, PERIODS) * perPeriod
+                            + Math.min((int) ((position - Math.floor(position)) * perPeriod), perPeriod - 1);
+            r[slot] = (float) x;
             added[bucket] = added[bucket] == Integer.MAX_VALUE ? r.length : added[bucket] + 1;
+        }
+    }
+
+    /** ROBUST: remembers the residual (sample minus expected, clipped to the band) the scale is the MAD of. */
+    public void learnResidual(double residual) {
+        if (algorithm == AnomalyAlgorithm.ROBUST) {
+            if (Math.floorMod(residualsAdded, RESIDUAL_STRIDE) == 0) {
+                residuals[Math.floorMod(residualsAdded / RESIDUAL_STRIDE, RESIDUALS)] = (float) residual;
+                residualMad = Double.NaN;
+            }
+            residualsAdded = residualsAdded == Integer.MAX_VALUE ? RESIDUALS * RESIDUAL_STRIDE : residualsAdded + 1;
         }
     }
 
@@ -196,6 +310,12 @@ public final class Baseline {
                 for (float f : ring[i]) {
                     b.putFloat(f);
                 }
+            }
+        }
+        if (algorithm == AnomalyAlgorithm.ROBUST) {
+            b.putInt(residualsAdded);
+            for (float f : residuals) {
+                b.putFloat(f);
             }
         }
         return b.array();
@@ -232,6 +352,12 @@ public final class Baseline {
                 for (int j = 0; j < out.ring[i].length; j++) {
                     out.ring[i][j] = b.getFloat();
                 }
+            }
+        }
+        if (algorithm == AnomalyAlgorithm.ROBUST) {
+            out.residualsAdded = b.getInt();
+            for (int j = 0; j < RESIDUALS; j++) {
+                out.residuals[j] = b.getFloat();
             }
         }
         return out;

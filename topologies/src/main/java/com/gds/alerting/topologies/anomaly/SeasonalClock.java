@@ -39,6 +39,20 @@ public final class SeasonalClock {
         return buckets(seasonality);
     }
 
+    /**
+     * Which season {@code epochMillis} is in: the local day (DAILY) or local week from a Monday
+     * (WEEKLY) since the epoch; 0 without seasonality.
+     */
+    public long period(long epochMillis) {
+        if (seasonality == AnomalySeasonality.NONE) {
+            return 0;
+        }
+        long epochSecond = Math.floorDiv(epochMillis, 1000L);
+        long local = epochSecond + zone.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
+        long day = Math.floorDiv(local, SECONDS_PER_DAY);
+        return seasonality == AnomalySeasonality.DAILY ? day : Math.floorDiv(day + EPOCH_WEEKDAY, 7);
+    }
+
     /** The position of {@code epochMillis} in the season, in hours ({@code [0, buckets)}). */
     public double position(long epochMillis) {
         if (seasonality == AnomalySeasonality.NONE) {
