@@ -45,7 +45,14 @@ public final class AlertingCounters {
         /** Alerts that notified when the silence or inhibition that kept them quiet ended. */
         NOTIFICATIONS_RELEASED("notifications.released"),
         /** Resolved alert states deleted once the resolved retention passed (their history with them). */
-        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired");
+        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired"),
+        /** Samples anomaly and forecast rules skipped because their value is NaN or infinite (nothing to learn). */
+        SAMPLES_NOT_FINITE("samples.not_finite"),
+        /**
+         * Anomaly baselines and forecast windows started over: the rule changed its algorithm or seasonality, or
+         * the stored bytes were unreadable (logged at WARN).
+         */
+        BASELINES_RESET("baselines.reset");
 
         private final String metricName;
 

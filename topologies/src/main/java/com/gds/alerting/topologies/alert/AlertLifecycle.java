@@ -122,6 +122,9 @@ final class AlertLifecycle {
         boolean firing = state == AlertState.FIRING || state == AlertState.ACKNOWLEDGED;
         Verdict verdict = judge.judge(firing ? s.getSeverity() : null);
         double value = verdict.value();
+        if (s != null && !verdict.disabled()) {
+            s.setExplanation(verdict.explanation());
+        }
         if (verdict.disabled()) {
             if (firing || state == AlertState.PENDING) {
                 observe(s, series, value, null, at);
@@ -137,6 +140,7 @@ final class AlertLifecycle {
                     // Past the retention, the state is as good as deleted (the sweep may not have come by
                     // yet): numbering then depends on event time only, and a replay numbers alike.
                     s = newIncident(s == null || expired(s, at) ? null : s, key, series, rule, value, level, at);
+                    s.setExplanation(verdict.explanation());
                     if (rule.pendingMs() == 0) {
                         fire(s, rule, at, null);
                     } else {
