@@ -118,7 +118,7 @@ class AnomalyRulesTest {
         assertEquals(List.of(), feed(fx, samples), "within min_history nothing is judged");
         KeyValueStore<String, byte[]> store = fx.store(AlertingTopology.Names.ANOMALY_BASELINE_STORE);
         assertEquals(Baseline.sizeBytes(AnomalyAlgorithm.ADAPTIVE, AnomalySeasonality.NONE), store.get(KEY).length);
-        assertEquals(40, Baseline.sizeBytes(AnomalyAlgorithm.ADAPTIVE, AnomalySeasonality.NONE));
+        assertEquals(48, Baseline.sizeBytes(AnomalyAlgorithm.ADAPTIVE, AnomalySeasonality.NONE));
     }
 
     @Test

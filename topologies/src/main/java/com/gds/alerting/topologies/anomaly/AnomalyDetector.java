@@ -12,7 +12,9 @@ import com.gds.alerting.avro.AnomalySpec;
  * samples in the same order give the same judgements and the same baseline bytes (no wall clock).
  *
  * <p>The expected value and scale at a time are interpolated linearly between the centres of the
- * two nearest hour buckets (a bucket that is not ready yet leaves the other alone). A sample is
+ * two nearest hour buckets (a bucket that is not ready yet leaves the other alone); with seasonality
+ * the baseline's level offset is added to the expected value ({@link Baseline#offset}), and a ROBUST
+ * scale is at least the MAD of the recent residuals ({@link Baseline#residualScale}). A sample is
  * <em>out of band</em> when its deviation in the rule's direction exceeds the half-width
  * {@code max(bounds x scale, min_deviation)}; the verdict is a breach once {@code confirm_samples}
  * consecutive samples were out of band, and a firing alert holds while the deviation exceeds
@@ -116,8 +118,11 @@ public final class AnomalyDetector {
             baseline.learn(position, clock.period(at), value);
             return new Judgement(State.LEARNING, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        double expected = estimate.expected();
-        double scale = Math.max(estimate.scale(), 1e-9 * Math.max(1, Math.abs(expected)));
+        double seasonal = estimate.expected();
+        double expected = seasonal + (buckets == 1 ? 0 : baseline.offset());
+        double spread = Double.isNaN(baseline.residualScale()) ? estimate.scale()
+                : Math.max(estimate.scale(), baseline.residualScale());
+        double scale = Math.max(spread, 1e-9 * Math.max(1, Math.abs(expected)));
         double halfWidth = Math.max(settings.bounds() * scale, settings.minDeviation());
         double holdWidth = Math.max(settings.recoveryBounds() * scale, settings.minDeviation());
         double deviation = (value - expected) / scale;
@@ -135,7 +140,7 @@ public final class AnomalyDetector {
         baseline.streak(outOfBand ? baseline.streak() + 1 : 0);
         boolean anomalous = baseline.streak() >= settings.confirmSamples() || firing && diff > holdWidth;
         double clipped = Math.max(expected - halfWidth, Math.min(expected + halfWidth, value));
-        baseline.learnResidual(clipped - expected);
+        baseline.learnResidual(clipped - seasonal);
         baseline.learn(position, clock.period(at), clipped);
         return new Judgement(anomalous ? State.ANOMALOUS : State.NORMAL, expected, expected - halfWidth,
                 expected + halfWidth, deviation, directional);

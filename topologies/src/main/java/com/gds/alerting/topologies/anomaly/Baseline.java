@@ -18,12 +18,13 @@ import com.gds.alerting.avro.AnomalySeasonality;
  *   2  seasonality (0 NONE, 1 DAILY, 2 WEEKLY)
  *   3  streak: consecutive out-of-band samples (capped at 255)
  *   4  first sample time (long, epoch ms)   12  newest sample time (long)
- *  20  buckets:
+ *  20  level offset (double; ADAPTIVE only, 0 for ROBUST, whose offset is the median of its residuals)
+ *  28  buckets:
  *      ADAPTIVE  count (int, capped at the span), mean (double), variance (double)   = 20 bytes
  *      ROBUST    samples ever added (int), ring of {@link #ringSize} floats           = 4 + 4 x ring
  *  then, ROBUST only: residuals seen (int), ring of {@link #RESIDUALS} floats          = 4 + 4 x 256
  * </pre>
- * Sizes: ADAPTIVE 40 / 500 / 3,380 bytes, ROBUST 3,100 / 7,288 / 23,224 bytes (NONE / DAILY /
+ * Sizes: ADAPTIVE 48 / 508 / 3,388 bytes, ROBUST 3,108 / 7,296 / 23,232 bytes (NONE / DAILY /
  * WEEKLY).
  *
  * <p>ROBUST: the expected value of a bucket is the median of its ring. With seasonality the ring
@@ -36,6 +37,10 @@ import com.gds.alerting.avro.AnomalySeasonality;
  * bucket's own spread (1.4826 x the MAD of its ring) is a floor, so an hour whose samples vary more
  * than the series' residuals (a steep hour, a noisy one) is not judged tighter than they are.
  *
+ * <p>Seasonal baselines also keep a level offset ({@link #offset}): the hour buckets learn from
+ * samples days or weeks apart, so under a trend they lag by half their memory; the offset, from the
+ * last hours' residuals, is added to the expected value.
+ *
  * <p>Why a ring for ROBUST rather than a KLL sketch per bucket: a sketch's serialised size grows
  * with the samples it has seen (not fixed), it cannot forget old samples (a baseline must follow a
  * series that changes), and with the few dozen samples a bucket holds a sketch stores them all
@@ -44,7 +49,9 @@ import com.gds.alerting.avro.AnomalySeasonality;
 public final class Baseline {
 
     static final byte FORMAT = 1;
-    public static final int HEADER_BYTES = 20;
+    public static final int HEADER_BYTES = 28;
+    /** Samples the ADAPTIVE level offset averages over (about six hours of one-minute samples). */
+    public static final int OFFSET_SPAN = 360;
     /** A bucket judges once it has this many samples (fewer give a meaningless spread). */
     public static final int MIN_BUCKET_SAMPLES = 10;
     /** Seasons (days or weeks) a seasonal ROBUST ring spans. */
@@ -73,8 +80,11 @@ public final class Baseline {
     private float[][] ring;
     private int residualsAdded;
     private float[] residuals;
-    /** The MAD of the residuals, computed once per change (not stored). */
+    /** The median and MAD of the residuals, computed once per change (not stored). */
+    private double residualMedian = Double.NaN;
     private double residualMad = Double.NaN;
+    /** ADAPTIVE: the level offset (stored). */
+    private double offset;
 
     /** The state of the bucket's estimate: expected value and scale (standard deviation or 1.4826 x MAD). */
     public record Estimate(double expected, double scale) {
@@ -198,19 +208,51 @@ public final class Baseline {
         for (int i = 0; i < n; i++) {
             v[i] = Math.abs(v[i] - median);
         }
-        double own = MAD_TO_SIGMA * median(Arrays.copyOf(v, n));
+        return new Estimate(median, MAD_TO_SIGMA * median(Arrays.copyOf(v, n)));
+    }
+
+    /**
+     * The level offset of a seasonal baseline: how far the series currently runs from its learned
+     * hours (a trend, a slow drift the hour buckets lag behind). ADAPTIVE: the exponentially weighted
+     * mean of the residuals over about {@link #OFFSET_SPAN} samples; ROBUST: the median of the residual
+     * ring (0 until it has {@link #MIN_RESIDUALS}).
+     */
+    public double offset() {
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            return offset;
+        }
+        residualStatistics();
+        return Double.isNaN(residualMedian) ? 0 : residualMedian;
+    }
+
+    /** ROBUST: 1.4826 x the MAD of the residual ring around its median; NaN for ADAPTIVE or too few residuals. */
+    public double residualScale() {
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            return Double.NaN;
+        }
+        residualStatistics();
+        return MAD_TO_SIGMA * residualMad;
+    }
+
+    private void residualStatistics() {
+        if (!Double.isNaN(residualMedian)) {
+            return;
+        }
         int m = Math.min((residualsAdded + RESIDUAL_STRIDE - 1) / RESIDUAL_STRIDE, RESIDUALS);
         if (m < MIN_RESIDUALS) {
-            return new Estimate(median, own);
+            residualMad = Double.NaN;
+            return;
         }
-        if (Double.isNaN(residualMad)) {
-            double[] r = new double[m];
-            for (int i = 0; i < m; i++) {
-                r[i] = Math.abs(residuals[i]);
-            }
-            residualMad = median(r);
+        double[] r = new double[m];
+        for (int i = 0; i < m; i++) {
+            r[i] = residuals[i];
         }
-        return new Estimate(median, Math.max(own, MAD_TO_SIGMA * residualMad));
+        double median = median(r.clone());
+        for (int i = 0; i < m; i++) {
+            r[i] = Math.abs(r[i] - median);
+        }
+        residualMad = median(r);
+        residualMedian = median;
     }
 
     /** The exact median (mean of the middle two for an even count), by selection: O(n), reorders {@code v}. */
@@ -287,12 +329,18 @@ public final class Baseline {
         }
     }
 
-    /** ROBUST: remembers the residual (sample minus expected, clipped to the band) the scale is the MAD of. */
+    /**
+     * Remembers a residual: the sample (clipped to the band) minus the seasonal expectation of its time
+     * (the hour buckets' interpolation, without the offset). The offset follows them; for ROBUST they are
+     * also what the scale is the MAD of.
+     */
     public void learnResidual(double residual) {
-        if (algorithm == AnomalyAlgorithm.ROBUST) {
+        if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
+            offset += (residual - offset) / OFFSET_SPAN;
+        } else {
             if (Math.floorMod(residualsAdded, RESIDUAL_STRIDE) == 0) {
                 residuals[Math.floorMod(residualsAdded / RESIDUAL_STRIDE, RESIDUALS)] = (float) residual;
-                residualMad = Double.NaN;
+                residualMedian = Double.NaN;
             }
             residualsAdded = residualsAdded == Integer.MAX_VALUE ? RESIDUALS * RESIDUAL_STRIDE : residualsAdded + 1;
         }
@@ -301,7 +349,7 @@ public final class Baseline {
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(sizeBytes(algorithm, seasonality));
         b.put(FORMAT).put((byte) algorithm.ordinal()).put((byte) seasonality.ordinal()).put((byte) streak)
-                .putLong(firstAt).putLong(lastAt);
+                .putLong(firstAt).putLong(lastAt).putDouble(offset);
         for (int i = 0; i < buckets; i++) {
             if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
                 b.putInt(count[i]).putDouble(mean[i]).putDouble(variance[i]);
@@ -342,6 +390,7 @@ public final class Baseline {
         out.streak = Byte.toUnsignedInt(b.get());
         out.firstAt = b.getLong();
         out.lastAt = b.getLong();
+        out.offset = b.getDouble();
         for (int i = 0; i < out.buckets; i++) {
             if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
                 out.count[i] = b.getInt();

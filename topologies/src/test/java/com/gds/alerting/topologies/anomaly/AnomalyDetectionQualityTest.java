@@ -27,23 +27,12 @@ class AnomalyDetectionQualityTest {
                 .map(s -> Arguments.of(a, s)));
     }
 
-    /** The series each seasonality is for: flat for NONE, a daily cycle for DAILY, daily and weekly for WEEKLY. */
-    static SyntheticSeries.Spec seriesFor(AnomalySeasonality seasonality, double anomaliesPerWeek) {
-        int learningDays = (int) (AnomalyDetector.defaultMinHistoryMs(seasonality) / 86_400_000L);
-        SyntheticSeries.Spec spec = SyntheticSeries.Spec.weeklySeasonal(learningDays + 14, learningDays, anomaliesPerWeek);
-        return switch (seasonality) {
-            case NONE -> spec.withDailyAmplitude(0).withWeekendFactor(1);
-            case DAILY -> spec.withWeekendFactor(1);
-            case WEEKLY -> spec;
-        };
-    }
-
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("configurations")
     void falsePositivesOnFewerThanFivePercentOfSeriesDaysOfAnomalyFreeSeries(AnomalyAlgorithm algorithm,
                                                                             AnomalySeasonality seasonality) {
         AnomalyQuality.Figures f = AnomalyQuality.score(AnomalyQuality.defaults(algorithm, seasonality, PARIS),
-                seriesFor(seasonality, 0), 6, 1_000);
+                AnomalyQuality.seriesFor(seasonality, 14, 0), 6, 1_000);
         assertTrue(f.falsePositiveDayRate() < 0.05, algorithm + "/" + seasonality + ": " + f);
     }
 
@@ -51,7 +40,7 @@ class AnomalyDetectionQualityTest {
     @MethodSource("configurations")
     void findsMostLabelledAnomaliesWithFewFalseAlerts(AnomalyAlgorithm algorithm, AnomalySeasonality seasonality) {
         AnomalyQuality.Figures f = AnomalyQuality.score(AnomalyQuality.defaults(algorithm, seasonality, PARIS),
-                seriesFor(seasonality, 3), 6, 2_000);
+                AnomalyQuality.seriesFor(seasonality, 14, 3), 6, 2_000);
         assertTrue(f.labelled() >= 10, "too few labelled anomalies to judge: " + f);
         assertTrue(f.recall() >= 0.8, algorithm + "/" + seasonality + " recall: " + f);
         assertTrue(f.precision() >= 0.8, algorithm + "/" + seasonality + " precision: " + f);

@@ -69,6 +69,22 @@ public final class AnomalyQuality {
                 .setDirection(AnomalyDirection.BOTH).build();
     }
 
+    /**
+     * The series each seasonality is for: flat for NONE, a daily cycle for DAILY, daily and weekly for
+     * WEEKLY ({@link SyntheticSeries.Spec#weeklySeasonal}): the default {@code min_history} of quiet
+     * learning, then {@code judgedDays} with {@code anomaliesPerWeek} labelled anomalies.
+     */
+    public static SyntheticSeries.Spec seriesFor(AnomalySeasonality seasonality, int judgedDays, double anomaliesPerWeek) {
+        int learningDays = (int) (AnomalyDetector.defaultMinHistoryMs(seasonality) / 86_400_000L);
+        SyntheticSeries.Spec spec = SyntheticSeries.Spec.weeklySeasonal(learningDays + judgedDays, learningDays,
+                anomaliesPerWeek);
+        return switch (seasonality) {
+            case NONE -> spec.withDailyAmplitude(0).withWeekendFactor(1);
+            case DAILY -> spec.withWeekendFactor(1);
+            case WEEKLY -> spec;
+        };
+    }
+
     /** Scores {@code spec} on {@code series} series generated from {@code seriesSpec} with seeds {@code seed}, {@code seed + 1}, .... */
     public static Figures score(AnomalySpec spec, SyntheticSeries.Spec seriesSpec, int series, long seed) {
         AnomalyDetector detector = new AnomalyDetector(AnomalyDetector.Settings.of(spec));
