@@ -21,7 +21,9 @@ import com.gds.alerting.avro.AnomalySpec;
  * {@code max(recovery_bounds x scale, min_deviation)} (hysteresis).
  *
  * <p>Anomalies must not drag the baseline: once judging, every sample is learned <em>clipped to
- * the band</em> (winsorised) into the bucket of its hour. A spike then moves the baseline no more
+ * the band</em> (winsorised) into the bucket of its hour; out-of-band samples are left out of
+ * the residuals (the level offset and the robust scale) and of the ADAPTIVE variance, so an anomaly
+ * neither widens the band nor displaces it once it ends. A spike then moves the baseline no more
  * than a sample at the band's edge would; a lasting level shift is learned at that bounded pace,
  * so the band follows it within about one span (ADAPTIVE) or half a ring (ROBUST: half the seasons
  * it spans) of the bucket's samples, and the alert resolves then. While learning, samples are learned as they are.
@@ -119,7 +121,7 @@ public final class AnomalyDetector {
             return new Judgement(State.LEARNING, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         double seasonal = estimate.expected();
-        double expected = seasonal + (buckets == 1 ? 0 : baseline.offset());
+        double expected = seasonal + baseline.offset();
         double spread = Double.isNaN(baseline.residualScale()) ? estimate.scale()
                 : Math.max(estimate.scale(), baseline.residualScale());
         double scale = Math.max(spread, 1e-9 * Math.max(1, Math.abs(expected)));
@@ -140,8 +142,13 @@ public final class AnomalyDetector {
         baseline.streak(outOfBand ? baseline.streak() + 1 : 0);
         boolean anomalous = baseline.streak() >= settings.confirmSamples() || firing && diff > holdWidth;
         double clipped = Math.max(expected - halfWidth, Math.min(expected + halfWidth, value));
-        baseline.learnResidual(clipped - seasonal);
-        baseline.learn(position, clock.period(at), clipped);
+        boolean ordinary = Math.abs(value - expected) <= halfWidth;
+        if (ordinary) {
+            // The offset and the robust scale follow the series' ordinary error only: an anomaly that pulled
+            // them would leave the band displaced (and page) once it ends.
+            baseline.learnResidual(value - seasonal);
+        }
+        baseline.learn(position, clock.period(at), clipped, ordinary);
         return new Judgement(anomalous ? State.ANOMALOUS : State.NORMAL, expected, expected - halfWidth,
                 expected + halfWidth, deviation, directional);
     }

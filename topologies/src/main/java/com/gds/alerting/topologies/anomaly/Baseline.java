@@ -310,6 +310,15 @@ public final class Baseline {
      * {@code period} ({@link SeasonalClock#period}).
      */
     public void learn(double position, long period, double x) {
+        learn(position, period, x, true);
+    }
+
+    /**
+     * As {@link #learn(double, long, double)}; {@code spread} false (an out-of-band sample, clipped to the
+     * band's edge) moves an ADAPTIVE mean but not its variance: edge values learned as ordinary ones would
+     * widen the band during every anomaly, and the alert would resolve while the anomaly lasts.
+     */
+    public void learn(double position, long period, double x, boolean spread) {
         int bucket = Math.min((int) Math.floor(position), buckets - 1);
         if (algorithm == AnomalyAlgorithm.ADAPTIVE) {
             int n = Math.min(count[bucket] + 1, span(seasonality));
@@ -317,7 +326,9 @@ public final class Baseline {
             double a = 1.0 / n;
             double d = x - mean[bucket];
             mean[bucket] += a * d;
-            variance[bucket] = (1 - a) * (variance[bucket] + a * d * d);
+            if (spread) {
+                variance[bucket] = (1 - a) * (variance[bucket] + a * d * d);
+            }
         } else {
             float[] r = ring[bucket];
             int perPeriod = r.length / PERIODS;

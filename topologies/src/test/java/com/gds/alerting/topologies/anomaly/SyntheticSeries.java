@@ -86,7 +86,7 @@ public final class SyntheticSeries {
         // Hours into the week from Monday 00:00; the weekend level ramps in linearly over the four hours
         // around Saturday 00:00 and out over those around Monday 00:00.
         double week = (local.getDayOfWeek().getValue() - 1) * 24 + hour;
-        double weekend = Math.max(0, Math.min(1, Math.min((week - 118) / 4, (172 - week) / 4)));
+        double weekend = Math.max(0, Math.min(1, Math.min((week - 118) / 4, (170 - week) / 4)));
         if (week < 2) {
             weekend = (2 - week) / 4;
         }

@@ -82,7 +82,7 @@ class StoreSerdeTest {
 
         read.setMutedBy("silence:s1");
         byte[] again = serde.encode(read);
-        assertEquals(3, again[0], "written in the current format");
+        assertEquals(4, again[0], "written in the current format");
         assertEquals("silence:s1", serde.decode(again).getMutedBy());
     }
 
