@@ -55,6 +55,7 @@ import com.gds.alerting.topologies.StoreKind;
  * <pre>
  * java -jar benchmarks/target/gds-benchmarks.jar [--metrics 2000000] [--instances 10000]
  *     [--rules 10,10000] [--partitions 6] [--repeat 1] [--work-dir target/bench]
+ *     [--kind threshold|anomaly-adaptive|anomaly-robust]
  * </pre>
  *
  * <p>Rule sets: with N rules, 10 are fleet-wide (one per emitted metric name, so every sample
@@ -81,6 +82,8 @@ public final class TopologyThroughputBenchmark {
     private final List<Long> taskIdleMs;
     /** Event time of the first metric; null = two hours before the wall clock, to the minute. */
     private final Instant dataStart;
+    /** {@code threshold}, or {@code anomaly-adaptive} / {@code anomaly-robust}: the fleet-wide rules' kind. */
+    private final String kind;
 
     private TopologyThroughputBenchmark(Map<String, String> args) {
         this.metrics = Integer.parseInt(args.getOrDefault("metrics", "2000000"));
@@ -93,6 +96,10 @@ public final class TopologyThroughputBenchmark {
                 ? java.util.Arrays.stream(args.get("task-idle-ms").split(",")).map(Long::parseLong).toList()
                 : java.util.Collections.singletonList(null);
         this.dataStart = args.containsKey("data-start") ? dataStart(args.get("data-start")) : null;
+        this.kind = args.getOrDefault("kind", "threshold");
+        if (!List.of("threshold", "anomaly-adaptive", "anomaly-robust").contains(kind)) {
+            throw new IllegalArgumentException("--kind: '" + kind + "' is not threshold, anomaly-adaptive or anomaly-robust");
+        }
     }
 
     /**
@@ -119,7 +126,7 @@ public final class TopologyThroughputBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse("TopologyThroughputBenchmark", argv,
-                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms", "data-start");
+                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms", "data-start", "kind");
         new TopologyThroughputBenchmark(args).run();
     }
 
@@ -216,7 +223,8 @@ public final class TopologyThroughputBenchmark {
     private List<Rule> rules(int count) {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < Math.min(count, METRIC_NAMES.length); i++) {
-            rules.add(rule("fleet-" + i, METRIC_NAMES[i], List.of()));
+            rules.add(kind.equals("threshold") ? rule("fleet-" + i, METRIC_NAMES[i], List.of())
+                    : anomalyRule("fleet-" + i, METRIC_NAMES[i]));
         }
         for (int i = METRIC_NAMES.length; i < count; i++) {
             if (i % 2 == 0) {
@@ -237,6 +245,25 @@ public final class TopologyThroughputBenchmark {
                 .setConditions(List.of(new Condition(Severity.WARNING, Comparison.GT, 100.0, 90.0),
                         new Condition(Severity.CRITICAL, Comparison.GT, 140.0, null)))
                 .setSummary("{{instance_id}} {{metric_name}} at {{value}}")
+                .build();
+    }
+
+    /**
+     * A fleet-wide anomaly rule with weekly seasonality in Europe/Paris (168 hour buckets per series) that
+     * judges as soon as the hour's buckets hold 10 samples ({@code min_history} 0, so a 100-minute run is judged,
+     * not only learned).
+     */
+    private Rule anomalyRule(String id, String metric) {
+        return Rule.newBuilder()
+                .setRuleId(id)
+                .setKind(RuleKind.ANOMALY)
+                .setSelector(new Selector(metric, List.of()))
+                .setAnomaly(com.gds.alerting.avro.AnomalySpec.newBuilder()
+                        .setAlgorithm(kind.equals("anomaly-robust") ? com.gds.alerting.avro.AnomalyAlgorithm.ROBUST
+                                : com.gds.alerting.avro.AnomalyAlgorithm.ADAPTIVE)
+                        .setSeasonality(com.gds.alerting.avro.AnomalySeasonality.WEEKLY).setTimeZone("Europe/Paris")
+                        .setMinHistoryMs(0L).build())
+                .setSummary("{{instance_id}} {{metric_name}} at {{value}}σ from {{expected}}")
                 .build();
     }
 

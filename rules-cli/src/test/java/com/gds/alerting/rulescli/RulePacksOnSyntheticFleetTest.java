@@ -49,6 +49,7 @@ class RulePacksOnSyntheticFleetTest {
      */
     private static final Set<String> NOT_SIMULATED = Set.of(
             "postgresql idle_in_transaction_oldest_seconds", "postgresql replication_slot_retained_wal_bytes",
+            "postgresql replication_slot_safe_wal_size_bytes",
             "mssql blocked_longest_wait_seconds", "mongodb replica_set_members_unhealthy",
             "mongodb wiredtiger_cache_used_ratio", "snowflake failed_logins_15m", "snowflake failed_queries_15m",
             "postgresql wal_receiver_streaming", "postgresql replication_slot_wal_status", "postgresql replication_slot_active",

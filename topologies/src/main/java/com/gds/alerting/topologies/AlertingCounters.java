@@ -51,7 +51,14 @@ public final class AlertingCounters {
         /** Platform or tenant settings deleted (a tenant offboarded). */
         SETTINGS_DELETED("settings.deleted"),
         /** Settings refused by the settings intake: invalid, or outside their layer's bounds. */
-        SETTINGS_DEAD_LETTERED("settings.dead_lettered");
+        SETTINGS_DEAD_LETTERED("settings.dead_lettered"),
+        /** Samples anomaly and forecast rules skipped because their value is NaN or infinite (nothing to learn). */
+        SAMPLES_NOT_FINITE("samples.not_finite"),
+        /**
+         * Anomaly baselines and forecast windows started over: the rule changed its algorithm or seasonality, or
+         * the stored bytes were unreadable (logged at WARN).
+         */
+        BASELINES_RESET("baselines.reset");
 
         private final String metricName;
 

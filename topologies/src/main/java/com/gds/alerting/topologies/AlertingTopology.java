@@ -112,6 +112,13 @@ public final class AlertingTopology {
         public static final String SLO_STORE = "slo-state";
         /** Absence rules: the series tracked, by alert key (values: {@link com.gds.alerting.avro.internal.AbsenceTrack}). */
         public static final String ABSENCE_STORE = "absence-tracking";
+        /**
+         * Anomaly rules: the learned baseline of each series, by alert key (values: the byte layout of
+         * {@link com.gds.alerting.topologies.anomaly.Baseline}, fixed size per algorithm and seasonality).
+         */
+        public static final String ANOMALY_BASELINE_STORE = "anomaly-baselines";
+        /** Forecast rules: each series' samples in the trend window, by alert key ({@link com.gds.alerting.topologies.anomaly.TrendWindow}). */
+        public static final String FORECAST_WINDOW_STORE = "forecast-windows";
         /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
         public static final String COMMANDS_REPARTITION = "commands-by-instance";
         public static final String RULES_SOURCE = "rules-source";
@@ -225,8 +232,8 @@ public final class AlertingTopology {
 
         AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
                 Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, Names.WINDOW_PANES_STORE, Names.WINDOW_PROGRESS_STORE,
-                Names.SLO_STORE, Names.ABSENCE_STORE, config.punctuationInterval(), config.maxTimersPerTick(),
-                config.absenceRetention(), config.resolvedRetention());
+                Names.SLO_STORE, Names.ABSENCE_STORE, Names.ANOMALY_BASELINE_STORE, Names.FORECAST_WINDOW_STORE,
+                config.punctuationInterval(), config.maxTimersPerTick(), config.absenceRetention(), config.resolvedRetention());
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
                 .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, silenceBook, counters),
                         Named.as(Names.ALERT_LIFECYCLE));
@@ -351,7 +358,11 @@ public final class AlertingTopology {
                     new SloStateSerde()).withCachingEnabled();
             StoreBuilder<?> absence = Stores.keyValueStoreBuilder(supplier(kind, settings.absenceStore()), Serdes.String(),
                     StoreSerde.of(AbsenceTrack.class)).withCachingEnabled();
-            return Set.of(state, open, timers, panes, progress, slo, absence);
+            StoreBuilder<?> baselines = Stores.keyValueStoreBuilder(supplier(kind, settings.anomalyBaselineStore()),
+                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
+            StoreBuilder<?> forecasts = Stores.keyValueStoreBuilder(supplier(kind, settings.forecastWindowStore()),
+                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
+            return Set.of(state, open, timers, panes, progress, slo, absence, baselines, forecasts);
         }
     }
 }

@@ -33,6 +33,26 @@ public final class TestRules {
     private TestRules() {
     }
 
+    /** An anomaly rule on {@code metric} with the spec's settings. */
+    public static Rule.Builder anomaly(String ruleId, String metric, com.gds.alerting.avro.AnomalySpec spec) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.ANOMALY)
+                .setSelector(new Selector(metric, List.of()))
+                .setAnomaly(spec);
+    }
+
+    /** A forecast rule: {@code metric} crosses {@code limit} ({@code op}) within {@code horizon} by the trend over {@code window}. */
+    public static Rule.Builder forecast(String ruleId, String metric, double limit, Comparison op, Duration window,
+                                        Duration horizon) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.FORECAST)
+                .setSelector(new Selector(metric, List.of()))
+                .setForecast(com.gds.alerting.avro.ForecastSpec.newBuilder().setLimit(limit).setOp(op)
+                        .setWindowMs(window.toMillis()).setHorizonMs(horizon.toMillis()).build());
+    }
+
     /** A threshold rule on {@code metric} with the given levels and matchers. */
     public static Rule.Builder threshold(String ruleId, String metric, List<Condition> conditions, Matcher... matchers) {
         return Rule.newBuilder()

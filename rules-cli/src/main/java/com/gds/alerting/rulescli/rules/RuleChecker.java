@@ -51,6 +51,12 @@ public final class RuleChecker {
         YAML_NAMES.put("forget_after_ms", "forget_after");
         YAML_NAMES.put("good_op/good_threshold", "good");
         YAML_NAMES.put("good_op", "good");
+        YAML_NAMES.put("min_history_ms", "min_history");
+        YAML_NAMES.put("confirm_samples", "confirm");
+        YAML_NAMES.put("window_ms", "window");
+        YAML_NAMES.put("horizon_ms", "horizon");
+        YAML_NAMES.put("forecast.limit", "forecast.crosses");
+        YAML_NAMES.put("forecast.op", "forecast.crosses");
     }
 
     /** A whole number of milliseconds in a message, not part of a decimal and not already followed by a unit. */

@@ -14,9 +14,14 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 
 import com.gds.alerting.avro.AbsenceSpec;
 import com.gds.alerting.avro.Aggregation;
+import com.gds.alerting.avro.AnomalyAlgorithm;
+import com.gds.alerting.avro.AnomalyDirection;
+import com.gds.alerting.avro.AnomalySeasonality;
+import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
@@ -47,7 +52,8 @@ public final class RuleFileParser {
 
     static final Set<String> FILE_KEYS = Set.of("rules");
     static final Set<String> RULE_KEYS = orderedSet("id", "kind", "enabled", "metric", "match", "by", "severities", "for",
-            "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "send_resolved", "repeat_interval",
+            "keep_firing_for", "overrides", "schedules", "window", "slo", "absence", "anomaly", "forecast", "send_resolved",
+            "repeat_interval",
             "escalate_after", "escalate_to", "escalate_routing_key", "summary", "description", "runbook", "labels",
             "routing_key", "inhibits", "shadow", "shadow_of", ExprField.KEY);
     static final Set<String> LEVEL_KEYS = orderedSet("when", "recovery");
@@ -58,6 +64,9 @@ public final class RuleFileParser {
             "period", "burn_windows", "min_events");
     static final Set<String> BURN_KEYS = orderedSet("severity", "long", "short", "burn_rate");
     static final Set<String> ABSENCE_KEYS = orderedSet("severity", "forget_after");
+    static final Set<String> ANOMALY_KEYS = orderedSet("algorithm", "seasonality", "time_zone", "bounds", "recovery_bounds",
+            "direction", "min_deviation", "min_history", "confirm", "severity");
+    static final Set<String> FORECAST_KEYS = orderedSet("crosses", "window", "horizon", "min_samples", "severity");
     static final Set<String> INHIBIT_KEYS = orderedSet("target_match", "equal");
 
     /** {@code label OP value}; the value may be quoted. */
@@ -163,12 +172,14 @@ public final class RuleFileParser {
             b.setWindow(window());
             b.setSlo(slo());
             b.setAbsence(absence());
+            b.setAnomaly(anomaly());
+            b.setForecast(forecast());
             if (!map.has("for") && map.has("absence")) {
                 paths.put("for_ms", map.at("absence")); // an absence rule without 'for': the block that needs it
             }
             b.setKind(kind(b));
             paths.put("kind", map.has("kind") ? map.at("kind") : map.location());
-            for (String block : List.of("window", "slo", "absence")) {
+            for (String block : List.of("window", "slo", "absence", "anomaly", "forecast")) {
                 // "a WINDOW rule needs its window spec": the block is missing, so point at the kind that asks for it.
                 paths.putIfAbsent(block, paths.get("kind"));
             }
@@ -212,7 +223,8 @@ public final class RuleFileParser {
                 try {
                     return RuleKind.valueOf(text.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    d.error(map.at("kind"), "unknown kind '" + text + "'; one of threshold, window, slo, absence");
+                    d.error(map.at("kind"), "unknown kind '" + text + "'; one of threshold, window, slo, absence, anomaly,"
+                            + " forecast");
                     broken = true;
                 }
             }
@@ -225,6 +237,12 @@ public final class RuleFileParser {
             }
             if (b.getAbsence() != null) {
                 return RuleKind.ABSENCE;
+            }
+            if (b.getAnomaly() != null) {
+                return RuleKind.ANOMALY;
+            }
+            if (b.getForecast() != null) {
+                return RuleKind.FORECAST;
             }
             return RuleKind.THRESHOLD;
         }
@@ -536,6 +554,98 @@ public final class RuleFileParser {
                 return null;
             }
             return new AbsenceSpec(sev, a.duration("forget_after", false));
+        }
+
+        private AnomalySpec anomaly() {
+            YamlMap a = map.map("anomaly", "the anomaly", ANOMALY_KEYS);
+            if (a == null) {
+                return null;
+            }
+            paths.put("anomaly", a.location());
+            for (String[] key : new String[][] {{"time_zone", "time_zone"}, {"bounds", "bounds"},
+                    {"recovery_bounds", "recovery_bounds"}, {"min_deviation", "min_deviation"},
+                    {"min_history", "min_history_ms"}, {"confirm", "confirm_samples"}}) {
+                paths.put("anomaly." + key[1], a.at(key[0]));
+            }
+            AnomalySpec.Builder spec = AnomalySpec.newBuilder();
+            AnomalyAlgorithm algorithm = enumOf(AnomalyAlgorithm.class, a, "algorithm", false);
+            if (algorithm != null) {
+                spec.setAlgorithm(algorithm);
+            }
+            AnomalySeasonality seasonality = enumOf(AnomalySeasonality.class, a, "seasonality", false);
+            if (seasonality != null) {
+                spec.setSeasonality(seasonality);
+            }
+            AnomalyDirection direction = enumOf(AnomalyDirection.class, a, "direction", false);
+            if (direction != null) {
+                spec.setDirection(direction);
+            }
+            String zone = a.string("time_zone", false);
+            if (zone != null) {
+                spec.setTimeZone(zone);
+            }
+            Double bounds = a.number("bounds", false);
+            if (bounds != null) {
+                spec.setBounds(bounds);
+            }
+            spec.setRecoveryBounds(a.number("recovery_bounds", false));
+            Double floor = a.number("min_deviation", false);
+            if (floor != null) {
+                spec.setMinDeviation(floor);
+            }
+            spec.setMinHistoryMs(a.duration("min_history", false));
+            Long confirm = a.integer("confirm");
+            if (confirm != null) {
+                spec.setConfirmSamples((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, confirm)));
+            }
+            Severity sev = severity(a, "severity", false);
+            if (sev != null) {
+                spec.setSeverity(sev);
+            }
+            return spec.build();
+        }
+
+        private ForecastSpec forecast() {
+            YamlMap f = map.map("forecast", "the forecast", FORECAST_KEYS);
+            if (f == null) {
+                return null;
+            }
+            paths.put("forecast", f.location());
+            paths.put("forecast.limit", f.at("crosses"));
+            paths.put("forecast.op", f.at("crosses"));
+            paths.put("forecast.window_ms", f.at("window"));
+            paths.put("forecast.horizon_ms", f.at("horizon"));
+            paths.put("forecast.min_samples", f.at("min_samples"));
+            String crosses = f.string("crosses", true);
+            Long window = f.duration("window", true);
+            Long horizon = f.duration("horizon", true);
+            Comparison op = null;
+            Double limit = null;
+            if (crosses != null) {
+                var m = WHEN.matcher(crosses);
+                limit = m.matches() ? YamlMap.parseNumber(m.group(2)) : null;
+                if (limit == null) {
+                    d.error(f.at("crosses"), "'" + crosses + "' is not 'OP number' with OP one of >, >=, <, <= (e.g. '< 0'"
+                            + " for a disk that fills, '> 0.9' for a ratio that grows)");
+                } else {
+                    op = op(m.group(1));
+                }
+            }
+            if (op == null || window == null || horizon == null) {
+                broken = true;
+                return null;
+            }
+            ForecastSpec.Builder spec = ForecastSpec.newBuilder().setLimit(limit).setOp(op).setWindowMs(window)
+                    .setHorizonMs(horizon);
+            Long minSamples = f.integer("min_samples");
+            if (minSamples != null) {
+                spec.setMinSamples((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, minSamples)));
+            }
+            Severity sev = severity(f, "severity", false);
+            if (sev != null) {
+                spec.setSeverity(sev);
+            }
+            return spec.build();
         }
 
         private <E extends Enum<E>> E enumOf(Class<E> type, YamlMap in, String key, boolean required) {

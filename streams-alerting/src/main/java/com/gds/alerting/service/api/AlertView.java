@@ -17,7 +17,9 @@ import com.gds.alerting.topologies.alert.Severities;
  * the active one was not reachable: it may lag the truth by a moment. {@code value} is the newest
  * evaluation's, taken at {@code last_sample_at}; {@code summary} was rendered at the last transition
  * ({@code updated_at}), so the value in its text may be older. {@code shadow} marks an alert of a
- * shadow rule (it never notifies); {@code shadow_of} names the live rule it shadows.
+ * shadow rule (it never notifies); {@code shadow_of} names the live rule it shadows. For anomaly and
+ * forecast rules, {@code expected}, {@code band_lower}, {@code band_upper}, {@code deviation_sigma} and
+ * {@code predicted_crossing_at} explain the newest evaluation (null for other kinds, and while learning).
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 public record AlertView(String alertKey, String ruleId, String instanceId, String metricName,
@@ -30,7 +32,9 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                         int reminders, boolean escalated,
                         Map<String, String> labels, @Nullable String summary, @Nullable String description,
                         @Nullable String runbookUrl, @Nullable String routingKey, @Nullable String suppressedBy,
-                        boolean stale, @Nullable Instant lastSampleAt, boolean shadow, @Nullable String shadowOf) {
+                        boolean stale, @Nullable Instant lastSampleAt, boolean shadow, @Nullable String shadowOf,
+                        @Nullable Double expected, @Nullable Double bandLower, @Nullable Double bandUpper,
+                        @Nullable Double deviationSigma, @Nullable Instant predictedCrossingAt) {
 
     public static AlertView of(AlertStatus s, boolean stale) {
         return new AlertView(s.getAlertKey(), s.getRuleId(), s.getInstanceId(), s.getMetricName(), s.getDatabaseType(),
@@ -40,7 +44,13 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
                 s.getAcknowledgedAt() == null ? null : Instant.ofEpochMilli(s.getAcknowledgedAt()), s.getAckComment(),
                 s.getResolvedBy(), s.getResolveComment(), s.getReminderNumber(), s.getEscalated(), Map.copyOf(s.getLabels()),
                 s.getSummary(), s.getDescription(), s.getRunbookUrl(), s.getRoutingKey(), s.getMutedBy(), stale,
-                Instant.ofEpochMilli(s.getLastSampleAt()), s.getShadow(), s.getShadowOf());
+                Instant.ofEpochMilli(s.getLastSampleAt()), s.getShadow(), s.getShadowOf(),
+                s.getExplanation() == null ? null : s.getExplanation().getExpected(),
+                s.getExplanation() == null ? null : s.getExplanation().getBandLower(),
+                s.getExplanation() == null ? null : s.getExplanation().getBandUpper(),
+                s.getExplanation() == null ? null : s.getExplanation().getDeviationSigma(),
+                s.getExplanation() == null || s.getExplanation().getPredictedCrossingAt() == null ? null
+                        : Instant.ofEpochMilli(s.getExplanation().getPredictedCrossingAt()));
     }
 
     /** The same alert, flagged as read from a standby. */
@@ -48,6 +58,6 @@ public record AlertView(String alertKey, String ruleId, String instanceId, Strin
         return new AlertView(alertKey, ruleId, instanceId, metricName, databaseType, environment, state, severity, incident,
                 value, threshold, startedAt, updatedAt, firedAt, acknowledgedBy, acknowledgedAt, ackComment, resolvedBy,
                 resolveComment, reminders, escalated, labels, summary, description, runbookUrl, routingKey, suppressedBy, true,
-                lastSampleAt, shadow, shadowOf);
+                lastSampleAt, shadow, shadowOf, expected, bandLower, bandUpper, deviationSigma, predictedCrossingAt);
     }
 }

@@ -84,6 +84,14 @@ public final class NotificationFormatter {
         b.append('\n');
         line(b, "Instance", event.getInstanceId() + context(event));
         line(b, "Metric", event.getMetricName() + valueAgainstThreshold(event));
+        if (event.getExpected() != null && event.getBandLower() != null) {
+            line(b, "Expected", number(event.getExpected()) + ", normal band " + number(event.getBandLower()) + " to "
+                    + number(event.getBandUpper()) + (event.getDeviationSigma() == null ? ""
+                    : ", deviation " + number(event.getDeviationSigma()) + " sigma"));
+        }
+        if (event.getPredictedCrossingAt() != null) {
+            line(b, "Crossing", "the trend reaches the limit at " + TIME.format(event.getPredictedCrossingAt()));
+        }
         Instant started = event.getStartedAt();
         Instant updated = event.getUpdatedAt();
         line(b, "Since", TIME.format(started) + " (" + duration(Duration.between(started, updated)) + " before this message)");

@@ -111,6 +111,20 @@ class DispatchStormAndFormatTest {
     }
 
     @Test
+    void anAnomalyOrForecastBodySaysWhatWasExpectedAndWhen() {
+        String anomaly = NotificationFormatter.format(TestEvents.event("conn-anomaly", "pg-1", Transition.FIRED, 0)
+                .setExpected(120.0).setBandLower(105.0).setBandUpper(135.0).setDeviationSigma(6.2).setValue(6.2)
+                .setThreshold(3.0).build()).bodyText();
+        assertTrue(anomaly.contains("Expected:   120, normal band 105 to 135, deviation 6.2 sigma"), anomaly);
+        String forecast = NotificationFormatter.format(TestEvents.event("disk-full", "pg-1", Transition.FIRED, 0)
+                .setExpected(5e9).setPredictedCrossingAt(java.time.Instant.parse("2026-11-03T06:30:00Z")).build()).bodyText();
+        assertTrue(forecast.contains("Crossing:   the trend reaches the limit at 2026-11-03 06:30:00 UTC"), forecast);
+        assertFalse(forecast.contains("Expected:"), "no band for a forecast: " + forecast);
+        String threshold = NotificationFormatter.format(TestEvents.fired("lag", "pg-prod-01")).bodyText();
+        assertFalse(threshold.contains("Expected:") || threshold.contains("Crossing:"), threshold);
+    }
+
+    @Test
     void durationsReadInTheTwoLargestUnits() {
         assertEquals("0s", NotificationFormatter.duration(Duration.ofSeconds(-5)), "clock skew is not a negative age");
         assertEquals("40s", NotificationFormatter.duration(Duration.ofSeconds(40)));

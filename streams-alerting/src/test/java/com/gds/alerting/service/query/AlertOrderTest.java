@@ -23,7 +23,7 @@ class AlertOrderTest {
     private static AlertView alert(String rule, String instance, String state, String severity, int startedMinute) {
         return new AlertView(rule + ":" + instance + ":m", rule, instance, "m", "postgresql", "prod", state, severity, 1, 1.0, 0.5,
                 T.plusSeconds(60L * startedMinute), T.plusSeconds(60L * startedMinute), null, null, null, null, null, null, 0,
-                false, Map.of(), null, null, null, null, null, false, null, false, null);
+                false, Map.of(), null, null, null, null, null, false, null, false, null, null, null, null, null, null);
     }
 
     private static final List<AlertView> ALERTS = List.of(

@@ -87,6 +87,12 @@ final class AlertEvents {
                 .setShadow(s.getShadow())
                 .setShadowOf(s.getShadowOf())
                 .setTenant(Tenants.of(s.getTags()))
+                .setExpected(s.getExplanation() == null ? null : s.getExplanation().getExpected())
+                .setBandLower(s.getExplanation() == null ? null : s.getExplanation().getBandLower())
+                .setBandUpper(s.getExplanation() == null ? null : s.getExplanation().getBandUpper())
+                .setDeviationSigma(s.getExplanation() == null ? null : s.getExplanation().getDeviationSigma())
+                .setPredictedCrossingAt(s.getExplanation() == null || s.getExplanation().getPredictedCrossingAt() == null
+                        ? null : Instant.ofEpochMilli(s.getExplanation().getPredictedCrossingAt()))
                 .build();
     }
 
@@ -119,6 +125,12 @@ final class AlertEvents {
             case "threshold" -> Template.number(s.getThreshold());
             case "severity" -> severity.name().toLowerCase(Locale.ROOT);
             case "rule_id" -> s.getRuleId();
+            case "expected" -> s.getExplanation() == null ? null : Template.number(s.getExplanation().getExpected());
+            case "band_lower" -> s.getExplanation() == null ? null : Template.number(s.getExplanation().getBandLower());
+            case "band_upper" -> s.getExplanation() == null ? null : Template.number(s.getExplanation().getBandUpper());
+            case "deviation" -> s.getExplanation() == null ? null : Template.number(s.getExplanation().getDeviationSigma());
+            case "predicted_crossing" -> s.getExplanation() == null || s.getExplanation().getPredictedCrossingAt() == null
+                    ? null : Instant.ofEpochMilli(s.getExplanation().getPredictedCrossingAt()).toString();
             case "metric_name" -> s.getMetricName();
             case "database_type" -> s.getDatabaseType();
             case "environment" -> s.getEnvironment();

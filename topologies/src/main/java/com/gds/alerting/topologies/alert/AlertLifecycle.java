@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import com.gds.alerting.avro.AlertState;
 import com.gds.alerting.avro.Transition;
 import com.gds.alerting.avro.internal.AlertStatus;
+import com.gds.alerting.avro.internal.DecisionExplanation;
 import com.gds.alerting.topologies.AlertingCounters;
 import com.gds.alerting.topologies.AlertingCounters.Counter;
 import com.gds.alerting.topologies.TimeMath;
@@ -123,7 +124,8 @@ final class AlertLifecycle {
             if (verdict.disabled() || verdict.level() == null) {
                 return;
             }
-            open(known == null ? null : states.get(key), key, series, rule, verdict.value(), verdict.level(), at);
+            open(known == null ? null : states.get(key), key, series, rule, verdict.value(), verdict.level(), verdict.explanation(),
+                    at);
             return;
         }
         AlertStatus s = states.get(key);
@@ -134,6 +136,9 @@ final class AlertLifecycle {
         boolean firing = state == AlertState.FIRING || state == AlertState.ACKNOWLEDGED;
         Verdict verdict = judge.judge(firing ? s.getSeverity() : null);
         double value = verdict.value();
+        if (s != null && !verdict.disabled()) {
+            s.setExplanation(verdict.explanation());
+        }
         if (verdict.disabled()) {
             if (firing || state == AlertState.PENDING) {
                 observe(s, series, value, null, at);
@@ -146,7 +151,7 @@ final class AlertLifecycle {
         switch (state) {
             case RESOLVED -> {
                 if (level != null) {
-                    open(s, key, series, rule, value, level, at);
+                    open(s, key, series, rule, value, level, verdict.explanation(), at);
                 }
             }
             case PENDING -> {
@@ -189,11 +194,13 @@ final class AlertLifecycle {
      * A breach of a series without state, or whose alert is resolved ({@code previous}): a new incident,
      * PENDING or (without {@code for}) FIRED at once.
      */
-    private void open(AlertStatus previous, String key, Series series, CompiledRule rule, double value, Level level, long at) {
+    private void open(AlertStatus previous, String key, Series series, CompiledRule rule, double value, Level level,
+                      DecisionExplanation explanation, long at) {
         // Past the retention, the state is as good as deleted (the sweep may not have come by
         // yet): numbering then depends on event time only, and a replay numbers alike.
         AlertStatus s = newIncident(previous == null || expired(previous, at) ? null : previous, key, series, rule, value,
                 level, at);
+        s.setExplanation(explanation);
         if (rule.pendingMs() == 0) {
             fire(s, rule, at, null);
         } else {

@@ -31,7 +31,7 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * <ul>
  *   <li>a metric → the {@link RuleKindEvaluator} of each rule that selects its series, by the rule's kind
  *       ({@link RuleKindEvaluators}: {@link ThresholdEvaluator}, {@link WindowEvaluator}, {@link SloEvaluator},
- *       {@link AbsenceEvaluator}), which reach a {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
+ *       {@link AbsenceEvaluator}, {@link AnomalyEvaluator}, {@link ForecastEvaluator}), which reach a {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
  *   <li>an operator command → {@link CommandHandler};</li>
  *   <li>a tick, in this order → {@link RuleReconciler} (rules changed), {@link SilenceReconciler} (silences
  *       changed), {@link RetentionSweep} (resolved alerts past the retention), {@link TimerHandler} (reminders,
@@ -44,7 +44,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * with a state is rebuilt here in {@code init}, after restore); the open alerts by alert key (prefix-scanned by rule
  * id when a rule changes); the timers by due time; window panes and progress
  * ({@link WindowAggregator}); SLO state by {@code ruleId:instanceId} ({@link SloTracker}); the
- * series absence rules track ({@link AbsenceTracker}). Late samples are ignored and counted.
+ * series absence rules track ({@link AbsenceTracker}); anomaly baselines and forecast windows by alert key
+ * ({@link AnomalyEvaluator}, {@link ForecastEvaluator}). Late samples are ignored and counted.
  */
 public final class AlertProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -87,7 +88,11 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                         counters))
                 .register(RuleKind.SLO, new SloEvaluator(lifecycle, new SloTracker(context.getStateStore(settings.sloStore())),
                         counters))
-                .register(RuleKind.ABSENCE, absence);
+                .register(RuleKind.ABSENCE, absence)
+                .register(RuleKind.ANOMALY, new AnomalyEvaluator(lifecycle, context.getStateStore(settings.anomalyBaselineStore()),
+                        counters))
+                .register(RuleKind.FORECAST, new ForecastEvaluator(lifecycle,
+                        context.getStateStore(settings.forecastWindowStore()), counters));
         this.commands = new CommandHandler(context, lifecycle, ruleBook, counters);
         this.rules = new RuleReconciler(lifecycle, ruleBook, evaluators);
         this.silences = new SilenceReconciler(lifecycle, silenceBook);
@@ -148,6 +153,7 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
      */
     public record AlertProcessorSettings(String stateStore, String openStore, String timerStore, String windowPanesStore,
                                          String windowProgressStore, String sloStore, String absenceStore,
+                                         String anomalyBaselineStore, String forecastWindowStore,
                                          Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention,
                                          Duration resolvedRetention) {
     }

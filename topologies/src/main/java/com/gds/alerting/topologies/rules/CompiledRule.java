@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
 import com.gds.alerting.avro.OverrideMode;
@@ -14,6 +15,7 @@ import com.gds.alerting.avro.RuleKind;
 import com.gds.alerting.avro.RuleOverride;
 import com.gds.alerting.avro.Schedule;
 import com.gds.alerting.avro.Severity;
+import com.gds.alerting.topologies.anomaly.AnomalyDetector;
 
 /**
  * A validated rule, compiled once when it is accepted: regular expressions compiled, levels
@@ -69,6 +71,7 @@ public final class CompiledRule {
     private final SloSpecs slo;
     private final List<Inhibition> inhibitions;
     private final List<String> by;
+    private final AnomalyDetector anomaly;
 
     private CompiledRule(Rule source, TenantBook layers) {
         this.source = source;
@@ -76,6 +79,8 @@ public final class CompiledRule {
         this.by = SeriesBy.sorted(source);
         this.window = source.getKind() == RuleKind.WINDOW ? WindowSpecs.of(source.getWindow()) : null;
         this.slo = source.getKind() == RuleKind.SLO ? SloSpecs.of(source.getSlo()) : null;
+        this.anomaly = source.getKind() == RuleKind.ANOMALY
+                ? new AnomalyDetector(AnomalyDetector.Settings.of(source.getAnomaly())) : null;
         this.metricNames = slo != null && slo.counterMetric() != null
                 ? List.of(source.getSelector().getMetricName(), slo.counterMetric())
                 : List.of(source.getSelector().getMetricName());
@@ -183,6 +188,16 @@ public final class CompiledRule {
     /** The SLO of an SLO rule, else {@code null}. */
     public SloSpecs slo() {
         return slo;
+    }
+
+    /** The detector of an ANOMALY rule (its settings, defaults applied), else {@code null}. */
+    public AnomalyDetector anomaly() {
+        return anomaly;
+    }
+
+    /** The forecast of a FORECAST rule, else {@code null}. */
+    public ForecastSpec forecast() {
+        return source.getForecast();
     }
 
     /** The severity of an ABSENCE rule's alert, else {@code null}. */

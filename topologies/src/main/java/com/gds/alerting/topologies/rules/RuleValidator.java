@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.BurnWindow;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.Inhibition;
 import com.gds.alerting.avro.MatchOp;
 import com.gds.alerting.avro.Matcher;
@@ -26,6 +28,7 @@ import com.gds.alerting.avro.SliKind;
 import com.gds.alerting.avro.SloSpec;
 import com.gds.alerting.avro.WindowSpec;
 import com.gds.alerting.avro.WindowType;
+import com.gds.alerting.topologies.anomaly.TrendWindow;
 
 /**
  * Checks a rule record before it reaches the topology. Every problem is reported, each with the
@@ -131,7 +134,12 @@ public final class RuleValidator {
         if (!conditionsUsed) {
             if (!rule.getConditions().isEmpty()) {
                 problems.add("conditions: an " + kind + " rule takes its severities from its "
-                        + (kind == RuleKind.SLO ? "slo.burn_windows" : "absence.severity") + "; leave conditions empty");
+                        + switch (kind) {
+                            case SLO -> "slo.burn_windows";
+                            case ANOMALY -> "anomaly.severity and anomaly.bounds";
+                            case FORECAST -> "forecast.severity, limit and horizon";
+                            default -> "absence.severity";
+                        } + "; leave conditions empty");
             }
             if (!rule.getSchedules().isEmpty()) {
                 problems.add("schedules: an " + kind + " rule has no conditions to schedule; leave schedules empty");
@@ -146,6 +154,14 @@ public final class RuleValidator {
         spec(kind, RuleKind.WINDOW, "window", rule.getWindow() != null, problems);
         spec(kind, RuleKind.SLO, "slo", rule.getSlo() != null, problems);
         spec(kind, RuleKind.ABSENCE, "absence", rule.getAbsence() != null, problems);
+        spec(kind, RuleKind.ANOMALY, "anomaly", rule.getAnomaly() != null, problems);
+        spec(kind, RuleKind.FORECAST, "forecast", rule.getForecast() != null, problems);
+        if (kind == RuleKind.ANOMALY && rule.getAnomaly() != null) {
+            anomaly(rule.getAnomaly(), problems);
+        }
+        if (kind == RuleKind.FORECAST && rule.getForecast() != null) {
+            forecast(rule.getForecast(), problems);
+        }
         if (kind == RuleKind.WINDOW && rule.getWindow() != null) {
             window(rule.getWindow(), problems);
         }
@@ -169,6 +185,59 @@ public final class RuleValidator {
             problems.add(field + ": a " + owner + " rule needs its " + field + " spec");
         } else if (kind != owner && present) {
             problems.add(field + ": only a " + owner + " rule carries a " + field + " spec, this one is " + kind);
+        }
+    }
+
+    /** The longest {@code min_history}: a year (a weekly baseline needs weeks, not years). */
+    public static final long MAX_MIN_HISTORY_MS = 366L * 86_400_000L;
+    /** The most consecutive out-of-band samples an anomaly rule may wait for (the streak is kept in one byte). */
+    public static final int MAX_CONFIRM_SAMPLES = 255;
+    /** The longest forecast window: a week (its samples are kept, at most {@code TrendWindow.MAX_SAMPLES}). */
+    public static final long MAX_FORECAST_WINDOW_MS = 7L * 86_400_000L;
+
+    private static void anomaly(AnomalySpec a, List<String> problems) {
+        try {
+            ZoneId.of(a.getTimeZone());
+        } catch (DateTimeException e) {
+            problems.add("anomaly.time_zone: unknown time zone '" + a.getTimeZone() + "'; use an IANA name such as Europe/Paris");
+        }
+        if (!(a.getBounds() > 0 && a.getBounds() <= 100)) {
+            problems.add("anomaly.bounds: " + a.getBounds() + " must be above 0 and at most 100 (standard deviations; 3 is usual)");
+        }
+        if (a.getRecoveryBounds() != null && !(a.getRecoveryBounds() >= 0 && a.getRecoveryBounds() <= a.getBounds())) {
+            problems.add("anomaly.recovery_bounds: " + a.getRecoveryBounds() + " must be between 0 and bounds " + a.getBounds()
+                    + " (an alert holds while the deviation stays beyond it)");
+        }
+        if (!(a.getMinDeviation() >= 0) || Double.isInfinite(a.getMinDeviation())) {
+            problems.add("anomaly.min_deviation: " + a.getMinDeviation() + " must be a finite number >= 0");
+        }
+        if (a.getMinHistoryMs() != null && (a.getMinHistoryMs() < 0 || a.getMinHistoryMs() > MAX_MIN_HISTORY_MS)) {
+            problems.add("anomaly.min_history_ms: " + a.getMinHistoryMs() + " must be between 0 and " + MAX_MIN_HISTORY_MS
+                    + " (366 days)");
+        }
+        if (a.getConfirmSamples() < 1 || a.getConfirmSamples() > MAX_CONFIRM_SAMPLES) {
+            problems.add("anomaly.confirm_samples: " + a.getConfirmSamples() + " must be between 1 and " + MAX_CONFIRM_SAMPLES);
+        }
+    }
+
+    private static void forecast(ForecastSpec f, List<String> problems) {
+        if (!Double.isFinite(f.getLimit())) {
+            problems.add("forecast.limit: " + f.getLimit() + " must be a finite number");
+        }
+        if (f.getOp() == Comparison.EQ || f.getOp() == Comparison.NEQ) {
+            problems.add("forecast.op: " + f.getOp() + " cannot be crossed; use GT/GTE (the limit is reached going up) or"
+                    + " LT/LTE (going down)");
+        }
+        if (f.getWindowMs() <= 0 || f.getWindowMs() > MAX_FORECAST_WINDOW_MS) {
+            problems.add("forecast.window_ms: " + f.getWindowMs() + " must be positive and at most " + MAX_FORECAST_WINDOW_MS
+                    + " (7 days)");
+        }
+        if (f.getHorizonMs() <= 0 || f.getHorizonMs() > MAX_DURATION_MS) {
+            problems.add("forecast.horizon_ms: " + f.getHorizonMs() + " must be positive and at most " + MAX_DURATION_MS);
+        }
+        if (f.getMinSamples() < 2 || f.getMinSamples() > TrendWindow.MAX_SAMPLES) {
+            problems.add("forecast.min_samples: " + f.getMinSamples() + " must be between 2 (a line needs two points) and "
+                    + TrendWindow.MAX_SAMPLES);
         }
     }
 

@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
  * A summary or description template: text with {@code {{name}}} placeholders. Known names:
  * {@code instance_id}, {@code value}, {@code threshold}, {@code severity}, {@code rule_id},
  * {@code metric_name}, {@code database_type}, {@code environment}, and {@code labels.<name>} for
- * any label of the alert. Parsed once when the rule is accepted, rendered at each transition.
+ * any label of the alert; for anomaly rules also {@code expected}, {@code band_lower}, {@code band_upper}
+ * and {@code deviation}, for forecast rules {@code predicted_crossing} (ISO-8601 time), empty for other kinds. Parsed once when the rule is accepted, rendered at each transition.
  */
 public final class Template {
 
     static final Set<String> NAMES = Set.of("instance_id", "value", "threshold", "severity", "rule_id",
-            "metric_name", "database_type", "environment");
+            "metric_name", "database_type", "environment", "expected", "band_lower", "band_upper", "deviation",
+            "predicted_crossing");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
     private static final String LABELS = "labels.";
 

@@ -69,7 +69,7 @@ class StoreSerdeTest {
         old.put("labels", Map.of("team", "dba"));
 
         StoreSerde<AlertStatus> serde = StoreSerde.of(AlertStatus.class);
-        assertEquals(3, serde.format(), "AlertStatus gained fields twice (silences, shadow rules): format 3");
+        assertEquals(4, serde.format(), "AlertStatus gained fields three times (silences, shadow rules, explanations): format 4");
         AlertStatus read = serde.decode(written((byte) 1, v1, old));
         assertEquals("lag:pg-1:replication_lag_seconds", read.getAlertKey());
         assertEquals(3L, read.getIncident());
@@ -82,7 +82,7 @@ class StoreSerdeTest {
 
         read.setMutedBy("silence:s1");
         byte[] again = serde.encode(read);
-        assertEquals(3, again[0], "written in the current format");
+        assertEquals(4, again[0], "written in the current format");
         assertEquals("silence:s1", serde.decode(again).getMutedBy());
     }
 
@@ -141,6 +141,6 @@ class StoreSerdeTest {
     void aFormatFromANewerReleaseIsRefusedWithAClearMessage() {
         SerializationException e = assertThrows(SerializationException.class,
                 () -> StoreSerde.of(AlertStatus.class).decode(new byte[] {9, 0, 0}));
-        assertTrue(e.getMessage().contains("has format 9, this release reads formats 1 to 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("has format 9, this release reads formats 1 to 4"), e.getMessage());
     }
 }
