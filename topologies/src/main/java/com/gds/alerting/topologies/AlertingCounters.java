@@ -45,7 +45,14 @@ public final class AlertingCounters {
         /** Alerts that notified when the silence or inhibition that kept them quiet ended. */
         NOTIFICATIONS_RELEASED("notifications.released"),
         /** Resolved alert states deleted once the resolved retention passed (their history with them). */
-        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired");
+        RESOLVED_ALERTS_EXPIRED("alerts.resolved_expired"),
+        /** EXPR rules evaluated at a collection instant of an instance (each rule and instance once per instant). */
+        EXPR_EVALUATIONS("expr.evaluations"),
+        /**
+         * EXPR rule evaluations that failed where Prometheus' engine fails too (many-to-many matching, two result
+         * series with the same labels): no verdict at that instant, the alerts keep their state; logged at WARN.
+         */
+        EXPR_EVALUATION_FAILURES("expr.evaluation_failures");
 
         private final String metricName;
 

@@ -106,6 +106,13 @@ public final class AlertingTopology {
         public static final String SLO_STORE = "slo-state";
         /** Absence rules: the series tracked, by alert key (values: {@link com.gds.alerting.avro.internal.AbsenceTrack}). */
         public static final String ABSENCE_STORE = "absence-tracking";
+        /**
+         * EXPR rules: per instance, the raw samples of each series an EXPR rule's selectors read (over the
+         * longest window a selector needs) and the instance's collection instant in progress; string keys
+         * {@code s<instance>\0<metric>\0<labels>} and {@code i<instance>} (topologies/README.md, "Expression
+         * rules"). Partitioned like the metrics, by instance id.
+         */
+        public static final String EXPR_SERIES_STORE = "expr-series";
         /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
         public static final String COMMANDS_REPARTITION = "commands-by-instance";
         public static final String RULES_SOURCE = "rules-source";
@@ -205,7 +212,7 @@ public final class AlertingTopology {
         AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
                 Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, Names.WINDOW_PANES_STORE, Names.WINDOW_PROGRESS_STORE,
                 Names.SLO_STORE, Names.ABSENCE_STORE, config.punctuationInterval(), config.maxTimersPerTick(),
-                config.absenceRetention(), config.resolvedRetention());
+                config.absenceRetention(), config.resolvedRetention(), Names.EXPR_SERIES_STORE);
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
                 .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, silenceBook, counters),
                         Named.as(Names.ALERT_LIFECYCLE));
@@ -324,7 +331,9 @@ public final class AlertingTopology {
                     StoreSerde.of(SloStatus.class)).withCachingEnabled();
             StoreBuilder<?> absence = Stores.keyValueStoreBuilder(supplier(kind, settings.absenceStore()), Serdes.String(),
                     StoreSerde.of(AbsenceTrack.class)).withCachingEnabled();
-            return Set.of(state, open, timers, panes, progress, slo, absence);
+            StoreBuilder<?> expr = Stores.keyValueStoreBuilder(supplier(kind, settings.exprSeriesStore()), Serdes.String(),
+                    Serdes.ByteArray()).withCachingEnabled();
+            return Set.of(state, open, timers, panes, progress, slo, absence, expr);
         }
     }
 }

@@ -28,7 +28,7 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * <ul>
  *   <li>a metric → the {@link RuleKindEvaluator} of each rule that selects its series, by the rule's kind
  *       ({@link RuleKindEvaluators}: {@link ThresholdEvaluator}, {@link WindowEvaluator}, {@link SloEvaluator},
- *       {@link AbsenceEvaluator}), which reach a {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
+ *       {@link AbsenceEvaluator}, {@link ExprRuleEvaluator}), which reach a {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
  *   <li>an operator command → {@link CommandHandler};</li>
  *   <li>a tick, in this order → {@link RuleReconciler} (rules changed), {@link SilenceReconciler} (silences
  *       changed), {@link RetentionSweep} (resolved alerts past the retention), {@link TimerHandler} (reminders,
@@ -78,7 +78,9 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                         counters))
                 .register(RuleKind.SLO, new SloEvaluator(lifecycle, new SloTracker(context.getStateStore(settings.sloStore())),
                         counters))
-                .register(RuleKind.ABSENCE, absence);
+                .register(RuleKind.ABSENCE, absence)
+                .register(RuleKind.EXPR, new ExprRuleEvaluator(context.getStateStore(settings.exprSeriesStore()), lifecycle,
+                        ruleBook, counters));
         this.commands = new CommandHandler(context, lifecycle, ruleBook, counters);
         this.rules = new RuleReconciler(lifecycle, ruleBook, evaluators);
         this.silences = new SilenceReconciler(lifecycle, silenceBook);
@@ -140,6 +142,6 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
     public record AlertProcessorSettings(String stateStore, String openStore, String timerStore, String windowPanesStore,
                                          String windowProgressStore, String sloStore, String absenceStore,
                                          Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention,
-                                         Duration resolvedRetention) {
+                                         Duration resolvedRetention, String exprSeriesStore) {
     }
 }
