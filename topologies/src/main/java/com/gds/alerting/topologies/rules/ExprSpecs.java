@@ -167,7 +167,7 @@ public final class ExprSpecs {
         List<Matcher> matchers = rule.getSelector().getMatchers();
         for (int i = 0; i < matchers.size(); i++) {
             if (!SCOPE_LABELS.contains(matchers.get(i).getLabel())) {
-                problems.add("selector.matchers[" + i + "].label: an EXPR rule's matchers say which instances it applies to,"
+                problems.add("selector.matchers[" + i + "].label: an EXPR rule's selector says which instances it applies to,"
                         + " on instance_id, database_type or environment only; match '" + matchers.get(i).getLabel()
                         + "' inside the expression's selectors instead");
             }
