@@ -138,7 +138,8 @@ public final class ExprInstants {
             instant = new ExprSeriesStore.Instant(ts, instant.seenSeries);
             changed = true;
         }
-        boolean newInInstant = append(ExprSeriesStore.seriesKey(instance, metric, labels), labels, ts, value, retention);
+        boolean newInInstant = append(instance, ExprSeriesStore.seriesKey(instance, metric, labels), labels, ts, value,
+                retention);
         if (ts == instant.at && newInInstant) {
             instant.seenSeries++;
             instant.metrics.add(metric);
@@ -182,8 +183,8 @@ public final class ExprInstants {
      * samples older than {@code retention} before the newest. Returns whether the series had no sample
      * at {@code ts} or later before (it is new in the instant at {@code ts}).
      */
-    private boolean append(String key, Labels labels, long ts, double value, long retention) {
-        ExprSeriesStore.Stored current = store.series(key, labels);
+    private boolean append(String instance, String key, Labels labels, long ts, double value, long retention) {
+        ExprSeriesStore.Stored current = store.series(instance, key);
         long[] oldTs = current == null ? new long[0] : current.timestamps();
         double[] oldVs = current == null ? new double[0] : current.values();
         int n = oldTs.length;
@@ -215,7 +216,7 @@ public final class ExprInstants {
             ts2 = java.util.Arrays.copyOfRange(ts2, first, ts2.length);
             vs2 = java.util.Arrays.copyOfRange(vs2, first, vs2.length);
         }
-        store.put(new ExprSeriesStore.Stored(key, labels, ts2, vs2));
+        store.put(instance, new ExprSeriesStore.Stored(key, current == null ? labels : current.labels(), ts2, vs2));
         return newest;
     }
 
@@ -402,7 +403,7 @@ public final class ExprInstants {
             List<ExprSeriesStore.Stored> kept = new ArrayList<>();
             for (ExprSeriesStore.Stored s : store.metric(instance.instanceId(), metric)) {
                 if (retention < 0 || s.newest() < at - retention) {
-                    store.delete(s.key()); // no rule reads it any more, or it stopped longer ago than any window
+                    store.delete(instance.instanceId(), s.key()); // no rule reads it any more, or it stopped longer ago than any window
                 } else {
                     kept.add(s);
                 }

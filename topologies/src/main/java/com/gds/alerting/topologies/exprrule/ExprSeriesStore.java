@@ -60,9 +60,34 @@ final class ExprSeriesStore {
     }
 
     private final KeyValueStore<String, byte[]> store;
+    /**
+     * The decoded series of each instance this task has seen since it started, by key: loaded from the store
+     * on an instance's first sample (one prefix scan), then kept in step with every write, so evaluations
+     * read memory, never the store. The store stays the durable copy (changelog, restore).
+     */
+    private final Map<String, java.util.NavigableMap<String, Stored>> byInstance = new HashMap<>();
 
     ExprSeriesStore(KeyValueStore<String, byte[]> store) {
         this.store = store;
+    }
+
+    private java.util.NavigableMap<String, Stored> instance(String instanceId) {
+        java.util.NavigableMap<String, Stored> cached = byInstance.get(instanceId);
+        if (cached != null) {
+            return cached;
+        }
+        java.util.NavigableMap<String, Stored> loaded = new TreeMap<>();
+        String prefix = "s" + instanceId + '\0';
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, STRINGS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                int metricEnd = kv.key.indexOf('\0', prefix.length());
+                String metric = kv.key.substring(prefix.length(), metricEnd);
+                loaded.put(kv.key, decode(kv.key, labels(kv.key, instanceId, metric, metricEnd + 1), kv.value));
+            }
+        }
+        byInstance.put(instanceId, loaded);
+        return loaded;
     }
 
     static String seriesKey(String instanceId, String metricName, Labels labels) {
@@ -89,31 +114,26 @@ final class ExprSeriesStore {
         return "i" + instanceId;
     }
 
-    /** The samples of one series, or {@code null}. */
-    Stored series(String key, Labels labels) {
-        byte[] bytes = store.get(key);
-        return bytes == null ? null : decode(key, labels, bytes);
+    /** The samples of one series of {@code instanceId}, or {@code null}. */
+    Stored series(String instanceId, String key) {
+        return instance(instanceId).get(key);
     }
 
-    void put(Stored series) {
+    void put(String instanceId, Stored series) {
+        instance(instanceId).put(series.key(), series);
         store.put(series.key(), encode(series.timestamps(), series.values()));
     }
 
-    void delete(String key) {
+    void delete(String instanceId, String key) {
+        instance(instanceId).remove(key);
         store.delete(key);
     }
 
     /** Every stored series of {@code metricName} on {@code instanceId}. */
     List<Stored> metric(String instanceId, String metricName) {
         String prefix = metricPrefix(instanceId, metricName);
-        List<Stored> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, STRINGS)) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                out.add(decode(kv.key, labels(kv.key, instanceId, metricName, prefix.length()), kv.value));
-            }
-        }
-        return out;
+        // Keys of one metric share the prefix (which ends in '\0'); no label text holds '\uffff'.
+        return new ArrayList<>(instance(instanceId).subMap(prefix, true, prefix + '\uffff', false).values());
     }
 
     private static Labels labels(String key, String instanceId, String metricName, int from) {
@@ -194,19 +214,5 @@ final class ExprSeriesStore {
             vs[i] = in.getDouble();
         }
         return new Stored(key, labels, ts, vs);
-    }
-
-    /** Per evaluation round: each metric's series read once, however many rules select it. */
-    final class Snapshot {
-        private final String instanceId;
-        private final Map<String, List<Stored>> byMetric = new HashMap<>();
-
-        Snapshot(String instanceId) {
-            this.instanceId = instanceId;
-        }
-
-        List<Stored> metric(String metricName) {
-            return byMetric.computeIfAbsent(metricName, m -> ExprSeriesStore.this.metric(instanceId, m));
-        }
     }
 }
