@@ -28,6 +28,10 @@ import com.gds.alerting.topologies.rules.Series;
  * alert of the rule on the instance whose series is no longer in the result gets a healthy verdict
  * at the same time — as in Prometheus, a series that leaves the result stops breaching (and resolves
  * after {@code keep_firing_for}).
+ *
+ * <p>{@link #forgetRule} keeps the default (nothing): the {@code expr-series} store is per instance and
+ * series, shared by every EXPR rule that reads them, and a series no rule reads any more is deleted by the
+ * next evaluation that reads its metric (topologies/README.md, "Expression rules").
  */
 final class ExprRuleEvaluator implements RuleKindEvaluator {
 
