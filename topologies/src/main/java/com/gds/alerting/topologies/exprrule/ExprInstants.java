@@ -39,8 +39,8 @@ import com.gds.alerting.topologies.rules.SeriesBy;
  * one after the other (the rule ratio SLOs follow: an instant is judged when it is complete, and a
  * later instant closes an earlier one). An instant is complete when it has seen as many of the
  * stored series as the previous instant had — the usual case: the collector sends the same series
- * every cycle —, and then each EXPR rule that applies to the instance and reads one of its stored
- * metrics is evaluated at the instant's time (as Prometheus evaluates every rule at each evaluation). A series that does not come again leaves the instant incomplete: the first sample
+ * every cycle —, and then each EXPR rule that reads one of the metrics seen is evaluated at the
+ * instant's time. A series that does not come again leaves the instant incomplete: the first sample
  * of a later instant then closes it, and it is evaluated at its own time before that sample is
  * stored. Samples of an instant already evaluated (a series new in this cycle) are stored and count
  * from the next evaluation; an older sample is stored and evaluated with the instants after it.
@@ -48,7 +48,7 @@ import com.gds.alerting.topologies.rules.SeriesBy;
  * <p><b>Cost.</b> A sample costs the EXPR rules of its metric name that apply to its instance (the
  * rule book's index), one read and one write of its series and one write of the instant; an
  * evaluation round reads each metric's series of the instance once, whichever number of rules read
- * it, and evaluates each rule of the instance.
+ * it, and evaluates each rule whose metrics the instant saw.
  */
 public final class ExprInstants {
 
@@ -126,31 +126,27 @@ public final class ExprInstants {
         }
         String instance = sample.instanceId();
         List<Evaluation> due = List.of();
-        // The instant is written to the store when it starts and when it is evaluated; the count of series it
-        // has seen changes with nearly every sample and is kept in memory between (after a restart the stored
-        // count is behind, and that instant is evaluated when the next one closes it: same verdicts, later).
-        boolean persist = false;
+        boolean changed = false;
         ExprSeriesStore.Instant instant = instant(instance);
         if (instant == null) {
             instant = new ExprSeriesStore.Instant(ts, 0);
-            instants.put(instance, instant);
-            persist = true;
+            changed = true;
         } else if (ts > instant.at) {
             if (!instant.evaluated) {
                 due = evaluate(instant, sample);
             }
             instant = new ExprSeriesStore.Instant(ts, instant.seenSeries);
-            instants.put(instance, instant);
-            persist = true;
+            changed = true;
         }
         boolean newInInstant = append(instance, ExprSeriesStore.seriesKey(instance, metric, labels), labels, ts, value,
                 retention);
         if (ts == instant.at && newInInstant) {
             instant.seenSeries++;
+            instant.metrics.add(metric);
+            changed = true;
             if (!instant.evaluated && instant.previousSeries > 0 && instant.seenSeries >= instant.previousSeries) {
                 List<Evaluation> now = evaluate(instant, sample);
                 instant.evaluated = true;
-                persist = true;
                 if (due.isEmpty()) {
                     due = now;
                 } else {
@@ -159,7 +155,7 @@ public final class ExprInstants {
                 }
             }
         }
-        if (persist) {
+        if (changed) {
             save(instance, instant);
         }
         return due;
@@ -224,13 +220,10 @@ public final class ExprInstants {
         return newest;
     }
 
-    /**
-     * Evaluates, at the instant's time, every EXPR rule that applies to the instance and reads a metric of
-     * which it has series — as Prometheus evaluates every rule at each evaluation.
-     */
+    /** Evaluates, at the instant's time, every EXPR rule of the instance that reads a metric the instant saw. */
     private List<Evaluation> evaluate(ExprSeriesStore.Instant instant, Series instanceSeries) {
         Map<String, CompiledRule> rules = new LinkedHashMap<>();
-        for (String metric : store.metricNames(instanceSeries.instanceId())) {
+        for (String metric : instant.metrics) {
             for (CompiledRule rule : rules(metric, instanceSeries)) {
                 rules.putIfAbsent(rule.ruleId(), rule);
             }

@@ -28,9 +28,7 @@ import com.gds.alerting.topologies.expr.Labels;
  *       count (int), then per sample its time (long, epoch ms) and value (double), oldest first;</li>
  *   <li>{@code i<instance_id>} — the instant: format byte 1, its time (long), whether it was
  *       evaluated (byte), how many series the previous instant had (int) and how many of them this one
- *       had seen when it was written (int). It is written when the instant starts and when it is
- *       evaluated; the count in between lives in memory (after a restart it is behind, and that instant
- *       is evaluated when the next one closes it: the same verdicts, one collection later).</li>
+ *       has seen so far (int), then the metric names seen (count, then each as length + UTF-8).</li>
  * </ul>
  *
  * Values are small and fixed-format (not Avro): they are rewritten with every sample.
@@ -53,6 +51,7 @@ final class ExprSeriesStore {
         boolean evaluated;
         int previousSeries;
         int seenSeries;
+        final Set<String> metrics = new LinkedHashSet<>();
 
         Instant(long at, int previousSeries) {
             this.at = at;
@@ -130,16 +129,6 @@ final class ExprSeriesStore {
         store.delete(key);
     }
 
-    /** The metric names of which {@code instanceId} has stored series, in key order. */
-    Set<String> metricNames(String instanceId) {
-        Set<String> names = new LinkedHashSet<>();
-        int from = 1 + instanceId.length() + 1;
-        for (String key : instance(instanceId).keySet()) {
-            names.add(key.substring(from, key.indexOf('\0', from)));
-        }
-        return names;
-    }
-
     /** Every stored series of {@code metricName} on {@code instanceId}. */
     List<Stored> metric(String instanceId, String metricName) {
         String prefix = metricPrefix(instanceId, metricName);
@@ -176,13 +165,29 @@ final class ExprSeriesStore {
         instant.evaluated = in.get() != 0;
         instant.previousSeries = in.getInt();
         instant.seenSeries = in.getInt();
+        int names = in.getInt();
+        for (int n = 0; n < names; n++) {
+            byte[] name = new byte[in.getInt()];
+            in.get(name);
+            instant.metrics.add(new String(name, StandardCharsets.UTF_8));
+        }
         return instant;
     }
 
     void put(String instanceId, Instant instant) {
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 1 + 4 + 4);
+        List<byte[]> names = new ArrayList<>(instant.metrics.size());
+        int size = 1 + 8 + 1 + 4 + 4 + 4;
+        for (String metric : instant.metrics) {
+            byte[] name = metric.getBytes(StandardCharsets.UTF_8);
+            names.add(name);
+            size += 4 + name.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
         out.put(FORMAT).putLong(instant.at).put((byte) (instant.evaluated ? 1 : 0)).putInt(instant.previousSeries)
-                .putInt(instant.seenSeries);
+                .putInt(instant.seenSeries).putInt(names.size());
+        for (byte[] name : names) {
+            out.putInt(name.length).put(name);
+        }
         store.put(instantKey(instanceId), out.array());
     }
 
