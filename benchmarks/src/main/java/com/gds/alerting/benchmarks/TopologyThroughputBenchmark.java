@@ -54,9 +54,15 @@ import com.gds.alerting.topologies.StoreKind;
  *
  * <pre>
  * java -jar benchmarks/target/gds-benchmarks.jar [--metrics 2000000] [--instances 10000]
- *     [--rules 10,10000] [--partitions 6] [--repeat 1] [--work-dir target/bench]
- *     [--kind threshold|anomaly-adaptive|anomaly-robust]
+ *     [--rules 10,10000] [--kinds threshold,expr,anomaly-adaptive,anomaly-robust] [--partitions 6] [--repeat 1]
+ *     [--work-dir target/bench]
  * </pre>
+ *
+ * <p>{@code --kinds}: the same rule sets as threshold rules ({@code threshold}, the default) and/or as
+ * EXPR rules ({@code expr}): each rule's condition is then on {@code avg_over_time(<metric>[1m])} of its
+ * metric (a range function, so every sample is kept in the {@code expr-series} store and each rule is
+ * evaluated once per collection instant of each instance it applies to), with the same conditions and
+ * the same selection (fleet-wide, pinned by {@code instance_id}, or on a metric nobody emits).
  *
  * <p>Rule sets: with N rules, 10 are fleet-wide (one per emitted metric name, so every sample
  * matches one), half of the rest are pinned by {@code instance_id="..."} to one instance and one
@@ -82,8 +88,9 @@ public final class TopologyThroughputBenchmark {
     private final List<Long> taskIdleMs;
     /** Event time of the first metric; null = two hours before the wall clock, to the minute. */
     private final Instant dataStart;
-    /** {@code threshold}, or {@code anomaly-adaptive} / {@code anomaly-robust}: the fleet-wide rules' kind. */
-    private final String kind;
+    /** The rule kinds measured back to back: threshold, expr (avg_over_time), anomaly-adaptive / anomaly-robust (weekly). */
+    private final List<String> kinds;
+    private static final List<String> KINDS = List.of("threshold", "expr", "anomaly-adaptive", "anomaly-robust");
 
     private TopologyThroughputBenchmark(Map<String, String> args) {
         this.metrics = Integer.parseInt(args.getOrDefault("metrics", "2000000"));
@@ -96,9 +103,11 @@ public final class TopologyThroughputBenchmark {
                 ? java.util.Arrays.stream(args.get("task-idle-ms").split(",")).map(Long::parseLong).toList()
                 : java.util.Collections.singletonList(null);
         this.dataStart = args.containsKey("data-start") ? dataStart(args.get("data-start")) : null;
-        this.kind = args.getOrDefault("kind", "threshold");
-        if (!List.of("threshold", "anomaly-adaptive", "anomaly-robust").contains(kind)) {
-            throw new IllegalArgumentException("--kind: '" + kind + "' is not threshold, anomaly-adaptive or anomaly-robust");
+        this.kinds = java.util.Arrays.stream(args.getOrDefault("kinds", "threshold").split(",")).toList();
+        for (String kind : kinds) {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("--kinds: '" + kind + "' is not one of " + String.join(", ", KINDS));
+            }
         }
     }
 
@@ -126,7 +135,7 @@ public final class TopologyThroughputBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = BenchArgs.parse("TopologyThroughputBenchmark", argv,
-                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms", "data-start", "kind");
+                "metrics", "instances", "rules", "partitions", "repeat", "work-dir", "task-idle-ms", "data-start", "kinds");
         new TopologyThroughputBenchmark(args).run();
     }
 
@@ -143,19 +152,21 @@ public final class TopologyThroughputBenchmark {
             List<String> results = new ArrayList<>();
             for (int round = 1; round <= repeat; round++) {
                 for (int rules : ruleCounts) {
-                    for (Long idle : taskIdleMs) {
-                        results.add(measure(broker, base, rules, round, idle));
+                    for (String kind : kinds) {
+                        for (Long idle : taskIdleMs) {
+                            results.add(measure(broker, base, rules, kind, round, idle));
+                        }
                     }
                 }
             }
             System.out.println();
-            System.out.println("rules    metrics/s   seconds   peak heap MiB   events   CPU-s per M   idle ms   events digest");
+            System.out.println("kind       rules    metrics/s   seconds   peak heap MiB   events   CPU-s per M   idle ms   events digest");
             results.forEach(System.out::println);
             // Same data, same rules: any setting that changed the events shows here, whatever the speed.
-            Map<Integer, java.util.Set<String>> digests = new java.util.TreeMap<>();
+            Map<String, java.util.Set<String>> digests = new java.util.TreeMap<>();
             for (String line : results) {
                 String[] cols = line.trim().split("\\s+");
-                digests.computeIfAbsent(Integer.parseInt(cols[0]), k -> new java.util.TreeSet<>()).add(cols[cols.length - 1]);
+                digests.computeIfAbsent(cols[0] + " " + cols[1], k -> new java.util.TreeSet<>()).add(cols[cols.length - 1]);
             }
             digests.forEach((rules, set) -> System.out.println(rules + " rules: " + (set.size() == 1
                     ? "events identical across every run (digest " + set.iterator().next() + ")"
@@ -220,21 +231,33 @@ public final class TopologyThroughputBenchmark {
         return String.format(Locale.ROOT, "db-%05d", i);
     }
 
-    private List<Rule> rules(int count) {
+    private List<Rule> rules(int count, String kind) {
+        boolean expr = kind.equals("expr");
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < Math.min(count, METRIC_NAMES.length); i++) {
-            rules.add(kind.equals("threshold") ? rule("fleet-" + i, METRIC_NAMES[i], List.of())
-                    : anomalyRule("fleet-" + i, METRIC_NAMES[i]));
+            rules.add(kind.startsWith("anomaly-") ? anomalyRule("fleet-" + i, METRIC_NAMES[i], kind)
+                    : rule("fleet-" + i, METRIC_NAMES[i], List.of(), expr));
         }
         for (int i = METRIC_NAMES.length; i < count; i++) {
             if (i % 2 == 0) {
                 rules.add(rule("pinned-" + i, METRIC_NAMES[i % METRIC_NAMES.length],
-                        List.of(new Matcher("instance_id", MatchOp.EQ, instanceId(i % instances)))));
+                        List.of(new Matcher("instance_id", MatchOp.EQ, instanceId(i % instances))), expr));
             } else {
-                rules.add(rule("other-" + i, "other_metric_" + i, List.of(new Matcher("environment", MatchOp.EQ, "prod"))));
+                rules.add(rule("other-" + i, "other_metric_" + i, List.of(new Matcher("environment", MatchOp.EQ, "prod")), expr));
             }
         }
         return rules;
+    }
+
+    private static Rule rule(String id, String metric, List<Matcher> matchers, boolean expr) {
+        Rule threshold = rule(id, metric, matchers);
+        if (!expr) {
+            return threshold;
+        }
+        threshold.setKind(RuleKind.EXPR);
+        threshold.setSelector(new Selector("", matchers));
+        threshold.setExpr(new com.gds.alerting.avro.ExprSpec("avg_over_time(" + metric + "[1m])", List.of()));
+        return threshold;
     }
 
     private static Rule rule(String id, String metric, List<Matcher> matchers) {
@@ -253,7 +276,7 @@ public final class TopologyThroughputBenchmark {
      * judges as soon as the hour's buckets hold 10 samples ({@code min_history} 0, so a 100-minute run is judged,
      * not only learned).
      */
-    private Rule anomalyRule(String id, String metric) {
+    private static Rule anomalyRule(String id, String metric, String kind) {
         return Rule.newBuilder()
                 .setRuleId(id)
                 .setKind(RuleKind.ANOMALY)
@@ -267,8 +290,9 @@ public final class TopologyThroughputBenchmark {
                 .build();
     }
 
-    private String measure(EmbeddedKafkaBroker broker, GdsTopics base, int ruleCount, int round, Long idleMs) throws Exception {
-        String suffix = ruleCount + "-r" + round + (idleMs == null ? "" : "-i" + idleMs);
+    private String measure(EmbeddedKafkaBroker broker, GdsTopics base, int ruleCount, String kind, int round, Long idleMs)
+            throws Exception {
+        String suffix = kind + "-" + ruleCount + "-r" + round + (idleMs == null ? "" : "-i" + idleMs);
         GdsTopics topics = new GdsTopics(base.metricsPrefix(), "bench.rules." + suffix, "bench.silences." + suffix, "bench.commands." + suffix,
                 "bench.events." + suffix, "bench.dlq.metrics." + suffix, base.dlqNotifications(), "bench.dlq.rules." + suffix,
                 "bench.rules.accepted." + suffix, "bench.results." + suffix, "bench.dlq.commands." + suffix);
@@ -284,7 +308,7 @@ public final class TopologyThroughputBenchmark {
             }
             admin.createTopics(list).all().get(60, TimeUnit.SECONDS);
         }
-        List<Rule> rules = rules(ruleCount);
+        List<Rule> rules = rules(ruleCount, kind);
         GdsAvroSerializer<Rule> ruleSerializer = new GdsAvroSerializer<>();
         ruleSerializer.configure(Map.of("schema.registry.url", REGISTRY), false);
         CheckedSends ruleSends = new CheckedSends("rules to " + topics.rulesAccepted());
@@ -351,12 +375,14 @@ public final class TopologyThroughputBenchmark {
             }
             EventDigest digest = EventDigest.read(broker.bootstrapServers(), topics.events(), config.serdeConfig(),
                     workDir.resolve("events-" + suffix + ".txt"));
-            String line = String.format(Locale.ROOT, "%6d %11.0f %9.1f %15d %8d %14.2f %9s   %s", ruleCount, metrics / seconds, seconds,
+            String line = String.format(Locale.ROOT, "%-9s %6d %11.0f %9.1f %15d %8d %14.2f %9s   %s", kind, ruleCount,
+                    metrics / seconds, seconds,
                     peakHeap.get() >> 20, alerting.counters().get(Counter.EVENTS), cpuPerMillion, idleInForce, digest.sha256());
-            System.out.println("round " + round + ", " + ruleCount + " rules: drain " + cpuReport
+            System.out.println("round " + round + ", " + ruleCount + " " + kind + " rules: drain " + cpuReport
                     + "; broker and harness in the same process");
             System.out.println("round " + round + ": " + line.trim() + " (evaluations "
-                    + alerting.counters().get(Counter.EVALUATIONS) + ", dead-lettered "
+                    + alerting.counters().get(Counter.EVALUATIONS) + ", expression evaluations "
+                    + alerting.counters().get(Counter.EXPR_EVALUATIONS) + ", dead-lettered "
                     + alerting.counters().get(Counter.METRICS_DEAD_LETTERED) + ", events read back " + digest.events()
                     + " for " + digest.keys() + " alert keys + "
                     + digest.wallClockEvents() + " reminders/escalations left out, in " + workDir.resolve("events-" + suffix + ".txt")

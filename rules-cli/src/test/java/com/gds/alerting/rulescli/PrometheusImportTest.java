@@ -35,13 +35,13 @@ class PrometheusImportTest {
         assertEquals(1, run.exit(), run.toString());   // some rules are not translated
         assertTrue(out.contains("translated with notes  PostgresqlDown -> postgresql-down"), out);
         assertTrue(out.contains("description: removed {{ $labels }} (no counterpart in the project's templates)"), out);
-        assertTrue(out.contains("not translated         PostgresqlTooManyConnections: needs expression evaluation"
-                + " (not yet in the topology; validate refuses it)"), out);
+        assertTrue(out.contains("not translated         PostgresqlTooManyConnections: needs an expr rule"
+                + " (the importer translates a selector against a number"), out);
         assertTrue(out.contains("translated with notes  PostgresqlReplicationLag -> postgresql-replication-lag"), out);
-        assertTrue(out.contains("not translated         PostgresqlHighDeadTuples: needs expression evaluation"), out);
-        assertTrue(out.contains("not translated         PostgresqlHighRollbackRate: needs expression evaluation"), out);
+        assertTrue(out.contains("not translated         PostgresqlHighDeadTuples: needs an expr rule"), out);
+        assertTrue(out.contains("not translated         PostgresqlHighRollbackRate: needs an expr rule"), out);
         assertTrue(out.contains("translated             PostgresqlDatabaseTooBig -> postgresql-database-too-big"), out);
-        assertTrue(out.contains("not translated         PostgresqlRestarted: needs expression evaluation"), out);
+        assertTrue(out.contains("not translated         PostgresqlRestarted: needs an expr rule"), out);
         assertTrue(out.contains("not translated         PostgresqlExporterGone: absent() fires when no series of the whole selector exists"), out);
         assertTrue(out.contains("not translated         PostgresqlMaxConnectionsLow: matcher job=\"postgres\": Prometheus' target label job has no counterpart"), out);
         assertTrue(out.contains("not translated         PostgresqlLongTransaction: pg_stat_activity_max_tx_duration is not mapped: per database and state"), out);
@@ -91,8 +91,8 @@ class PrometheusImportTest {
         assertEquals(1, run.exit(), run.toString());
         assertTrue(out.contains("translated with notes  MongodbDown -> mongodb-down"), out);
         assertTrue(out.contains("translated with notes  MongodbReplicaMemberUnhealthy -> mongodb-replica-member-unhealthy"), out);
-        assertTrue(out.contains("not translated         MongodbReplicationLag: needs expression evaluation"), out);
-        assertTrue(out.contains("not translated         MongodbTooManyConnections: needs expression evaluation"), out);
+        assertTrue(out.contains("not translated         MongodbReplicationLag: needs an expr rule"), out);
+        assertTrue(out.contains("not translated         MongodbTooManyConnections: needs an expr rule"), out);
         assertTrue(out.contains("translated             MongodbCurrentConnectionsHigh -> mongodb-current-connections-high"), out);
         assertTrue(out.contains("translated             MongodbReadQueue -> mongodb-read-queue"), out);
         assertTrue(out.contains("not translated         MongodbConnectionsAny: mongodb_ss_connections maps only with"
@@ -119,7 +119,7 @@ class PrometheusImportTest {
         String out = run.out();
         assertEquals(1, run.exit(), run.toString());
         assertTrue(out.contains("translated with notes  SqlServerDown -> sql-server-down"), out);
-        assertTrue(out.contains("not translated         SqlServerDeadlock: needs expression evaluation"), out);
+        assertTrue(out.contains("not translated         SqlServerDeadlock: needs an expr rule"), out);
         assertTrue(out.contains("not translated         SqlServerPageLifeExpectancyLow: mssql_page_life_expectancy is not mapped:"
                 + " the Buffer Manager counter"), out);
         assertTrue(out.contains("SqlServerDeadlocksEver: unknown metric mssql_deadloks"), out);

@@ -57,7 +57,8 @@ class RulePacksOnSyntheticFleetTest {
             "postgresql collection_failed", "mssql collection_failed", "mongodb collection_failed", "snowflake collection_failed",
             "mssql collector_permission_ok", "mssql databases_unhealthy", "mssql ag_replicas_not_healthy",
             "mssql ag_databases_not_healthy", "mssql databases_log_reuse_blocked", "mssql backup_full_oldest_age_seconds",
-            "mssql backup_log_oldest_age_seconds", "mssql agent_jobs_failed", "mssql worker_threads_used_ratio",
+            "mssql backup_log_oldest_age_seconds", "mssql agent_jobs_failed", "mssql worker_threads_active",
+            "mssql worker_threads_max",
             "mssql deadlocks_per_second", "mssql longest_query_seconds",
             "snowflake collector_permission_ok", "snowflake resource_monitor_used_ratio_max", "snowflake tasks_failing",
             "snowflake pipes_failing",
@@ -89,9 +90,12 @@ class RulePacksOnSyntheticFleetTest {
         Set<String> missing = new TreeSet<>();
         for (Rule rule : packs) {
             for (String type : types(rule)) {
-                String wanted = type + " " + rule.getSelector().getMetricName();
-                if (!emitted.contains(wanted)) {
-                    missing.add(wanted);
+                // An expression rule reads every metric its expression selects.
+                for (String metric : com.gds.alerting.topologies.rules.CompiledRule.compile(rule).metricNames()) {
+                    String wanted = type + " " + metric;
+                    if (!emitted.contains(wanted)) {
+                        missing.add(wanted);
+                    }
                 }
             }
         }

@@ -58,7 +58,14 @@ public final class AlertingCounters {
          * Anomaly baselines and forecast windows started over: the rule changed its algorithm or seasonality, or
          * the stored bytes were unreadable (logged at WARN).
          */
-        BASELINES_RESET("baselines.reset");
+        BASELINES_RESET("baselines.reset"),
+        /** EXPR rules evaluated at a collection instant of an instance (each rule and instance once per instant). */
+        EXPR_EVALUATIONS("expr.evaluations"),
+        /**
+         * EXPR rule evaluations that failed where Prometheus' engine fails too (many-to-many matching, two result
+         * series with the same labels): no verdict at that instant, the alerts keep their state; logged at WARN.
+         */
+        EXPR_EVALUATION_FAILURES("expr.evaluation_failures");
 
         private final String metricName;
 

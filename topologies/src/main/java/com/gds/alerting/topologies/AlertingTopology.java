@@ -119,6 +119,13 @@ public final class AlertingTopology {
         public static final String ANOMALY_BASELINE_STORE = "anomaly-baselines";
         /** Forecast rules: each series' samples in the trend window, by alert key ({@link com.gds.alerting.topologies.anomaly.TrendWindow}). */
         public static final String FORECAST_WINDOW_STORE = "forecast-windows";
+        /**
+         * EXPR rules: per instance, the raw samples of each series an EXPR rule's selectors read (over the
+         * longest window a selector needs) and the instance's collection instant in progress; string keys
+         * {@code s<instance>\0<metric>\0<labels>} and {@code i<instance>} (topologies/README.md, "Expression
+         * rules"). Partitioned like the metrics, by instance id.
+         */
+        public static final String EXPR_SERIES_STORE = "expr-series";
         /** Repartition of commands by instance id: topic {@code <application.id>-commands-by-instance-repartition}. */
         public static final String COMMANDS_REPARTITION = "commands-by-instance";
         public static final String RULES_SOURCE = "rules-source";
@@ -233,7 +240,8 @@ public final class AlertingTopology {
         AlertProcessor.AlertProcessorSettings settings = new AlertProcessor.AlertProcessorSettings(Names.ALERT_STATE_STORE,
                 Names.ALERT_OPEN_STORE, Names.ALERT_TIMERS_STORE, Names.WINDOW_PANES_STORE, Names.WINDOW_PROGRESS_STORE,
                 Names.SLO_STORE, Names.ABSENCE_STORE, Names.ANOMALY_BASELINE_STORE, Names.FORECAST_WINDOW_STORE,
-                config.punctuationInterval(), config.maxTimersPerTick(), config.absenceRetention(), config.resolvedRetention());
+                config.punctuationInterval(), config.maxTimersPerTick(), config.absenceRetention(), config.resolvedRetention(),
+                Names.EXPR_SERIES_STORE);
         KStream<Object, Object> outputs = metrics.merge(commands, Named.as("alert-inputs"))
                 .process(new AlertLifecycleSupplier(config.storeKind(), settings, ruleBook, silenceBook, counters),
                         Named.as(Names.ALERT_LIFECYCLE));
@@ -362,7 +370,9 @@ public final class AlertingTopology {
                     Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
             StoreBuilder<?> forecasts = Stores.keyValueStoreBuilder(supplier(kind, settings.forecastWindowStore()),
                     Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
-            return Set.of(state, open, timers, panes, progress, slo, absence, baselines, forecasts);
+            StoreBuilder<?> expr = Stores.keyValueStoreBuilder(supplier(kind, settings.exprSeriesStore()), Serdes.String(),
+                    Serdes.ByteArray()).withCachingEnabled();
+            return Set.of(state, open, timers, panes, progress, slo, absence, baselines, forecasts, expr);
         }
     }
 }

@@ -62,6 +62,30 @@ public final class TestRules {
                 .setConditions(conditions);
     }
 
+    /** An EXPR rule whose expression's value the conditions judge. */
+    public static Rule.Builder expr(String ruleId, String expression, List<Condition> conditions, Matcher... matchers) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.EXPR)
+                .setSelector(new Selector("", List.of(matchers)))
+                .setConditions(conditions)
+                .setExpr(new com.gds.alerting.avro.ExprSpec(expression, List.of()));
+    }
+
+    /** An EXPR rule with one filtering expression per severity. */
+    public static Rule.Builder exprLevels(String ruleId, com.gds.alerting.avro.ExprLevel... levels) {
+        return Rule.newBuilder()
+                .setRuleId(ruleId)
+                .setKind(RuleKind.EXPR)
+                .setSelector(new Selector("", List.of()))
+                .setExpr(new com.gds.alerting.avro.ExprSpec(null, List.of(levels)));
+    }
+
+    /** One severity of {@link #exprLevels}: a result series of {@code expression} breaches it. */
+    public static com.gds.alerting.avro.ExprLevel level(Severity severity, String expression) {
+        return new com.gds.alerting.avro.ExprLevel(severity, expression, null);
+    }
+
     /** A window rule: {@code aggregation} over a {@code type} window of {@code size} (hop {@code advance}, may be null). */
     public static Rule.Builder window(String ruleId, String metric, Aggregation aggregation, WindowType type, Duration size,
                                       Duration advance, Duration grace, List<Condition> conditions) {

@@ -42,7 +42,7 @@ public final class ImportCommand implements Runnable {
             description = {"Read Prometheus alerting-rule files and write the rules this project evaluates today with the"
                     + " same meaning (a selector compared with a number: threshold rules, with 'by' so each series keeps its"
                     + " own alert) as rule files, one per group, into --out. Every other rule is listed with the reason it"
-                    + " is not translated (expressions need expression evaluation, not yet in the topology); nothing is"
+                    + " is not translated (other expressions: write them as expr rules by hand); nothing is"
                     + " dropped silently.",
                     "Exit 0 when every rule was translated (notes allowed), 1 when some rule was not translated or a file"
                             + " is not a Prometheus rule file, 2 wrong usage (a bad --metric-map), 3 when a file cannot be"

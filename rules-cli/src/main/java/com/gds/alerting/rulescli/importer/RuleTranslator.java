@@ -27,7 +27,7 @@ import com.gds.alerting.topologies.expr.LabelMatcher;
  */
 final class RuleTranslator {
 
-    static final String NEEDS_EXPR = "needs expression evaluation (not yet in the topology; validate refuses it)";
+    static final String NEEDS_EXPR = "needs an expr rule (the importer translates a selector against a number; it does not yet rewrite the exporter's metric names inside an expression: write the expr rule by hand)";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d|w))+");
     private static final Map<String, String> SEVERITIES = Map.ofEntries(
@@ -55,7 +55,7 @@ final class RuleTranslator {
     Outcome translate(PromRuleFile.PromRule prom, String id) {
         if (prom.alert() == null) {
             return refused(prom, "recording rule (record: " + prom.record() + "): recording rules are not translated;"
-                    + " rules over its output need expression evaluation");
+                    + " rules over its output need an expr rule over the collectors' raw metrics");
         }
         Expr expr;
         try {

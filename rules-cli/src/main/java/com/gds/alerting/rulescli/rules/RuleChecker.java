@@ -57,7 +57,11 @@ public final class RuleChecker {
         YAML_NAMES.put("horizon_ms", "horizon");
         YAML_NAMES.put("forecast.limit", "forecast.crosses");
         YAML_NAMES.put("forecast.op", "forecast.crosses");
+        YAML_NAMES.put("recovery_expression", "recovery");
     }
+
+    /** A problem the expression parser found, {@code line:column: ...} inside the expression. */
+    private static final Pattern EXPR_POSITION = Pattern.compile("\\d+:\\d+: ");
 
     /** A whole number of milliseconds in a message, not part of a decimal and not already followed by a unit. */
     private static final Pattern MILLIS = Pattern.compile("(?<![\\d.E])(\\d{4,})(?![\\d.E]| ms)");
@@ -102,6 +106,9 @@ public final class RuleChecker {
             for (String problem : RuleValidator.validate(rule)) {
                 int colon = problem.indexOf(": ");
                 String path = colon < 0 ? "" : problem.substring(0, colon);
+                if (path.startsWith("expr") && EXPR_POSITION.matcher(problem.substring(colon + 2)).lookingAt()) {
+                    continue; // a syntax error in an expression: ExprField reported it at its line and column in the file
+                }
                 Location at = parsed.locate(path);
                 // A field that did not parse was left at its default: what the validator says about
                 // that default is noise next to the parse error already reported on that line.

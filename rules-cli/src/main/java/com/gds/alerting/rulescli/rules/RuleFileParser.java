@@ -153,11 +153,18 @@ public final class RuleFileParser {
             paths.put("rule_id", map.at("id"));
             Rule.Builder b = Rule.newBuilder();
             b.setRuleId(id == null ? "" : id);
-            ExprField.check(map, lines, d);
             // An expression names its metrics in its selectors.
             String metric = map.string("metric", !map.has(ExprField.KEY));
             paths.put("selector.metric_name", map.at("metric"));
-            b.setSelector(new Selector(metric == null ? "" : metric, matchers(map, "match", "selector.matchers")));
+            List<Matcher> selectorMatchers = matchers(map, "match", "selector.matchers");
+            b.setSelector(new Selector(metric == null ? "" : metric, selectorMatchers));
+            String databaseType = selectorMatchers.stream()
+                    .filter(m -> m.getLabel().equals("database_type") && m.getOp() == MatchOp.EQ)
+                    .map(Matcher::getValue).findFirst().orElse(null);
+            b.setExpr(ExprField.parse(map, lines, d, paths, databaseType));
+            if (map.has(ExprField.KEY) && b.getExpr() == null) {
+                broken = true;
+            }
             b.setBy(by());
             b.setConditions(levels(map, "severities", "conditions"));
             paths.put("conditions", map.keyAt("severities"));
@@ -224,7 +231,7 @@ public final class RuleFileParser {
                     return RuleKind.valueOf(text.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     d.error(map.at("kind"), "unknown kind '" + text + "'; one of threshold, window, slo, absence, anomaly,"
-                            + " forecast");
+                            + " forecast, expr");
                     broken = true;
                 }
             }
@@ -243,6 +250,9 @@ public final class RuleFileParser {
             }
             if (b.getForecast() != null) {
                 return RuleKind.FORECAST;
+            }
+            if (map.has(ExprField.KEY)) {
+                return RuleKind.EXPR;
             }
             return RuleKind.THRESHOLD;
         }

@@ -145,7 +145,8 @@ final class AlertEvents {
 
     private static String defaultSummary(AlertStatus s, Severity severity) {
         return "[" + severity + "] " + s.getInstanceId() + " " + s.getMetricName() + series(s.getAlertKey()) + " = "
-                + Template.number(s.getValue()) + " (threshold " + Template.number(s.getThreshold()) + ")";
+                + Template.number(s.getValue())
+                + (s.getThreshold() == null || s.getThreshold().isNaN() ? "" : " (threshold " + Template.number(s.getThreshold()) + ")");
     }
 
     /** {@code {database="orders"}} for the alert of one series of a rule with {@code by}; else empty. */

@@ -31,7 +31,8 @@ import com.gds.alerting.topologies.window.WindowAggregator;
  * <ul>
  *   <li>a metric → the {@link RuleKindEvaluator} of each rule that selects its series, by the rule's kind
  *       ({@link RuleKindEvaluators}: {@link ThresholdEvaluator}, {@link WindowEvaluator}, {@link SloEvaluator},
- *       {@link AbsenceEvaluator}, {@link AnomalyEvaluator}, {@link ForecastEvaluator}), which reach a {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
+ *       {@link AbsenceEvaluator}, {@link AnomalyEvaluator}, {@link ForecastEvaluator}, {@link ExprRuleEvaluator}), which reach a
+ *       {@link Verdict} and feed it to the one {@link AlertLifecycle};</li>
  *   <li>an operator command → {@link CommandHandler};</li>
  *   <li>a tick, in this order → {@link RuleReconciler} (rules changed), {@link SilenceReconciler} (silences
  *       changed), {@link RetentionSweep} (resolved alerts past the retention), {@link TimerHandler} (reminders,
@@ -92,7 +93,9 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                 .register(RuleKind.ANOMALY, new AnomalyEvaluator(lifecycle, context.getStateStore(settings.anomalyBaselineStore()),
                         counters))
                 .register(RuleKind.FORECAST, new ForecastEvaluator(lifecycle,
-                        context.getStateStore(settings.forecastWindowStore()), counters));
+                        context.getStateStore(settings.forecastWindowStore()), counters))
+                .register(RuleKind.EXPR, new ExprRuleEvaluator(context.getStateStore(settings.exprSeriesStore()), lifecycle,
+                        ruleBook, counters));
         this.commands = new CommandHandler(context, lifecycle, ruleBook, counters);
         this.rules = new RuleReconciler(lifecycle, ruleBook, evaluators);
         this.silences = new SilenceReconciler(lifecycle, silenceBook);
@@ -155,6 +158,6 @@ public final class AlertProcessor implements Processor<String, SpecificRecord, S
                                          String windowProgressStore, String sloStore, String absenceStore,
                                          String anomalyBaselineStore, String forecastWindowStore,
                                          Duration punctuationInterval, int maxTimersPerTick, Duration absenceRetention,
-                                         Duration resolvedRetention) {
+                                         Duration resolvedRetention, String exprSeriesStore) {
     }
 }

@@ -72,6 +72,7 @@ public final class CompiledRule {
     private final List<Inhibition> inhibitions;
     private final List<String> by;
     private final AnomalyDetector anomaly;
+    private final ExprSpecs expr;
 
     private CompiledRule(Rule source, TenantBook layers) {
         this.source = source;
@@ -81,9 +82,14 @@ public final class CompiledRule {
         this.slo = source.getKind() == RuleKind.SLO ? SloSpecs.of(source.getSlo()) : null;
         this.anomaly = source.getKind() == RuleKind.ANOMALY
                 ? new AnomalyDetector(AnomalyDetector.Settings.of(source.getAnomaly())) : null;
-        this.metricNames = slo != null && slo.counterMetric() != null
-                ? List.of(source.getSelector().getMetricName(), slo.counterMetric())
-                : List.of(source.getSelector().getMetricName());
+        this.expr = source.getKind() == RuleKind.EXPR ? ExprSpecs.of(source.getExpr()) : null;
+        if (expr != null) {
+            this.metricNames = expr.metricNames();
+        } else {
+            this.metricNames = slo != null && slo.counterMetric() != null
+                    ? List.of(source.getSelector().getMetricName(), slo.counterMetric())
+                    : List.of(source.getSelector().getMetricName());
+        }
         List<CompiledMatcher> compiled = new ArrayList<>();
         String instance = null;
         for (Matcher m : source.getSelector().getMatchers()) {
@@ -161,7 +167,8 @@ public final class CompiledRule {
 
     /**
      * Every metric name the rule reads: the selector's, plus the good or bad counter of a RATIO
-     * SLO (whose total counter is the selector's metric). The rule book indexes the rule under each.
+     * SLO (whose total counter is the selector's metric), or every metric an EXPR rule's expression
+     * selects. The rule book indexes the rule under each.
      */
     public List<String> metricNames() {
         return metricNames;
@@ -183,6 +190,11 @@ public final class CompiledRule {
     /** The window of a WINDOW rule, else {@code null}. */
     public WindowSpecs window() {
         return window;
+    }
+
+    /** The parsed expression(s) of an EXPR rule, else {@code null}. */
+    public ExprSpecs expr() {
+        return expr;
     }
 
     /** The SLO of an SLO rule, else {@code null}. */
@@ -231,9 +243,14 @@ public final class CompiledRule {
         return indexedInstance;
     }
 
-    /** Whether the selector (metric name and every matcher) selects the series. */
+    /**
+     * Whether the selector (metric name and every matcher) selects the series. For an EXPR rule, whose
+     * matchers are on the instance only (instance_id, database_type, environment): whether the rule
+     * applies to the series' instance — the rule book hands it only samples of the metrics its
+     * expression reads, and its alerts' series carry the result's name.
+     */
     public boolean selects(Series series) {
-        if (!metricNames.contains(series.metricName())) {
+        if (expr == null && !metricNames.contains(series.metricName())) {
             return false;
         }
         for (CompiledMatcher m : matchers) {

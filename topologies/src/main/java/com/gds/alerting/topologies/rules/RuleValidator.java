@@ -90,7 +90,7 @@ public final class RuleValidator {
         }
         shadow(rule, problems);
         String metric = rule.getSelector().getMetricName();
-        if (metric == null || metric.isBlank() || metric.contains(":")) {
+        if (rule.getKind() != RuleKind.EXPR && (metric == null || metric.isBlank() || metric.contains(":"))) {
             problems.add("selector.metric_name: '" + metric + "' must be a non-empty metric name without ':'");
         }
         matchers("selector.matchers", rule.getSelector().getMatchers(), problems);
@@ -119,13 +119,23 @@ public final class RuleValidator {
         }
         template("summary", rule.getSummary(), problems);
         template("description", rule.getDescription(), problems);
-        SeriesBy.problems(rule, problems);
+        if (rule.getKind() != RuleKind.EXPR) {
+            SeriesBy.problems(rule, problems);
+        }
+        ExprSpecs.problems(rule, problems);
         return problems;
     }
 
     /** What each kind needs and refuses. */
     private static void kind(Rule rule, List<String> problems) {
         RuleKind kind = rule.getKind();
+        if (kind == RuleKind.EXPR) {
+            // Conditions, schedules and overrides depend on the form of the expression: ExprSpecs checks them.
+            spec(kind, RuleKind.WINDOW, "window", rule.getWindow() != null, problems);
+            spec(kind, RuleKind.SLO, "slo", rule.getSlo() != null, problems);
+            spec(kind, RuleKind.ABSENCE, "absence", rule.getAbsence() != null, problems);
+            return;
+        }
         boolean conditionsUsed = kind == RuleKind.THRESHOLD || kind == RuleKind.WINDOW;
         if (conditionsUsed && rule.getConditions().isEmpty()) {
             problems.add("conditions: a " + kind.name().toLowerCase(java.util.Locale.ROOT)

@@ -61,11 +61,29 @@ public final class SeriesBy {
      * {@code by} (no more work per sample than before), else with the series suffix.
      */
     public static String alertKey(CompiledRule rule, Series series) {
+        if (rule.kind() == RuleKind.EXPR) {
+            return exprKey(rule.ruleId(), series);
+        }
         List<String> by = rule.by();
         if (by.isEmpty()) {
             return AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName());
         }
         return AlertKeys.of(rule.ruleId(), series.instanceId(), series.metricName(), by, series::label);
+    }
+
+    /**
+     * The key of one result series of an EXPR rule on an instance:
+     * {@code <rule_id>:<instance_id>:<result metric name or __expr__>{<label>=<value>,...}} with every
+     * label of the result but {@code __name__}, {@code instance_id}, {@code database_type} and
+     * {@code environment} (the series' tags, sorted by name, values encoded as {@link AlertKeys} does);
+     * no suffix when the result has no other label.
+     */
+    public static String exprKey(String ruleId, Series series) {
+        if (series.tags().isEmpty()) {
+            return AlertKeys.of(ruleId, series.instanceId(), series.metricName());
+        }
+        List<String> names = series.tags().keySet().stream().sorted().toList();
+        return AlertKeys.of(ruleId, series.instanceId(), series.metricName(), names, series.tags()::get);
     }
 
     /**

@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * A summary or description template: text with {@code {{name}}} placeholders. Known names:
  * {@code instance_id}, {@code value}, {@code threshold}, {@code severity}, {@code rule_id},
  * {@code metric_name}, {@code database_type}, {@code environment}, and {@code labels.<name>} for
- * any label of the alert; for anomaly rules also {@code expected}, {@code band_lower}, {@code band_upper}
- * and {@code deviation}, for forecast rules {@code predicted_crossing} (ISO-8601 time), empty for other kinds. Parsed once when the rule is accepted, rendered at each transition.
+ * any label of the alert ({@code $value} and {@code $labels.<name>}, Prometheus' spellings, too); for anomaly rules
+ * also {@code expected}, {@code band_lower}, {@code band_upper} and {@code deviation}, for forecast rules
+ * {@code predicted_crossing} (ISO-8601 time), empty for other kinds. Parsed once when the rule is accepted, rendered at
+ * each transition.
  */
 public final class Template {
 
@@ -44,11 +46,19 @@ public final class Template {
         int from = 0;
         while (m.find()) {
             literals.add(text.substring(from, m.start()));
-            names.add(m.group(1));
+            names.add(alias(m.group(1)));
             from = m.end();
         }
         literals.add(text.substring(from));
         return new Template(List.copyOf(literals), List.copyOf(names));
+    }
+
+    /**
+     * Prometheus' spellings, for rules written (or imported) from Prometheus: {@code $value} is
+     * {@code value}, {@code $labels.x} is {@code labels.x}.
+     */
+    private static String alias(String name) {
+        return name.startsWith("$") ? name.substring(1) : name;
     }
 
     /** The placeholders that are not known names, for validation. */

@@ -83,6 +83,48 @@ final class Promtool {
         return failed;
     }
 
+    private static final Pattern ALERT_HEADER = Pattern.compile("^    alertname: (\\S+), time: (\\S+?),\\s*$");
+    private static final Pattern ALERT_LABELS = Pattern.compile("^\\s+Labels:\\{(.*)}\\s*$");
+    private static final Pattern LABEL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /**
+     * Runs a test file whose {@code alert_rule_test} cases all expect no alert, and returns what promtool
+     * got instead: per evaluation time (ms), the labels of each firing alert. A time missing from the map
+     * had no firing alert.
+     */
+    Map<Long, List<Map<String, String>>> firingAlerts(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary.toString(), "test", "rules", file.getFileName().toString())
+                .directory(file.getParent().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("promtool did not finish on " + file);
+        }
+        Map<Long, List<Map<String, String>>> firing = new HashMap<>();
+        Long at = null;
+        for (String line : out.split("\n")) {
+            Matcher h = ALERT_HEADER.matcher(line);
+            if (h.matches()) {
+                at = parseDuration(h.group(2));
+                firing.put(at, new ArrayList<>());
+                continue;
+            }
+            Matcher l = ALERT_LABELS.matcher(line);
+            if (l.matches() && at != null) {
+                Map<String, String> labels = new HashMap<>();
+                Matcher kv = LABEL.matcher(l.group(1));
+                while (kv.find()) {
+                    labels.put(kv.group(1), kv.group(2));
+                }
+                firing.get(at).add(labels);
+            }
+        }
+        if (p.exitValue() != 0 && firing.isEmpty()) {
+            throw new IllegalStateException("promtool failed without alert results:\n" + out);
+        }
+        return firing;
+    }
+
     static List<Map.Entry<String, Double>> parseSamples(String text) {
         List<Map.Entry<String, Double>> out = new ArrayList<>();
         if (text.equals("nil")) {
