@@ -34,7 +34,11 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import com.gds.alerting.avro.AnomalyAlgorithm;
+import com.gds.alerting.avro.AnomalySeasonality;
+import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.Comparison;
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.Condition;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
@@ -45,6 +49,7 @@ import com.gds.alerting.avro.Severity;
 import com.gds.alerting.avro.serde.AvroClassTrust;
 import com.gds.alerting.avro.serde.AvroSerdes;
 import com.gds.alerting.avro.serde.InMemorySchemaRegistry;
+import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.contract.GdsTopics;
 import com.gds.alerting.contract.TopicLayout;
 import com.gds.alerting.kafka.embedded.EmbeddedKafkaBroker;
@@ -87,12 +92,22 @@ class TwoInstancesIT {
                         .setGoodOp(Comparison.EQ).setGoodThreshold(1.0).setObjective(0.999)
                         .setPeriodMs(Duration.ofDays(30).toMillis()).build())
                 .build());
+        send(TOPICS.rules(), "conn", Rule.newBuilder().setRuleId("conn").setKind(RuleKind.ANOMALY)
+                .setSelector(new Selector("connections", List.of())).setBy(List.of("database"))
+                .setAnomaly(AnomalySpec.newBuilder().setAlgorithm(AnomalyAlgorithm.ADAPTIVE)
+                        .setSeasonality(AnomalySeasonality.NONE).setMinHistoryMs(0L).build())
+                .build());
+        send(TOPICS.rules(), "disk", Rule.newBuilder().setRuleId("disk").setKind(RuleKind.FORECAST)
+                .setSelector(new Selector("disk_free_bytes", List.of()))
+                .setForecast(ForecastSpec.newBuilder().setLimit(0).setOp(Comparison.LT).setWindowMs(Duration.ofHours(1).toMillis())
+                        .setHorizonMs(Duration.ofHours(4).toMillis()).setMinSamples(3).build())
+                .build());
         a = service("a");
         b = service("b");
         clientA = HttpClient.create(a.getBean(EmbeddedServer.class).getURL());
         clientB = HttpClient.create(b.getBean(EmbeddedServer.class).getURL());
         for (HttpClient client : List.of(clientA, clientB)) {
-            for (String rule : List.of("lag", "availability")) {
+            for (String rule : List.of("lag", "availability", "conn", "disk")) {
                 await("the rule table holds " + rule, () -> client.toBlocking().exchange(
                         HttpRequest.GET("/api/v1/rules/" + rule).bearerAuth(READ), String.class).getStatus(), s -> s == HttpStatus.OK);
             }
@@ -171,7 +186,8 @@ class TwoInstancesIT {
                     return last;
                 }
             } catch (HttpClientResponseException e) {
-                if (e.getStatus() == HttpStatus.NOT_FOUND && (what.startsWith("the rule table") || what.startsWith("SLO of"))) {
+                if (e.getStatus() == HttpStatus.NOT_FOUND && (what.startsWith("the rule table") || what.startsWith("SLO of")
+                        || what.startsWith("baseline of") || what.startsWith("forecast of"))) {
                     continue;
                 }
                 assertEquals(HttpStatus.SERVICE_UNAVAILABLE, e.getStatus(), what + ": only 503 may answer while state moves");
@@ -237,6 +253,115 @@ class TwoInstancesIT {
         }
         assertEquals(HttpStatus.NOT_FOUND, assertThrowsHttp(() -> clientA.toBlocking().exchange(
                 HttpRequest.GET("/api/v1/slo/nope/pg-prod-0").bearerAuth(READ))).getStatus());
+    }
+
+    /**
+     * An anomaly rule's baseline and a forecast rule's trend window, for a series on every partition, through
+     * both instances: each answers for the keys the other owns by forwarding (the anomaly keys carry a
+     * {@code {database=...}} suffix with a space, so the forward must encode the path segment).
+     */
+    @Test
+    @Order(2)
+    void eachInstanceAnswersForTheBaselineOfEverySeries() {
+        Instant start = Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<ProducerRecord<String, Metric>> samples = new ArrayList<>();
+        for (String key : keys) {
+            String instance = key.split(":")[1];
+            for (int i = 0; i < 12; i++) {
+                samples.add(sample(instance, "connections", Map.of("environment", "prod", "database", "orders db"),
+                        start.plus(Duration.ofMinutes(i)), i % 2 == 0 ? 100 : 102));
+            }
+            for (int i = 0; i < 4; i++) {
+                samples.add(sample(instance, "disk_free_bytes", Map.of("environment", "prod"), start.plus(Duration.ofMinutes(i)),
+                        1000 - 100 * i));
+            }
+        }
+        sendAll(samples);
+        for (String key : keys) {
+            String instance = key.split(":")[1];
+            String conn = AlertKeys.of("conn", instance, "connections", List.of("database"), t -> "orders db");
+            String disk = AlertKeys.of("disk", instance, "disk_free_bytes");
+            for (HttpClient client : List.of(clientA, clientB)) {
+                Map<String, Object> view = await("baseline of " + conn, () -> client.toBlocking().retrieve(
+                        HttpRequest.GET("/api/v1/alerts/" + segment(conn) + "/baseline").bearerAuth(READ),
+                        Argument.mapOf(String.class, Object.class)),
+                        m -> ((Number) ((Map<?, ?>) m.get("anomaly")).get("samples")).intValue() == 12);
+                assertEquals(conn, view.get("alert_key"));
+                assertEquals("ANOMALY", view.get("kind"));
+                Map<?, ?> anomaly = (Map<?, ?>) view.get("anomaly");
+                assertEquals("ADAPTIVE", anomaly.get("algorithm"));
+                assertEquals("NONE", anomaly.get("seasonality"));
+                assertEquals("UTC", anomaly.get("time_zone"));
+                assertEquals("JUDGING", anomaly.get("state"));
+                assertEquals(start.toString(), anomaly.get("first_sample_at"));
+                List<?> buckets = (List<?>) anomaly.get("buckets");
+                assertEquals(1, buckets.size(), "no seasonality: one bucket");
+                Map<?, ?> bucket = (Map<?, ?>) buckets.get(0);
+                double expected = number(bucket, "expected");
+                double scale = number(bucket, "scale");
+                assertEquals(101, expected, 1e-9, "the mean of 100, 102, 100, ...");
+                assertEquals(1, scale, 1e-9, "their standard deviation");
+                double centre = number(bucket, "band_expected");
+                assertEquals(expected + number(anomaly, "offset"), centre, 1e-9, "the band is centred on expected + offset");
+                assertEquals(centre - 3 * scale, number(bucket, "lower"), 1e-9, "bounds 3: the band is 3 sigma wide each side");
+                assertEquals(centre + 3 * scale, number(bucket, "upper"), 1e-9);
+
+                Map<String, Object> trend = await("forecast of " + disk, () -> client.toBlocking().retrieve(
+                        HttpRequest.GET("/api/v1/alerts/" + disk + "/baseline").bearerAuth(READ),
+                        Argument.mapOf(String.class, Object.class)),
+                        m -> ((Number) ((Map<?, ?>) m.get("forecast")).get("samples")).intValue() == 4);
+                assertEquals("FORECAST", trend.get("kind"));
+                Map<?, ?> forecast = (Map<?, ?>) trend.get("forecast");
+                assertEquals(-100 / 60.0, number(forecast, "slope_per_second"), 1e-9, "100 bytes less a minute");
+                assertEquals(700, number(forecast, "intercept"), 1e-9, "the line at the newest sample");
+                assertEquals(420, number(forecast, "seconds_to_cross"), 1e-6, "700 bytes at 100 a minute");
+                assertEquals(start.plus(Duration.ofMinutes(3)).plusSeconds(420).toString(), forecast.get("predicted_crossing_at"));
+                assertEquals(true, forecast.get("within_horizon"));
+            }
+        }
+        HttpClientResponseException threshold = assertThrowsHttp(() -> clientB.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts/" + keys.get(0) + "/baseline").bearerAuth(READ),
+                Argument.of(String.class), Argument.of(String.class)));
+        assertEquals(HttpStatus.NOT_FOUND, threshold.getStatus());
+        assertTrue(String.valueOf(TestServices.problem(threshold).get("detail")).contains("is a THRESHOLD rule"),
+                TestServices.problem(threshold).toString());
+        HttpClientResponseException unseen = assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts/disk:pg-prod-99:disk_free_bytes/baseline").bearerAuth(READ),
+                Argument.of(String.class), Argument.of(String.class)));
+        assertEquals(HttpStatus.NOT_FOUND, unseen.getStatus());
+        assertTrue(String.valueOf(TestServices.problem(unseen).get("detail")).contains("no forecast window"),
+                TestServices.problem(unseen).toString());
+        assertEquals(HttpStatus.NOT_FOUND, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts/nope:pg-prod-0:x/baseline").bearerAuth(READ))).getStatus());
+        assertEquals(HttpStatus.UNAUTHORIZED, assertThrowsHttp(() -> clientA.toBlocking().exchange(
+                HttpRequest.GET("/api/v1/alerts/" + AlertKeys.of("disk", "pg-prod-0", "disk_free_bytes") + "/baseline")))
+                .getStatus());
+    }
+
+    private static double number(Map<?, ?> map, String field) {
+        Object value = map.get(field);
+        assertNotNull(value, field + " in " + map);
+        return ((Number) value).doubleValue();
+    }
+
+    private static ProducerRecord<String, Metric> sample(String instance, String metric, Map<String, String> tags, Instant at,
+                                                         double value) {
+        return new ProducerRecord<>(METRICS, instance, Metric.newBuilder().setTimestamp(at).setDatabaseType("postgresql")
+                .setInstanceId(instance).setMetricName(metric).setValue(value).setTags(tags)
+                .setMetadata(new MetricMetadata(1L, "it", "c")).build());
+    }
+
+    private static void sendAll(List<ProducerRecord<String, Metric>> records) {
+        try (KafkaProducer<String, Metric> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(), AvroSerdes.valueSerde(Metric.class, Map.of("schema.registry.url",
+                        InMemorySchemaRegistry.SCHEME + SCOPE)).serializer())) {
+            records.forEach(producer::send);
+        }
+    }
+
+    /** One path segment, as the service encodes a forwarded key. */
+    private static String segment(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Test

@@ -125,6 +125,19 @@ public class AlertsController {
     }
 
     /**
+     * What an ANOMALY rule has learned about the alert's series (algorithm, seasonality, state, each hour
+     * bucket's expected value, scale and band) or a FORECAST rule's trend window (samples, slope, intercept,
+     * predicted crossing): {@link BaselineView}. 404 for a key whose rule is of another kind or unknown.
+     */
+    @Get("/{alertKey}/baseline")
+    @Secured(Rights.READ)
+    public BaselineView baseline(@PathVariable String alertKey,
+                                 @Nullable @QueryValue(AlertQueries.STALE_OK) String staleOk,
+                                 HttpRequest<?> request) {
+        return queries.baseline(alertKey, QueryFlags.parse(AlertQueries.STALE_OK, staleOk), request);
+    }
+
+    /**
      * The alert's recent values (its instance and metric), read back from its metrics topic over
      * the last {@code minutes}; at most {@code points} points (min/max per time bucket beyond that).
      * The console's sparkline. Bounded by {@code gds.console.series-*}.

@@ -37,12 +37,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import com.gds.alerting.avro.AlertState;
+import com.gds.alerting.avro.Rule;
+import com.gds.alerting.avro.RuleKind;
 import com.gds.alerting.avro.internal.AlertStatus;
 import com.gds.alerting.avro.internal.AlertHistory;
 import com.gds.alerting.avro.internal.SloStatus;
 import com.gds.alerting.contract.AlertKeys;
 import com.gds.alerting.service.api.AlertPage;
 import com.gds.alerting.service.api.AlertView;
+import com.gds.alerting.service.api.BaselineView;
 import com.gds.alerting.service.api.EventView;
 import com.gds.alerting.service.api.SloPage;
 import com.gds.alerting.service.api.SloView;
@@ -229,6 +232,64 @@ public class AlertQueries {
     public List<EventView> history(String alertKey, boolean staleOk, HttpRequest<?> original) {
         return fromOwner(alertKey, staleOk, original, this::localHistory, stale -> path(alertKey, "/history", stale),
                 Argument.listOf(EventView.class), UnaryOperator.identity());
+    }
+
+    /**
+     * What an ANOMALY or FORECAST rule has learned about the series of {@code alertKey} (its baseline or
+     * trend window), from the instance that owns it (the stores live with the alert state). 404 for a key
+     * whose rule is unknown or of another kind, or whose series has no baseline yet.
+     */
+    public BaselineView baseline(String alertKey, boolean staleOk, HttpRequest<?> original) {
+        AlertKeys.Parts parts = AlertKeys.parse(alertKey);
+        if (parts != null) {
+            baselineRule(parts.ruleId());
+        }
+        return fromOwner(alertKey, staleOk, original, this::localBaseline, stale -> path(alertKey, "/baseline", stale),
+                Argument.of(BaselineView.class), BaselineView::asStale);
+    }
+
+    /** The rule of a baseline query: an ANOMALY or FORECAST rule of the rule table, else a 404 saying why. */
+    private Rule baselineRule(String ruleId) {
+        Rule rule;
+        try {
+            rule = streams.store(StoreQueryParameters.fromNameAndType(AlertingTopology.Names.RULES_STORE,
+                    QueryableStoreTypes.<String, Rule>keyValueStore())).get(ruleId);
+        } catch (InvalidStateStoreException e) {
+            throw new StateMigratingException("the rule table is loading: " + e.getMessage(), e);
+        }
+        if (rule == null) {
+            throw new NotFoundException("no rule has id '" + ruleId + "'");
+        }
+        if (rule.getKind() != RuleKind.ANOMALY && rule.getKind() != RuleKind.FORECAST) {
+            throw new NotFoundException("rule '" + ruleId + "' is a " + rule.getKind()
+                    + " rule: only ANOMALY and FORECAST rules keep a baseline");
+        }
+        return rule;
+    }
+
+    private BaselineView localBaseline(String alertKey, boolean stale) {
+        Rule rule = baselineRule(AlertKeys.parse(alertKey).ruleId());
+        boolean anomaly = rule.getKind() == RuleKind.ANOMALY;
+        byte[] bytes;
+        try {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> parameters = StoreQueryParameters.fromNameAndType(
+                    anomaly ? AlertingTopology.Names.ANOMALY_BASELINE_STORE : AlertingTopology.Names.FORECAST_WINDOW_STORE,
+                    QueryableStoreTypes.keyValueStore());
+            bytes = streams.store(stale ? parameters.enableStaleStores() : parameters).get(alertKey);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (bytes == null) {
+            throw new NotFoundException("no " + (anomaly ? "baseline" : "forecast window") + " for '" + alertKey
+                    + "': the rule has seen no sample of that series");
+        }
+        try {
+            return anomaly ? BaselineView.anomaly(alertKey, rule, bytes, stale) : BaselineView.forecast(alertKey, rule, bytes, stale);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("the stored {} of {} is not usable: {}", anomaly ? "baseline" : "forecast window", alertKey, e.getMessage());
+            throw new NotFoundException("no usable " + (anomaly ? "baseline" : "forecast window") + " for '" + alertKey
+                    + "': " + e.getMessage());
+        }
     }
 
     /** An SLO rule's figures for one instance, from the instance that owns it (the SLO state lives with the metrics). */
