@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +45,9 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import com.gds.alerting.avro.AnomalyAlgorithm;
+import com.gds.alerting.avro.AnomalySeasonality;
+import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
 import com.gds.alerting.avro.Metric;
@@ -112,7 +117,7 @@ class ConsoleIT {
         service = TestServices.start(props);
         base = service.getBean(EmbeddedServer.class).getURL().toString();
         rest = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
-        for (String rule : List.of("replication-lag", "connections-saturated", "availability")) {
+        for (String rule : List.of("replication-lag", "connections-saturated", "availability", "connections-anomaly")) {
             awaitRest("the rule table holds " + rule, () -> get("/api/v1/rules/" + rule, Argument.mapOf(String.class, Object.class)),
                     r -> rule.equals(r.get("rule_id")));
         }
@@ -489,6 +494,70 @@ class ConsoleIT {
         assertTrue(text("#alert-facts").contains("Current burn rate"), text("#alert-facts"));
     }
 
+    /**
+     * An anomaly alert explains itself: the expected value, the band and the deviation in σ of the newest
+     * evaluation (the same numbers as the REST API), and the value chart shades the band on the metric's scale
+     * (the spike above it), with no threshold line (the rule's bounds are in σ, not in connections).
+     */
+    @Test
+    @Order(18)
+    void anAnomalyAlertShowsItsExpectedValueBandAndDeviation() {
+        String key = "connections-anomaly:" + INSTANCE + ":active_connections";
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // metrics carry milliseconds
+        for (int minute = 50; minute >= 0; minute--) {
+            double connections = minute <= 2 ? 160 : 100 + (minute % 5) - 2; // 98..102, then three samples of 160
+            sendMetric(INSTANCE, "active_connections", connections, now.minus(Duration.ofMinutes(minute)));
+        }
+        Argument<Map<String, Object>> map = Argument.mapOf(String.class, Object.class);
+        Map<String, Object> alert = awaitRest("the anomaly fires", () -> get("/api/v1/alerts/" + key, map),
+                a -> "FIRING".equals(a.get("state")) && a.get("band_upper") != null
+                        && now.equals(Instant.parse((String) a.get("last_sample_at"))));
+        double expected = ((Number) alert.get("expected")).doubleValue();
+        double lower = ((Number) alert.get("band_lower")).doubleValue();
+        double upper = ((Number) alert.get("band_upper")).doubleValue();
+        double sigma = ((Number) alert.get("deviation_sigma")).doubleValue();
+        assertTrue(lower < expected && expected < upper && upper < 160 && sigma > 3, alert.toString());
+
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the decision is explained", d -> "anomaly".equals(find("#alert-explain").getAttribute("data-kind")));
+        String explained = text("#alert-explain");
+        assertTrue(explained.contains("expected " + shown(expected)), explained);
+        assertTrue(explained.contains("normal band " + shown(lower) + " – " + shown(upper)), explained);
+        assertTrue(explained.contains("+" + shown(sigma) + "σ above the expected value"), explained);
+        assertTrue(explained.contains("alerts beyond 3σ"), explained);
+        assertEquals(sigma, Double.parseDouble(find("#alert-explain .deviation").getAttribute("data-value")));
+        String facts = text("#alert-facts");
+        assertTrue(facts.contains("Expected\n" + shown(expected)) && facts.contains("Band\n" + shown(lower) + " – " + shown(upper))
+                && facts.contains("Deviation\n" + shown(((Number) alert.get("value")).doubleValue()) + "σ (bounds 3σ)"), facts);
+
+        waitFor("the band is drawn on the value chart", d -> !d.findElements(By.cssSelector("#value-chart svg.spark g.band")).isEmpty()
+                && !d.findElements(By.cssSelector("#value-chart svg.spark path.line")).isEmpty());
+        WebElement band = find("#value-chart svg.spark g.band");
+        assertEquals(lower, Double.parseDouble(band.getAttribute("data-lower")));
+        assertEquals(upper, Double.parseDouble(band.getAttribute("data-upper")));
+        assertTrue(browser.findElements(By.cssSelector("#value-chart svg.spark line.threshold")).isEmpty(),
+                "the bounds (σ) are not drawn as a threshold on the connections' scale");
+        String caption = find("#value-chart figcaption").getText();
+        assertTrue(caption.contains("band " + shown(lower) + " – " + shown(upper)) && caption.contains("max 160"), caption);
+        // On the chart's scale (SVG y grows downwards): the band lies between its edges, the spike above it, the usual samples in it.
+        double top = Double.parseDouble(find("#value-chart g.band line.band-upper").getAttribute("y1"));
+        double bottom = Double.parseDouble(find("#value-chart g.band line.band-lower").getAttribute("y1"));
+        WebElement area = find("#value-chart g.band rect.band-area");
+        assertEquals(top, Double.parseDouble(area.getAttribute("y")), 0.01);
+        assertEquals(bottom - top, Double.parseDouble(area.getAttribute("height")), 0.01);
+        String[] path = find("#value-chart svg.spark path.line").getAttribute("d").split("[ML]");
+        double spikeY = Double.parseDouble(path[path.length - 1].split(",")[1]);
+        double usualY = Double.parseDouble(path[path.length - 5].split(",")[1]);
+        assertTrue(spikeY < top, "the spike (" + spikeY + ") is above the band's upper edge (" + top + ")");
+        assertTrue(usualY > top && usualY < bottom, "a usual sample (" + usualY + ") is inside the band (" + top + ".." + bottom + ")");
+        screenshot("console-anomaly.png");
+    }
+
+    /** A number as the console prints it (dom.js number(): four significant digits, no trailing zeros). */
+    private static String shown(double v) {
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
     private static List<Map<String, Object>> items(Map<String, Object> page) {
         return items(page, "items");
     }
@@ -523,6 +592,14 @@ class ConsoleIT {
                 .setSlo(SloSpec.newBuilder().setSli(SliKind.THRESHOLD).setGoodOp(Comparison.EQ).setGoodThreshold(1.0)
                         .setObjective(0.999).setPeriodMs(Duration.ofDays(30).toMillis()).build())
                 .setSource("rules/packs/fleet.yaml:3")
+                .build());
+        // Its metric is sent only by anAnomalyAlertShowsItsExpectedValueBandAndDeviation.
+        send(TOPICS.rules(), "connections-anomaly", Rule.newBuilder().setRuleId("connections-anomaly").setKind(RuleKind.ANOMALY)
+                .setSelector(new Selector("active_connections", List.of()))
+                .setAnomaly(AnomalySpec.newBuilder().setAlgorithm(AnomalyAlgorithm.ADAPTIVE).setSeasonality(AnomalySeasonality.NONE)
+                        .setBounds(3.0).setMinHistoryMs(Duration.ofMinutes(30).toMillis()).build())
+                .setSummary("{{instance_id}} has unusual connections")
+                .setSource("rules/packs/postgresql.yaml:70")
                 .build());
         // Pending for an hour: its first transition is PENDING, which is never sent.
         send(TOPICS.rules(), "slow-transaction", Rule.newBuilder().setRuleId("slow-transaction").setKind(RuleKind.THRESHOLD)
