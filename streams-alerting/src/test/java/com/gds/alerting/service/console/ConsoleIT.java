@@ -50,6 +50,7 @@ import com.gds.alerting.avro.AnomalySeasonality;
 import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
@@ -117,7 +118,7 @@ class ConsoleIT {
         service = TestServices.start(props);
         base = service.getBean(EmbeddedServer.class).getURL().toString();
         rest = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
-        for (String rule : List.of("replication-lag", "connections-saturated", "availability", "connections-anomaly")) {
+        for (String rule : List.of("replication-lag", "connections-saturated", "availability", "connections-anomaly", "disk-forecast")) {
             awaitRest("the rule table holds " + rule, () -> get("/api/v1/rules/" + rule, Argument.mapOf(String.class, Object.class)),
                     r -> rule.equals(r.get("rule_id")));
         }
@@ -553,6 +554,43 @@ class ConsoleIT {
         screenshot("console-anomaly.png");
     }
 
+    /**
+     * A forecast alert explains itself: when the trend crosses the rule's limit (the REST API's
+     * predicted_crossing_at), the trend line's value now and the horizon; the chart draws the limit, on the
+     * metric's scale, not the horizon in seconds the alert's threshold holds.
+     */
+    @Test
+    @Order(19)
+    void aForecastAlertShowsItsPredictedCrossing() {
+        String key = "disk-forecast:" + INSTANCE + ":disk_used_ratio";
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (int minute = 30; minute >= 0; minute--) {
+            sendMetric(INSTANCE, "disk_used_ratio", 0.56 - 0.002 * minute, now.minus(Duration.ofMinutes(minute))); // 0.9 in 170 min
+        }
+        Argument<Map<String, Object>> map = Argument.mapOf(String.class, Object.class);
+        Map<String, Object> alert = awaitRest("the forecast fires", () -> get("/api/v1/alerts/" + key, map),
+                a -> "FIRING".equals(a.get("state")) && a.get("predicted_crossing_at") != null
+                        && now.equals(Instant.parse((String) a.get("last_sample_at"))));
+        Instant crossing = Instant.parse((String) alert.get("predicted_crossing_at"));
+        double trendNow = ((Number) alert.get("expected")).doubleValue();
+
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the decision is explained", d -> "forecast".equals(find("#alert-explain").getAttribute("data-kind"))
+                && text("#alert-explain").contains("the limit 0.9"));
+        String explained = text("#alert-explain");
+        assertEquals(crossing, Instant.parse(find("#alert-explain time.crossing").getAttribute("datetime")));
+        assertTrue(explained.contains("the trend crosses the limit 0.9 at " + find("#alert-explain time.crossing").getText() + " (in 2h "),
+                explained);
+        assertTrue(explained.contains("the trend line is at " + shown(trendNow) + " now") && explained.contains("alerts within 4h 00m"),
+                explained);
+        assertTrue(text("#alert-facts").contains("Predicted crossing") && text("#alert-facts").contains("Horizon\n4h 00m"),
+                text("#alert-facts"));
+        waitFor("the limit is drawn on the value chart", d -> !d.findElements(By.cssSelector("#value-chart svg.spark path.line")).isEmpty());
+        String caption = find("#value-chart figcaption").getText();
+        assertTrue(caption.contains("threshold 0.9") && caption.contains("last 0.56"), caption);
+        assertTrue(browser.findElements(By.cssSelector("#value-chart svg.spark g.band")).isEmpty(), "a forecast has no band");
+    }
+
     /** A number as the console prints it (dom.js number(): four significant digits, no trailing zeros). */
     private static String shown(double v) {
         return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
@@ -593,13 +631,19 @@ class ConsoleIT {
                         .setObjective(0.999).setPeriodMs(Duration.ofDays(30).toMillis()).build())
                 .setSource("rules/packs/fleet.yaml:3")
                 .build());
-        // Its metric is sent only by anAnomalyAlertShowsItsExpectedValueBandAndDeviation.
+        // Their metrics are sent only by the anomaly and forecast tests (the last ones).
         send(TOPICS.rules(), "connections-anomaly", Rule.newBuilder().setRuleId("connections-anomaly").setKind(RuleKind.ANOMALY)
                 .setSelector(new Selector("active_connections", List.of()))
                 .setAnomaly(AnomalySpec.newBuilder().setAlgorithm(AnomalyAlgorithm.ADAPTIVE).setSeasonality(AnomalySeasonality.NONE)
                         .setBounds(3.0).setMinHistoryMs(Duration.ofMinutes(30).toMillis()).build())
                 .setSummary("{{instance_id}} has unusual connections")
                 .setSource("rules/packs/postgresql.yaml:70")
+                .build());
+        send(TOPICS.rules(), "disk-forecast", Rule.newBuilder().setRuleId("disk-forecast").setKind(RuleKind.FORECAST)
+                .setSelector(new Selector("disk_used_ratio", List.of()))
+                .setForecast(ForecastSpec.newBuilder().setLimit(0.9).setOp(Comparison.GT).setWindowMs(Duration.ofHours(1).toMillis())
+                        .setHorizonMs(Duration.ofHours(4).toMillis()).build())
+                .setSource("rules/packs/postgresql.yaml:80")
                 .build());
         // Pending for an hour: its first transition is PENDING, which is never sent.
         send(TOPICS.rules(), "slow-transaction", Rule.newBuilder().setRuleId("slow-transaction").setKind(RuleKind.THRESHOLD)
