@@ -23,14 +23,18 @@ export function gapStarts(ts) {
 /**
  * A value sparkline. points: [{t, v}] oldest first; threshold: a dashed line; markers: [{t, label, kind}]
  * drawn as vertical ticks (the alert's transitions). Scales stretch to the element's width. gaps: break the
- * line where samples are missing (gapStarts); off for series that are sparse by nature.
+ * line where samples are missing (gapStarts); off for series that are sparse by nature. band: an anomaly
+ * rule's normal band of the newest evaluation ({lower, upper, expected}), a shaded area across the chart
+ * with its edges and the expected value as lines.
  */
-export function sparkline(points, { threshold = null, markers = [], from = null, to = null, label = 'value', gaps = true } = {}) {
+export function sparkline(points, { threshold = null, markers = [], from = null, to = null, label = 'value', gaps = true, band = null } = {}) {
   const ts = points.map(p => Date.parse(p.t));
   const t0 = from ? Date.parse(from) : Math.min(...ts);
   const t1 = to ? Date.parse(to) : Math.max(...ts);
   const values = points.map(p => p.v);
   if (threshold !== null && threshold !== undefined) values.push(threshold);
+  const hasBand = !!band && Number.isFinite(band.lower) && Number.isFinite(band.upper);
+  if (hasBand) values.push(band.lower, band.upper);
   let lo = Math.min(...values), hi = Math.max(...values);
   if (!isFinite(lo)) { lo = 0; hi = 1; }
   if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
@@ -42,6 +46,18 @@ export function sparkline(points, { threshold = null, markers = [], from = null,
   const d = points.map((p, i) => `${i === 0 || breaks.has(i) ? 'M' : 'L'}${x(ts[i]).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
   const svg = h('svg.spark', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img',
     'aria-label': `${label}: ${points.length} samples from ${number(Math.min(...points.map(p => p.v)))} to ${number(Math.max(...points.map(p => p.v)))}` });
+  if (hasBand) {
+    const top = y(band.upper), bottom = y(band.lower);
+    const bandTitle = `normal band ${number(band.lower)} – ${number(band.upper)}`
+      + (Number.isFinite(band.expected) ? `, expected ${number(band.expected)}` : '') + ' (newest evaluation)';
+    svg.append(h('g.band', { dataset: { lower: String(band.lower), upper: String(band.upper) } },
+      h('title', bandTitle),
+      h('rect.band-area', { x: 0, width: W, y: Math.min(top, bottom), height: Math.max(0.5, Math.abs(bottom - top)) }),
+      h('line.band-edge.band-upper', { x1: 0, x2: W, y1: top, y2: top, 'vector-effect': 'non-scaling-stroke' }),
+      h('line.band-edge.band-lower', { x1: 0, x2: W, y1: bottom, y2: bottom, 'vector-effect': 'non-scaling-stroke' }),
+      Number.isFinite(band.expected) ? h('line.band-expected', { x1: 0, x2: W, y1: y(band.expected), y2: y(band.expected),
+        'vector-effect': 'non-scaling-stroke' }) : null));
+  }
   if (threshold !== null && threshold !== undefined) {
     svg.append(h('line.threshold', { x1: 0, x2: W, y1: y(threshold), y2: y(threshold), 'vector-effect': 'non-scaling-stroke' },
       h('title', `threshold ${number(threshold)}`)));
@@ -65,6 +81,7 @@ export function sparkline(points, { threshold = null, markers = [], from = null,
       h('span', time(new Date(t0).toISOString())),
       h('span', `min ${number(Math.min(...points.map(p => p.v)))} · max ${number(Math.max(...points.map(p => p.v)))} · last ${number(last.v)}`
         + (threshold !== null && threshold !== undefined ? ` · threshold ${number(threshold)}` : '')
+        + (hasBand ? ` · band ${number(band.lower)} – ${number(band.upper)}` : '')
         + (breaks.size ? ` · ${breaks.size} gap${breaks.size > 1 ? 's' : ''} in the data` : '')),
       h('span', time(new Date(t1).toISOString()))));
 }

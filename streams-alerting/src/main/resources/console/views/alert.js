@@ -1,7 +1,7 @@
 // One alert: its value history with its transitions marked, every transition, the rule and runbook, and the
 // actions someone on call takes (acknowledge, resolve, silence, maintenance mode).
 import { api, explain } from '../api.js';
-import { h, replace, setText, ago, number, badge, time } from '../dom.js';
+import { h, replace, setText, ago, number, badge, time, duration } from '../dom.js';
 import { sparkline } from '../charts.js';
 
 const RANGES = [15, 60, 360, 1440];
@@ -23,6 +23,7 @@ export function mount(container, route, ctx) {
   const title = h('h1#alert-title', key);
   const badges = h('div.badges');
   const summaryText = h('p#alert-summary.lead');
+  const explainText = h('p#alert-explain.explain');
   const facts = h('dl#alert-facts.facts');
   const labels = h('div.labels');
   const description = h('p.description');
@@ -44,7 +45,7 @@ export function mount(container, route, ctx) {
 
   replace(container,
     h('p.back', h('a', { href: '#/alerts' }, '← all alerts')),
-    h('header.alert-head', title, badges, summaryText),
+    h('header.alert-head', title, badges, summaryText, explainText),
     h('div.detail-grid',
       h('section.panel.chart-panel', { 'aria-labelledby': 'chart-h' },
         h('div.panel-head', chartHeading, rangeButtons), chart),
@@ -132,13 +133,15 @@ export function mount(container, route, ctx) {
     // The summary was rendered at the last transition; the facts show the newest evaluation.
     replace(summaryText, a.summary ? [h('span.summary-when.muted', `At the last transition (${time(a.updated_at)}): `),
       h('span.summary-text', a.summary)] : []);
+    renderExplanation(a);
     replace(facts,
       fact('Alert key', h('code', a.alert_key)),
       fact('Rule', h('a', { href: ctx.href('rules', { id: a.rule_id }) }, a.rule_id)),
       fact('Instance', h('a', { href: ctx.href('alerts', { instance_id: a.instance_id }), title: 'every alert of this instance' }, a.instance_id)),
       fact('Metric', a.metric_name),
       fact('Database', [a.database_type, a.environment].filter(Boolean).join(' / ')),
-      fact(isSlo() ? 'Current burn rate' : 'Current value', `${number(a.value)}${isSlo() ? '×' : ''}`
+      ...currentFacts(a),
+      !isAnomaly() && !isForecast() && fact(isSlo() ? 'Current burn rate' : 'Current value', `${number(a.value)}${isSlo() ? '×' : ''}`
         + `${a.threshold !== null && a.threshold !== undefined ? ` (threshold ${number(a.threshold)}${isSlo() ? '×' : ''})` : ''}`
         + (a.last_sample_at ? ` · as of ${time(a.last_sample_at)}` : '')),
       fact('Incident', `#${a.incident}`),
@@ -189,6 +192,84 @@ export function mount(container, route, ctx) {
     return !!(rule && rule.kind === 'SLO');
   }
 
+  // An anomaly alert's value is its deviation in σ and its threshold the rule's bounds; a forecast alert's value
+  // is the seconds to the predicted crossing and its threshold the horizon (docs/semantics.md). Neither is on the
+  // scale of the metric the chart draws.
+  function isAnomaly() {
+    return !!(rule && rule.kind === 'ANOMALY') || (!rule && isNum(alert && alert.band_lower));
+  }
+
+  function isForecast() {
+    return !!(rule && rule.kind === 'FORECAST') || (!rule && !!(alert && alert.predicted_crossing_at));
+  }
+
+  function isNum(v) {
+    return typeof v === 'number' && Number.isFinite(v);
+  }
+
+  /** Why the newest evaluation decided what it did: the expected value, the band and the deviation, or the crossing. */
+  function renderExplanation(a) {
+    if (isNum(a.expected) && isNum(a.band_lower) && isNum(a.band_upper)) {
+      const dev = a.deviation_sigma;
+      const side = !isNum(dev) ? '' : dev > 0 ? 'above' : dev < 0 ? 'below' : 'at';
+      replace(explainText,
+        h('span.muted', 'Newest evaluation: '),
+        'expected ', h('span.expected', { dataset: { value: String(a.expected) } }, number(a.expected)),
+        ', normal band ', h('span.band', { dataset: { lower: String(a.band_lower), upper: String(a.band_upper) } },
+          `${number(a.band_lower)} – ${number(a.band_upper)}`),
+        isNum(dev) ? ['; the value is ', h('span.deviation', { dataset: { value: String(dev) } },
+          `${dev > 0 ? '+' : ''}${number(dev)}σ`), ` ${side} the expected value`] : [],
+        isAnomaly() && isNum(a.threshold) ? ` (alerts beyond ${number(a.threshold)}σ)` : '', '.');
+      explainText.dataset.kind = 'anomaly';
+    } else if (a.predicted_crossing_at) {
+      const at = Date.parse(a.predicted_crossing_at);
+      const limit = forecastLimit();
+      replace(explainText,
+        h('span.muted', 'Newest evaluation: '),
+        `the trend crosses ${limit === null ? 'the limit' : `the limit ${number(limit)}`} at `,
+        h('time.crossing', { datetime: a.predicted_crossing_at }, time(a.predicted_crossing_at)),
+        at > Date.now() ? ` (in ${duration(at - Date.now())})` : ' (already past)',
+        isNum(a.expected) ? ['; the trend line is at ', h('span.expected', { dataset: { value: String(a.expected) } }, number(a.expected)), ' now'] : [],
+        isForecast() && isNum(a.threshold) ? ` (alerts within ${duration(a.threshold * 1000)})` : '', '.');
+      explainText.dataset.kind = 'forecast';
+    } else {
+      replace(explainText, isAnomaly() ? h('span.muted', 'No band yet: the rule is still learning this series\' normal.') : []);
+      delete explainText.dataset.kind;
+    }
+  }
+
+  /** The facts that replace "Current value" for anomaly and forecast alerts. */
+  function currentFacts(a) {
+    const asOf = a.last_sample_at ? ` · as of ${time(a.last_sample_at)}` : '';
+    if (isAnomaly()) {
+      return [fact('Deviation', isNum(a.value) ? `${number(a.value)}σ${isNum(a.threshold) ? ` (bounds ${number(a.threshold)}σ)` : ''}${asOf}` : null),
+        fact('Expected', isNum(a.expected) ? number(a.expected) : null),
+        fact('Band', isNum(a.band_lower) && isNum(a.band_upper) ? `${number(a.band_lower)} – ${number(a.band_upper)}` : null)];
+    }
+    if (isForecast()) {
+      return [fact('Predicted crossing', a.predicted_crossing_at ? `${time(a.predicted_crossing_at)}${asOf}` : null),
+        fact('Trend line now', isNum(a.expected) ? number(a.expected) : null),
+        fact('Horizon', isNum(a.threshold) ? duration(a.threshold * 1000) : null)];
+    }
+    return [];
+  }
+
+  function forecastLimit() {
+    return rule && rule.forecast && isNum(rule.forecast.limit) ? rule.forecast.limit : null;
+  }
+
+  /** What the value chart draws as its threshold and band, on the metric's own scale. */
+  function chartGuides(samples) {
+    if (isAnomaly()) {
+      // The band is in the metric's units; the transitions' values (the fallback) are deviations in σ.
+      const band = samples && alert && isNum(alert.band_lower) && isNum(alert.band_upper)
+        ? { lower: alert.band_lower, upper: alert.band_upper, expected: alert.expected } : null;
+      return { threshold: null, band };
+    }
+    if (isForecast()) return { threshold: samples ? forecastLimit() : null, band: null };
+    return { threshold: alert ? alert.threshold : null, band: null };
+  }
+
   /**
    * An SLO alert's value is a burn rate, and its threshold a burn rate: its chart plots the burn rate (the
    * values its transitions carried, then what this page saw on each refresh), never the SLI's metric.
@@ -213,7 +294,8 @@ export function mount(container, route, ctx) {
   function renderChart() {
     if (isSlo()) { renderBurnChart(); return; }
     // Redrawn only when something it shows changed: a live refresh must not flash the chart.
-    const sig = JSON.stringify([series, transitionsSeen.length, alert && alert.threshold]);
+    const sig = JSON.stringify([series, transitionsSeen.length, alert && alert.threshold, alert && alert.band_lower,
+      alert && alert.band_upper, alert && alert.expected, rule && rule.kind]);
     if (sig === chartSig) return;
     chartSig = sig;
     let points = series && series.points.length ? series.points : null;
@@ -232,7 +314,9 @@ export function mount(container, route, ctx) {
     }
     const from = series && series.points.length ? series.from : null;
     const to = series && series.points.length ? series.to : null;
-    replace(chart, sparkline(points, { threshold: alert ? alert.threshold : null, markers: markers(), from, to, label: alert ? alert.metric_name : 'value' }),
+    const guides = chartGuides(!!(series && series.points.length));
+    replace(chart, sparkline(points, { ...guides, markers: markers(), from, to, label: alert ? alert.metric_name : 'value' }),
+      guides.band ? h('p.muted.small.band-note', 'The shaded area is the normal band of the newest evaluation.') : null,
       note ? h('p.muted.small', note) : null);
   }
 

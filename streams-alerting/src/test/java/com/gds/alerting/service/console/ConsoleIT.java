@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +45,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import com.gds.alerting.avro.AnomalyAlgorithm;
+import com.gds.alerting.avro.AnomalySeasonality;
+import com.gds.alerting.avro.AnomalySpec;
 import com.gds.alerting.avro.Comparison;
 import com.gds.alerting.avro.Condition;
+import com.gds.alerting.avro.ForecastSpec;
 import com.gds.alerting.avro.Metric;
 import com.gds.alerting.avro.MetricMetadata;
 import com.gds.alerting.avro.Rule;
@@ -112,7 +118,7 @@ class ConsoleIT {
         service = TestServices.start(props);
         base = service.getBean(EmbeddedServer.class).getURL().toString();
         rest = HttpClient.create(service.getBean(EmbeddedServer.class).getURL());
-        for (String rule : List.of("replication-lag", "connections-saturated", "availability")) {
+        for (String rule : List.of("replication-lag", "connections-saturated", "availability", "connections-anomaly", "disk-forecast")) {
             awaitRest("the rule table holds " + rule, () -> get("/api/v1/rules/" + rule, Argument.mapOf(String.class, Object.class)),
                     r -> rule.equals(r.get("rule_id")));
         }
@@ -489,6 +495,107 @@ class ConsoleIT {
         assertTrue(text("#alert-facts").contains("Current burn rate"), text("#alert-facts"));
     }
 
+    /**
+     * An anomaly alert explains itself: the expected value, the band and the deviation in σ of the newest
+     * evaluation (the same numbers as the REST API), and the value chart shades the band on the metric's scale
+     * (the spike above it), with no threshold line (the rule's bounds are in σ, not in connections).
+     */
+    @Test
+    @Order(18)
+    void anAnomalyAlertShowsItsExpectedValueBandAndDeviation() {
+        String key = "connections-anomaly:" + INSTANCE + ":active_connections";
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // metrics carry milliseconds
+        for (int minute = 50; minute >= 0; minute--) {
+            double connections = minute <= 2 ? 160 : 100 + (minute % 5) - 2; // 98..102, then three samples of 160
+            sendMetric(INSTANCE, "active_connections", connections, now.minus(Duration.ofMinutes(minute)));
+        }
+        Argument<Map<String, Object>> map = Argument.mapOf(String.class, Object.class);
+        Map<String, Object> alert = awaitRest("the anomaly fires", () -> get("/api/v1/alerts/" + key, map),
+                a -> "FIRING".equals(a.get("state")) && a.get("band_upper") != null
+                        && now.equals(Instant.parse((String) a.get("last_sample_at"))));
+        double expected = ((Number) alert.get("expected")).doubleValue();
+        double lower = ((Number) alert.get("band_lower")).doubleValue();
+        double upper = ((Number) alert.get("band_upper")).doubleValue();
+        double sigma = ((Number) alert.get("deviation_sigma")).doubleValue();
+        assertTrue(lower < expected && expected < upper && upper < 160 && sigma > 3, alert.toString());
+
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the decision is explained", d -> "anomaly".equals(find("#alert-explain").getAttribute("data-kind")));
+        String explained = text("#alert-explain");
+        assertTrue(explained.contains("expected " + shown(expected)), explained);
+        assertTrue(explained.contains("normal band " + shown(lower) + " – " + shown(upper)), explained);
+        assertTrue(explained.contains("+" + shown(sigma) + "σ above the expected value"), explained);
+        assertTrue(explained.contains("alerts beyond 3σ"), explained);
+        assertEquals(sigma, Double.parseDouble(find("#alert-explain .deviation").getAttribute("data-value")));
+        String facts = text("#alert-facts");
+        assertTrue(facts.contains("Expected\n" + shown(expected)) && facts.contains("Band\n" + shown(lower) + " – " + shown(upper))
+                && facts.contains("Deviation\n" + shown(((Number) alert.get("value")).doubleValue()) + "σ (bounds 3σ)"), facts);
+
+        waitFor("the band is drawn on the value chart", d -> !d.findElements(By.cssSelector("#value-chart svg.spark g.band")).isEmpty()
+                && !d.findElements(By.cssSelector("#value-chart svg.spark path.line")).isEmpty());
+        WebElement band = find("#value-chart svg.spark g.band");
+        assertEquals(lower, Double.parseDouble(band.getAttribute("data-lower")));
+        assertEquals(upper, Double.parseDouble(band.getAttribute("data-upper")));
+        assertTrue(browser.findElements(By.cssSelector("#value-chart svg.spark line.threshold")).isEmpty(),
+                "the bounds (σ) are not drawn as a threshold on the connections' scale");
+        String caption = find("#value-chart figcaption").getText();
+        assertTrue(caption.contains("band " + shown(lower) + " – " + shown(upper)) && caption.contains("max 160"), caption);
+        // On the chart's scale (SVG y grows downwards): the band lies between its edges, the spike above it, the usual samples in it.
+        double top = Double.parseDouble(find("#value-chart g.band line.band-upper").getAttribute("y1"));
+        double bottom = Double.parseDouble(find("#value-chart g.band line.band-lower").getAttribute("y1"));
+        WebElement area = find("#value-chart g.band rect.band-area");
+        assertEquals(top, Double.parseDouble(area.getAttribute("y")), 0.01);
+        assertEquals(bottom - top, Double.parseDouble(area.getAttribute("height")), 0.01);
+        String[] path = find("#value-chart svg.spark path.line").getAttribute("d").split("[ML]");
+        double spikeY = Double.parseDouble(path[path.length - 1].split(",")[1]);
+        double usualY = Double.parseDouble(path[path.length - 5].split(",")[1]);
+        assertTrue(spikeY < top, "the spike (" + spikeY + ") is above the band's upper edge (" + top + ")");
+        assertTrue(usualY > top && usualY < bottom, "a usual sample (" + usualY + ") is inside the band (" + top + ".." + bottom + ")");
+        screenshot("console-anomaly.png");
+    }
+
+    /**
+     * A forecast alert explains itself: when the trend crosses the rule's limit (the REST API's
+     * predicted_crossing_at), the trend line's value now and the horizon; the chart draws the limit, on the
+     * metric's scale, not the horizon in seconds the alert's threshold holds.
+     */
+    @Test
+    @Order(19)
+    void aForecastAlertShowsItsPredictedCrossing() {
+        String key = "disk-forecast:" + INSTANCE + ":disk_used_ratio";
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (int minute = 30; minute >= 0; minute--) {
+            sendMetric(INSTANCE, "disk_used_ratio", 0.56 - 0.002 * minute, now.minus(Duration.ofMinutes(minute))); // 0.9 in 170 min
+        }
+        Argument<Map<String, Object>> map = Argument.mapOf(String.class, Object.class);
+        Map<String, Object> alert = awaitRest("the forecast fires", () -> get("/api/v1/alerts/" + key, map),
+                a -> "FIRING".equals(a.get("state")) && a.get("predicted_crossing_at") != null
+                        && now.equals(Instant.parse((String) a.get("last_sample_at"))));
+        Instant crossing = Instant.parse((String) alert.get("predicted_crossing_at"));
+        double trendNow = ((Number) alert.get("expected")).doubleValue();
+
+        browser.get(base + "#/alerts/" + key);
+        waitFor("the decision is explained", d -> "forecast".equals(find("#alert-explain").getAttribute("data-kind"))
+                && text("#alert-explain").contains("the limit 0.9"));
+        String explained = text("#alert-explain");
+        assertEquals(crossing, Instant.parse(find("#alert-explain time.crossing").getAttribute("datetime")));
+        assertTrue(explained.contains("the trend crosses the limit 0.9 at " + find("#alert-explain time.crossing").getText() + " (in 2h "),
+                explained);
+        assertTrue(explained.contains("the trend line is at " + shown(trendNow) + " now") && explained.contains("alerts within 4h 00m"),
+                explained);
+        assertTrue(text("#alert-facts").contains("Predicted crossing") && text("#alert-facts").contains("Horizon\n4h 00m"),
+                text("#alert-facts"));
+        waitFor("the limit is drawn on the value chart", d -> !d.findElements(By.cssSelector("#value-chart svg.spark path.line")).isEmpty());
+        String caption = find("#value-chart figcaption").getText();
+        assertTrue(caption.contains("threshold 0.9") && caption.contains("last 0.56"), caption);
+        assertTrue(browser.findElements(By.cssSelector("#value-chart svg.spark g.band")).isEmpty(), "a forecast has no band");
+    }
+
+    /** A number as the console prints it (dom.js number(): four significant digits, no trailing zeros). */
+    private static String shown(double v) {
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
     private static List<Map<String, Object>> items(Map<String, Object> page) {
         return items(page, "items");
     }
@@ -523,6 +630,20 @@ class ConsoleIT {
                 .setSlo(SloSpec.newBuilder().setSli(SliKind.THRESHOLD).setGoodOp(Comparison.EQ).setGoodThreshold(1.0)
                         .setObjective(0.999).setPeriodMs(Duration.ofDays(30).toMillis()).build())
                 .setSource("rules/packs/fleet.yaml:3")
+                .build());
+        // Their metrics are sent only by the anomaly and forecast tests (the last ones).
+        send(TOPICS.rules(), "connections-anomaly", Rule.newBuilder().setRuleId("connections-anomaly").setKind(RuleKind.ANOMALY)
+                .setSelector(new Selector("active_connections", List.of()))
+                .setAnomaly(AnomalySpec.newBuilder().setAlgorithm(AnomalyAlgorithm.ADAPTIVE).setSeasonality(AnomalySeasonality.NONE)
+                        .setBounds(3.0).setMinHistoryMs(Duration.ofMinutes(30).toMillis()).build())
+                .setSummary("{{instance_id}} has unusual connections")
+                .setSource("rules/packs/postgresql.yaml:70")
+                .build());
+        send(TOPICS.rules(), "disk-forecast", Rule.newBuilder().setRuleId("disk-forecast").setKind(RuleKind.FORECAST)
+                .setSelector(new Selector("disk_used_ratio", List.of()))
+                .setForecast(ForecastSpec.newBuilder().setLimit(0.9).setOp(Comparison.GT).setWindowMs(Duration.ofHours(1).toMillis())
+                        .setHorizonMs(Duration.ofHours(4).toMillis()).build())
+                .setSource("rules/packs/postgresql.yaml:80")
                 .build());
         // Pending for an hour: its first transition is PENDING, which is never sent.
         send(TOPICS.rules(), "slow-transaction", Rule.newBuilder().setRuleId("slow-transaction").setKind(RuleKind.THRESHOLD)
