@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -379,20 +380,11 @@ public final class TenantCommand implements Runnable {
         @Option(names = "--packs", split = ",", paramLabel = "FILE|DIR", description = "Packs, to warn about unknown rule ids.")
         List<Path> packs = new ArrayList<>();
 
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
-        String bootstrap;
-
-        @Option(names = "--registry", defaultValue = "http://localhost:8081", paramLabel = "URL")
-        String registry;
-
-        @Option(names = "--topic", defaultValue = "gds.rule-settings", description = "Settings topic (default: ${DEFAULT-VALUE}).")
-        String topic;
+        @Mixin
+        SettingsTopic target;
 
         @Option(names = "--dry-run", description = "Validate and print what would be published.")
         boolean dryRun;
-
-        @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class)
-        Duration timeout;
 
         @Override
         public Integer call() throws Exception {
@@ -423,7 +415,7 @@ public final class TenantCommand implements Runnable {
                 s.settings().setUpdatedBy(who);
                 s.settings().setUpdatedAt(Instant.now());
                 out.println((dryRun ? "would publish " : "publishing ") + s.key() + " (" + s.settings().getRules().size()
-                        + " rule settings, " + s.settings().getMaintenance().size() + " maintenance windows) to " + topic);
+                        + " rule settings, " + s.settings().getMaintenance().size() + " maintenance windows) to " + target.topic);
             }
             if (dryRun) {
                 out.println("Dry run: nothing published.");
@@ -433,10 +425,10 @@ public final class TenantCommand implements Runnable {
             for (ParsedSettings s : settings) {
                 RecordHeaders headers = new RecordHeaders();
                 actor.writeTo(headers);
-                records.add(new ProducerRecord<>(topic, null, s.key(), s.settings(), headers));
+                records.add(new ProducerRecord<>(target.topic, null, s.key(), s.settings(), headers));
             }
-            send(bootstrap, registry, timeout, records);
-            out.println("Published " + records.size() + " settings records to " + topic + " as " + writer + ".");
+            target.send(records);
+            out.println("Published " + records.size() + " settings records to " + target.topic + " as " + writer + ".");
             return 0;
         }
     }
@@ -456,20 +448,11 @@ public final class TenantCommand implements Runnable {
         @Option(names = "--by", paramLabel = "NAME", description = "Who offboards, for the audit trail (default: $USER).")
         String by;
 
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
-        String bootstrap;
-
-        @Option(names = "--registry", defaultValue = "http://localhost:8081", paramLabel = "URL")
-        String registry;
-
-        @Option(names = "--topic", defaultValue = "gds.rule-settings", description = "Settings topic (default: ${DEFAULT-VALUE}).")
-        String topic;
+        @Mixin
+        SettingsTopic target;
 
         @Option(names = "--dry-run", description = "Say what would be deleted, delete nothing.")
         boolean dryRun;
-
-        @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class)
-        Duration timeout;
 
         @Override
         public Integer call() throws Exception {
@@ -479,14 +462,34 @@ public final class TenantCommand implements Runnable {
             }
             String key = Tenants.settingsKey(tenant);
             if (dryRun) {
-                out.println("Dry run: would delete " + key + " from " + topic + ".");
+                out.println("Dry run: would delete " + key + " from " + target.topic + ".");
                 return 0;
             }
             RecordHeaders headers = new RecordHeaders();
             new Tenants.Actor(by != null ? by : System.getProperty("user.name"), Tenants.Role.PLATFORM, null).writeTo(headers);
-            send(bootstrap, registry, timeout, List.of(new ProducerRecord<>(topic, null, key, null, headers)));
-            out.println("Deleted " + key + " from " + topic + ": tenant " + tenant + " follows the platform defaults and the packs.");
+            target.send(List.of(new ProducerRecord<>(target.topic, null, key, null, headers)));
+            out.println("Deleted " + key + " from " + target.topic + ": tenant " + tenant + " follows the platform defaults and the packs.");
             return 0;
+        }
+    }
+
+    /** Where {@code publish} and {@code offboard} write: the broker, the registry and the settings topic. */
+    static final class SettingsTopic {
+
+        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
+        String bootstrap;
+
+        @Option(names = "--registry", defaultValue = "http://localhost:8081", paramLabel = "URL")
+        String registry;
+
+        @Option(names = "--topic", defaultValue = "gds.rule-settings", description = "Settings topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class)
+        Duration timeout;
+
+        void send(List<ProducerRecord<String, RuleSettings>> records) throws Exception {
+            TenantCommand.send(bootstrap, registry, timeout, records);
         }
     }
 
