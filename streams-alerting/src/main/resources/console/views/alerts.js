@@ -181,6 +181,22 @@ export function mount(container, route, ctx) {
     return tr;
   }
 
+  /**
+   * The value column. An anomaly alert's value is its deviation from the baseline in σ and its threshold the
+   * rule's bounds; a forecast alert's value is the seconds to the predicted crossing: shown as such, never as
+   * bare numbers that read like the metric's own.
+   */
+  function valueText(a) {
+    const has = v => v !== null && v !== undefined;
+    if (has(a.deviation_sigma)) {
+      return `${number(a.value)}σ${has(a.threshold) ? ` / ${number(a.threshold)}σ` : ''}`;
+    }
+    if (a.predicted_crossing_at) {
+      return `crosses ${time(a.predicted_crossing_at)}`;
+    }
+    return `${number(a.value)}${has(a.threshold) ? ` / ${number(a.threshold)}` : ''}`;
+  }
+
   function row(a, now) {
     let r = rows.get(a.alert_key);
     if (!r) {
@@ -200,7 +216,8 @@ export function mount(container, route, ctx) {
       r = { tr, cells, link, sig: null };
       rows.set(a.alert_key, r);
     }
-    const sig = [a.severity, a.state, a.rule_id, a.summary, a.instance_id, a.metric_name, a.value, a.threshold, a.stale,
+    const sig = [a.severity, a.state, a.rule_id, a.summary, a.instance_id, a.metric_name, a.value, a.threshold,
+      a.deviation_sigma, a.predicted_crossing_at, a.stale,
       a.suppressed_by, a.updated_at].join('\u0000');
     if (sig !== r.sig) {
       r.sig = sig;
@@ -215,7 +232,7 @@ export function mount(container, route, ctx) {
       setAttr(summaryEl, 'title', a.summary ? `as written at the last transition (${time(a.updated_at)}); the value column is the current value` : null);
       setText(r.cells.instance, a.instance_id);
       setText(r.cells.metric, a.metric_name);
-      setText(r.cells.value, `${number(a.value)}${a.threshold !== null && a.threshold !== undefined ? ` / ${number(a.threshold)}` : ''}`);
+      setText(r.cells.value, valueText(a));
       r.tr.dataset.state = a.state;
       r.tr.dataset.severity = a.severity;
     }

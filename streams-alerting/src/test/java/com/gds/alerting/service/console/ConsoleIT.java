@@ -552,6 +552,12 @@ class ConsoleIT {
         assertTrue(spikeY < top, "the spike (" + spikeY + ") is above the band's upper edge (" + top + ")");
         assertTrue(usualY > top && usualY < bottom, "a usual sample (" + usualY + ") is inside the band (" + top + ".." + bottom + ")");
         screenshot("console-anomaly.png");
+        // The list shows the value as what it is: a deviation in σ against the bounds, not the metric's own units.
+        browser.get(base + "#/alerts");
+        waitFor("the anomaly alert's value is listed in σ, against the bounds", d -> !d.findElements(
+                By.cssSelector("#alerts tr[data-key='" + key + "'] td.col-value")).isEmpty()
+                && text("#alerts tr[data-key='" + key + "'] td.col-value").equals(
+                        shown(((Number) alert.get("value")).doubleValue()) + "σ / 3σ"));
     }
 
     /**
@@ -589,6 +595,12 @@ class ConsoleIT {
         String caption = find("#value-chart figcaption").getText();
         assertTrue(caption.contains("threshold 0.9") && caption.contains("last 0.56"), caption);
         assertTrue(browser.findElements(By.cssSelector("#value-chart svg.spark g.band")).isEmpty(), "a forecast has no band");
+        // The list shows the predicted crossing, not the seconds to it as a bare number.
+        String crossingShown = find("#alert-explain time.crossing").getText();
+        browser.get(base + "#/alerts");
+        waitFor("the forecast alert's value is listed as its crossing", d -> !d.findElements(
+                By.cssSelector("#alerts tr[data-key='" + key + "'] td.col-value")).isEmpty()
+                && text("#alerts tr[data-key='" + key + "'] td.col-value").equals("crosses " + crossingShown));
     }
 
     /** A number as the console prints it (dom.js number(): four significant digits, no trailing zeros). */
